@@ -1,0 +1,257 @@
+// The addon's entry point: tensor handles, argument readers and process-wide settings.
+#include "common.h"
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+#include <thread>
+
+namespace genlab {
+
+std::atomic<int64_t> liveTensors{0};
+
+static int64_t storageBytes(const at::Tensor& t) {
+  return t.defined() ? static_cast<int64_t>(t.numel() * t.element_size()) : 0;
+}
+
+void release(Napi::Env env, TensorBox* box) {
+  if (!box->t.defined()) return;
+  box->t.reset();
+  liveTensors--;
+  if (box->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
+  box->bytes = 0;
+}
+
+static void finalizeBox(Napi::Env env, TensorBox* box) {
+  try {
+    release(env, box);
+  } catch (...) {
+    // A finalizer never throws.
+  }
+  delete box;
+}
+
+Napi::Value wrap(Napi::Env env, at::Tensor t) {
+  if (!t.defined()) return env.Undefined();
+  auto* box = new TensorBox{std::move(t), 0};
+  box->bytes = box->t.device().is_cpu() ? storageBytes(box->t) : 0;
+  liveTensors++;
+  if (box->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
+  return Napi::External<TensorBox>::New(env, box, finalizeBox);
+}
+
+Napi::Array wrapPair(Napi::Env env, at::Tensor a, at::Tensor b) {
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(uint32_t(0), wrap(env, std::move(a)));
+  out.Set(uint32_t(1), wrap(env, std::move(b)));
+  return out;
+}
+
+static std::string argName(size_t i) { return "argument " + std::to_string(i); }
+
+at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsExternal()) throw ArgError(argName(i) + ": expected a tensor handle");
+  auto* box = info[i].As<Napi::External<TensorBox>>().Data();
+  if (!box->t.defined()) throw ArgError(argName(i) + ": tensor was already disposed");
+  return box->t;
+}
+
+c10::optional<at::Tensor> optTensorArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || info[i].IsUndefined() || info[i].IsNull()) return c10::nullopt;
+  return tensorArg(info, i);
+}
+
+std::vector<at::Tensor> tensorListArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsArray()) throw ArgError(argName(i) + ": expected an array of tensors");
+  Napi::Array arr = info[i].As<Napi::Array>();
+  std::vector<at::Tensor> out;
+  out.reserve(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); k++) {
+    Napi::Value v = arr.Get(k);
+    if (!v.IsExternal()) throw ArgError(argName(i) + "[" + std::to_string(k) + "]: expected a tensor handle");
+    auto* box = v.As<Napi::External<TensorBox>>().Data();
+    if (!box->t.defined()) throw ArgError(argName(i) + "[" + std::to_string(k) + "]: tensor was already disposed");
+    out.push_back(box->t);
+  }
+  return out;
+}
+
+std::vector<int64_t> intsArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsArray()) throw ArgError(argName(i) + ": expected an array of integers");
+  Napi::Array arr = info[i].As<Napi::Array>();
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); k++) {
+    Napi::Value v = arr.Get(k);
+    if (!v.IsNumber()) throw ArgError(argName(i) + "[" + std::to_string(k) + "]: expected an integer");
+    out[k] = v.As<Napi::Number>().Int64Value();
+  }
+  return out;
+}
+
+int64_t intArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsNumber()) throw ArgError(argName(i) + ": expected an integer");
+  return info[i].As<Napi::Number>().Int64Value();
+}
+
+double numArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsNumber()) throw ArgError(argName(i) + ": expected a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+bool boolArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsBoolean()) throw ArgError(argName(i) + ": expected a boolean");
+  return info[i].As<Napi::Boolean>().Value();
+}
+
+std::string strArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsString()) throw ArgError(argName(i) + ": expected a string");
+  return info[i].As<Napi::String>().Utf8Value();
+}
+
+static const std::pair<const char*, at::ScalarType> kDtypes[] = {
+    {"float32", at::kFloat}, {"float64", at::kDouble}, {"int64", at::kLong},
+    {"int32", at::kInt},     {"uint8", at::kByte},     {"bool", at::kBool},
+};
+
+at::ScalarType dtypeArg(const Napi::CallbackInfo& info, size_t i) {
+  std::string name = strArg(info, i);
+  for (auto& d : kDtypes)
+    if (name == d.first) return d.second;
+  throw ArgError(argName(i) + ": unknown dtype \"" + name + "\"; expected float32, float64, int64, int32, uint8 or bool");
+}
+
+const char* dtypeName(at::ScalarType t) {
+  for (auto& d : kDtypes)
+    if (t == d.second) return d.first;
+  return "unsupported";
+}
+
+at::Device deviceArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || info[i].IsUndefined()) return at::Device(at::kCPU);
+  return at::Device(strArg(info, i));
+}
+
+c10::optional<at::Generator> generatorArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || info[i].IsUndefined() || info[i].IsNull()) return c10::nullopt;
+  if (!info[i].IsExternal()) throw ArgError(argName(i) + ": expected a generator handle");
+  return *info[i].As<Napi::External<at::Generator>>().Data();
+}
+
+at::TensorOptions optionsArg(const Napi::CallbackInfo& info, size_t dtypeIndex, size_t deviceIndex) {
+  return at::TensorOptions().dtype(dtypeArg(info, dtypeIndex)).device(deviceArg(info, deviceIndex));
+}
+
+// ---- handle queries and process settings ----
+
+GENLAB_OP(dispose) {
+  if (info.Length() < 1 || !info[0].IsExternal()) throw ArgError("argument 0: expected a tensor handle");
+  release(info.Env(), info[0].As<Napi::External<TensorBox>>().Data());
+  return info.Env().Undefined();
+}
+
+GENLAB_OP(isLive) {
+  if (info.Length() < 1 || !info[0].IsExternal()) throw ArgError("argument 0: expected a tensor handle");
+  return Napi::Boolean::New(info.Env(), info[0].As<Napi::External<TensorBox>>().Data()->t.defined());
+}
+
+GENLAB_OP(liveCount) { return Napi::Number::New(info.Env(), double(liveTensors.load())); }
+
+GENLAB_OP(shape) {
+  auto& t = tensorArg(info, 0);
+  Napi::Array out = Napi::Array::New(info.Env(), t.dim());
+  for (int64_t d = 0; d < t.dim(); d++) out.Set(uint32_t(d), Napi::Number::New(info.Env(), double(t.size(d))));
+  return out;
+}
+
+GENLAB_OP(dtype) { return Napi::String::New(info.Env(), dtypeName(tensorArg(info, 0).scalar_type())); }
+GENLAB_OP(device) { return Napi::String::New(info.Env(), tensorArg(info, 0).device().str()); }
+GENLAB_OP(isContiguous) { return Napi::Boolean::New(info.Env(), tensorArg(info, 0).is_contiguous()); }
+
+GENLAB_OP(setNumThreads) {
+  at::set_num_threads(static_cast<int>(intArg(info, 0)));
+  return info.Env().Undefined();
+}
+GENLAB_OP(getNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
+GENLAB_OP(hardwareConcurrency) { return Napi::Number::New(info.Env(), std::thread::hardware_concurrency()); }
+
+GENLAB_OP(manualSeed) {
+  torch::manual_seed(static_cast<uint64_t>(intArg(info, 0)));
+  return info.Env().Undefined();
+}
+
+GENLAB_OP(cudaIsAvailable) { return Napi::Boolean::New(info.Env(), torch::cuda::is_available()); }
+GENLAB_OP(cudaDeviceCount) { return Napi::Number::New(info.Env(), double(torch::cuda::device_count())); }
+GENLAB_OP(cudaSynchronize) {
+#ifdef GENLAB_CUDA
+  if (torch::cuda::is_available()) torch::cuda::synchronize();
+#endif
+  return info.Env().Undefined();
+}
+
+GENLAB_OP(version) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("torch", TORCH_VERSION);
+#ifdef GENLAB_CUDA
+  o.Set("cudaBuild", true);
+#else
+  o.Set("cudaBuild", false);
+#endif
+  o.Set("parallel", at::get_parallel_info());
+  return o;
+}
+
+// ---- generators: one per run, seeded, with state that can be saved and restored ----
+
+static void finalizeGenerator(Napi::Env, at::Generator* g) { delete g; }
+
+GENLAB_OP(newGenerator) {
+  auto* g = new at::Generator(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(intArg(info, 0))));
+  return Napi::External<at::Generator>::New(info.Env(), g, finalizeGenerator);
+}
+
+GENLAB_OP(generatorGetState) {
+  auto g = generatorArg(info, 0);
+  if (!g) throw ArgError("argument 0: expected a generator handle");
+  std::lock_guard<std::mutex> lock(g->mutex());
+  return wrap(info.Env(), g->get_state());
+}
+
+GENLAB_OP(generatorSetState) {
+  auto g = generatorArg(info, 0);
+  if (!g) throw ArgError("argument 0: expected a generator handle");
+  std::lock_guard<std::mutex> lock(g->mutex());
+  g->set_state(tensorArg(info, 1));
+  return info.Env().Undefined();
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  GENLAB_EXPORT(dispose);
+  GENLAB_EXPORT(isLive);
+  GENLAB_EXPORT(liveCount);
+  GENLAB_EXPORT(shape);
+  GENLAB_EXPORT(dtype);
+  GENLAB_EXPORT(device);
+  GENLAB_EXPORT(isContiguous);
+  GENLAB_EXPORT(setNumThreads);
+  GENLAB_EXPORT(getNumThreads);
+  GENLAB_EXPORT(hardwareConcurrency);
+  GENLAB_EXPORT(manualSeed);
+  GENLAB_EXPORT(cudaIsAvailable);
+  GENLAB_EXPORT(cudaDeviceCount);
+  GENLAB_EXPORT(cudaSynchronize);
+  GENLAB_EXPORT(version);
+  GENLAB_EXPORT(newGenerator);
+  GENLAB_EXPORT(generatorGetState);
+  GENLAB_EXPORT(generatorSetState);
+  registerCreate(env, exports);
+  registerMath(env, exports);
+  registerShape(env, exports);
+  registerNn(env, exports);
+  registerLinalg(env, exports);
+  registerAutograd(env, exports);
+  return exports;
+}
+
+}  // namespace genlab
+
+static Napi::Object initAddon(Napi::Env env, Napi::Object exports) { return genlab::init(env, exports); }
+
+NODE_API_MODULE(genlab_native, initAddon)

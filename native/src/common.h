@@ -1,0 +1,79 @@
+// Shared pieces of the addon: the tensor handle, the error guard and argument readers.
+#pragma once
+#include <napi.h>
+#include <torch/torch.h>
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace genlab {
+
+// A tensor handle is a JS External owning one TensorBox. free() releases the tensor at once;
+// the finalizer is only a safety net for handles a caller forgot.
+struct TensorBox {
+  at::Tensor t;
+  int64_t bytes = 0;
+};
+
+extern std::atomic<int64_t> liveTensors;
+
+Napi::Value wrap(Napi::Env env, at::Tensor t);
+void release(Napi::Env env, TensorBox* box);
+
+at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i);
+c10::optional<at::Tensor> optTensorArg(const Napi::CallbackInfo& info, size_t i);
+std::vector<at::Tensor> tensorListArg(const Napi::CallbackInfo& info, size_t i);
+std::vector<int64_t> intsArg(const Napi::CallbackInfo& info, size_t i);
+int64_t intArg(const Napi::CallbackInfo& info, size_t i);
+double numArg(const Napi::CallbackInfo& info, size_t i);
+bool boolArg(const Napi::CallbackInfo& info, size_t i);
+std::string strArg(const Napi::CallbackInfo& info, size_t i);
+at::ScalarType dtypeArg(const Napi::CallbackInfo& info, size_t i);
+at::Device deviceArg(const Napi::CallbackInfo& info, size_t i);
+c10::optional<at::Generator> generatorArg(const Napi::CallbackInfo& info, size_t i);
+at::TensorOptions optionsArg(const Napi::CallbackInfo& info, size_t dtypeIndex, size_t deviceIndex);
+const char* dtypeName(at::ScalarType t);
+Napi::Array wrapPair(Napi::Env env, at::Tensor a, at::Tensor b);
+
+// Thrown for bad arguments from JS; becomes a TypeError.
+struct ArgError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Every export runs inside this guard: any C++ exception becomes a JS Error that names the op
+// and carries libtorch's own message (without its C++ backtrace). The process never aborts.
+template <typename F>
+Napi::Value guard(const Napi::CallbackInfo& info, const char* op, F&& body) {
+  Napi::Env env = info.Env();
+  try {
+    return body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const ArgError& e) {
+    throw Napi::TypeError::New(env, std::string(op) + ": " + e.what());
+  } catch (const c10::Error& e) {
+    throw Napi::Error::New(env, std::string(op) + ": " + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, std::string(op) + ": " + e.what());
+  } catch (...) {
+    throw Napi::Error::New(env, std::string(op) + ": unknown C++ exception");
+  }
+}
+
+using Exports = Napi::Object;
+void registerCreate(Napi::Env env, Exports exports);
+void registerMath(Napi::Env env, Exports exports);
+void registerShape(Napi::Env env, Exports exports);
+void registerNn(Napi::Env env, Exports exports);
+void registerLinalg(Napi::Env env, Exports exports);
+void registerAutograd(Napi::Env env, Exports exports);
+
+}  // namespace genlab
+
+// Defines an export `name` whose body runs inside guard(); `info` is in scope.
+#define GENLAB_OP(name) \
+  static Napi::Value name##_body(const Napi::CallbackInfo& info); \
+  static Napi::Value name(const Napi::CallbackInfo& info) { return genlab::guard(info, #name, [&] { return name##_body(info); }); } \
+  static Napi::Value name##_body(const Napi::CallbackInfo& info)
+
+#define GENLAB_EXPORT(name) exports.Set(#name, Napi::Function::New(env, name, #name))

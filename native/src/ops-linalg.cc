@@ -1,0 +1,93 @@
+// Linear algebra: factorizations and solves, including an in-place Cholesky for n² matrices
+// too large to copy (kernel interpolation at n = 60,000).
+#include "common.h"
+#include <dlfcn.h>
+
+namespace genlab {
+
+GENLAB_OP(cholesky) { return wrap(info.Env(), at::linalg_cholesky(tensorArg(info, 0), boolArg(info, 1))); }
+// choleskyEx(A, upper) -> [L, info]: info > 0 is the order of the leading minor that is not positive definite
+GENLAB_OP(choleskyEx) {
+  auto r = at::linalg_cholesky_ex(tensorArg(info, 0), boolArg(info, 1), false);
+  return wrapPair(info.Env(), std::get<0>(r), std::get<1>(r));
+}
+// choleskySolve(B, L, upper): solves A X = B given A's Cholesky factor
+GENLAB_OP(choleskySolve) { return wrap(info.Env(), at::cholesky_solve(tensorArg(info, 0), tensorArg(info, 1), boolArg(info, 2))); }
+GENLAB_OP(solve) { return wrap(info.Env(), at::linalg_solve(tensorArg(info, 0), tensorArg(info, 1))); }
+// triangularSolve(A, B, upper, left, unitriangular)
+GENLAB_OP(triangularSolve) {
+  return wrap(info.Env(), at::linalg_solve_triangular(tensorArg(info, 0), tensorArg(info, 1), boolArg(info, 2), boolArg(info, 3),
+                                                      boolArg(info, 4)));
+}
+GENLAB_OP(eigh) {
+  auto r = at::linalg_eigh(tensorArg(info, 0), "L");
+  return wrapPair(info.Env(), std::get<0>(r), std::get<1>(r));
+}
+GENLAB_OP(pinv) { return wrap(info.Env(), at::linalg_pinv(tensorArg(info, 0))); }
+GENLAB_OP(lstsq) { return wrap(info.Env(), std::get<0>(at::linalg_lstsq(tensorArg(info, 0), tensorArg(info, 1)))); }
+
+// LAPACK's potrf/potrs, looked up at run time so that a libtorch without exported LAPACK
+// symbols still builds; then the in-place ops fall back to libtorch's (copying) kernels.
+using PotrfS = void (*)(const char*, const int*, float*, const int*, int*);
+using PotrfD = void (*)(const char*, const int*, double*, const int*, int*);
+using PotrsS = void (*)(const char*, const int*, const int*, const float*, const int*, float*, const int*, int*);
+using PotrsD = void (*)(const char*, const int*, const int*, const double*, const int*, double*, const int*, int*);
+
+template <typename T>
+static T lapack(const char* name) {
+  return reinterpret_cast<T>(dlsym(RTLD_DEFAULT, name));
+}
+
+static void checkSquare(const at::Tensor& a) {
+  if (a.dim() != 2 || a.size(0) != a.size(1)) throw ArgError("expected a square matrix, got shape " + c10::str(a.sizes()));
+  if (!a.device().is_cpu() || !a.is_contiguous()) throw ArgError("expected a contiguous CPU matrix");
+  if (a.size(0) > INT32_MAX) throw ArgError("matrix too large for LAPACK");
+}
+
+// choleskyInplace_(A) -> info. A is symmetric; on return its upper triangle (row-major) holds U
+// with A = UᵀU (LAPACK's lower factor in column-major order); the other triangle is left as it was.
+GENLAB_OP(choleskyInplace_) {
+  at::Tensor& a = tensorArg(info, 0);
+  checkSquare(a);
+  int n = int(a.size(0)), status = 0;
+  const char uplo = 'L';
+  if (a.scalar_type() == at::kFloat && lapack<PotrfS>("spotrf_")) {
+    lapack<PotrfS>("spotrf_")(&uplo, &n, a.data_ptr<float>(), &n, &status);
+  } else if (a.scalar_type() == at::kDouble && lapack<PotrfD>("dpotrf_")) {
+    lapack<PotrfD>("dpotrf_")(&uplo, &n, a.data_ptr<double>(), &n, &status);
+  } else {
+    auto r = at::linalg_cholesky_ex(a, true, false);
+    status = int(std::get<1>(r).item<int64_t>());
+    if (status == 0) a.triu_().copy_(std::get<0>(r).triu());
+  }
+  return Napi::Number::New(info.Env(), status);
+}
+
+// choleskySolveFactored(U, B) -> X with A X = B, U from choleskyInplace_; B (n, k)
+GENLAB_OP(choleskySolveFactored) {
+  at::Tensor& a = tensorArg(info, 0);
+  at::Tensor& b = tensorArg(info, 1);
+  checkSquare(a);
+  if (b.dim() != 2 || b.size(0) != a.size(0)) throw ArgError("right-hand side must be (n, k) with n = " + std::to_string(a.size(0)));
+  // Column-major (n, k) is row-major (k, n): transpose, solve, transpose back.
+  at::Tensor x = b.to(a.scalar_type()).t().contiguous();
+  int n = int(a.size(0)), k = int(b.size(1)), status = 0;
+  const char uplo = 'L';
+  if (a.scalar_type() == at::kFloat && lapack<PotrsS>("spotrs_")) {
+    lapack<PotrsS>("spotrs_")(&uplo, &n, &k, a.data_ptr<float>(), &n, x.data_ptr<float>(), &n, &status);
+  } else if (a.scalar_type() == at::kDouble && lapack<PotrsD>("dpotrs_")) {
+    lapack<PotrsD>("dpotrs_")(&uplo, &n, &k, a.data_ptr<double>(), &n, x.data_ptr<double>(), &n, &status);
+  } else {
+    return wrap(info.Env(), at::cholesky_solve(b.to(a.scalar_type()), a.triu(), true));
+  }
+  if (status != 0) throw std::runtime_error("potrs failed with info " + std::to_string(status));
+  return wrap(info.Env(), x.t().contiguous());
+}
+
+void registerLinalg(Napi::Env env, Exports exports) {
+  GENLAB_EXPORT(cholesky); GENLAB_EXPORT(choleskyEx); GENLAB_EXPORT(choleskySolve); GENLAB_EXPORT(solve);
+  GENLAB_EXPORT(triangularSolve); GENLAB_EXPORT(eigh); GENLAB_EXPORT(pinv); GENLAB_EXPORT(lstsq);
+  GENLAB_EXPORT(choleskyInplace_); GENLAB_EXPORT(choleskySolveFactored);
+}
+
+}  // namespace genlab

@@ -1,0 +1,67 @@
+// Neural-network kernels: linear, convolution, pooling, normalization, losses.
+#include "common.h"
+
+namespace genlab {
+
+GENLAB_OP(matmul) { return wrap(info.Env(), at::matmul(tensorArg(info, 0), tensorArg(info, 1))); }
+// linear(x, weight, bias?): x·weightᵀ + bias, weight (out, in)
+GENLAB_OP(linear) { return wrap(info.Env(), at::linear(tensorArg(info, 0), tensorArg(info, 1), optTensorArg(info, 2))); }
+// addmm(c, a, b, beta, alpha): beta·c + alpha·a·b
+GENLAB_OP(addmm) {
+  return wrap(info.Env(), at::addmm(tensorArg(info, 0), tensorArg(info, 1), tensorArg(info, 2), numArg(info, 3), numArg(info, 4)));
+}
+
+// conv2d(x, weight, bias?, stride[2], padding[2], dilation[2], groups); x (N, C, H, W)
+GENLAB_OP(conv2d) {
+  return wrap(info.Env(), at::conv2d(tensorArg(info, 0), tensorArg(info, 1), optTensorArg(info, 2), intsArg(info, 3),
+                                     intsArg(info, 4), intsArg(info, 5), intArg(info, 6)));
+}
+// maxPool2d(x, kernel[2], stride[2], padding[2], ceilMode)
+GENLAB_OP(maxPool2d) {
+  return wrap(info.Env(), at::max_pool2d(tensorArg(info, 0), intsArg(info, 1), intsArg(info, 2), intsArg(info, 3), {1, 1},
+                                         boolArg(info, 4)));
+}
+// avgPool2d(x, kernel[2], stride[2], padding[2], ceilMode, countIncludePad)
+GENLAB_OP(avgPool2d) {
+  return wrap(info.Env(), at::avg_pool2d(tensorArg(info, 0), intsArg(info, 1), intsArg(info, 2), intsArg(info, 3),
+                                         boolArg(info, 4), boolArg(info, 5)));
+}
+// batchNorm(x, weight?, bias?, runningMean?, runningVar?, training, momentum, eps): running stats updated in place
+GENLAB_OP(batchNorm) {
+  return wrap(info.Env(), at::batch_norm(tensorArg(info, 0), optTensorArg(info, 1), optTensorArg(info, 2), optTensorArg(info, 3),
+                                         optTensorArg(info, 4), boolArg(info, 5), numArg(info, 6), numArg(info, 7), false));
+}
+// localResponseNorm(x, size, alpha, beta, k): PyTorch's form, alpha divided by size
+GENLAB_OP(localResponseNorm) {
+  namespace F = torch::nn::functional;
+  auto opts = F::LocalResponseNormFuncOptions(intArg(info, 1)).alpha(numArg(info, 2)).beta(numArg(info, 3)).k(numArg(info, 4));
+  return wrap(info.Env(), F::local_response_norm(tensorArg(info, 0), opts));
+}
+GENLAB_OP(logSoftmax) { return wrap(info.Env(), at::log_softmax(tensorArg(info, 0), intArg(info, 1))); }
+GENLAB_OP(softmax) { return wrap(info.Env(), at::softmax(tensorArg(info, 0), intArg(info, 1))); }
+
+static int64_t reductionArg(const Napi::CallbackInfo& info, size_t i) {
+  std::string r = i < info.Length() && info[i].IsString() ? strArg(info, i) : "mean";
+  if (r == "mean") return at::Reduction::Mean;
+  if (r == "sum") return at::Reduction::Sum;
+  if (r == "none") return at::Reduction::None;
+  throw ArgError("unknown reduction \"" + r + "\"; expected mean, sum or none");
+}
+
+// crossEntropy(logits (N, C), target (N) int64, reduction)
+GENLAB_OP(crossEntropy) {
+  return wrap(info.Env(), at::cross_entropy_loss(tensorArg(info, 0), tensorArg(info, 1), {}, reductionArg(info, 2)));
+}
+GENLAB_OP(nllLoss) { return wrap(info.Env(), at::nll_loss(tensorArg(info, 0), tensorArg(info, 1), {}, reductionArg(info, 2))); }
+GENLAB_OP(mseLoss) { return wrap(info.Env(), at::mse_loss(tensorArg(info, 0), tensorArg(info, 1), reductionArg(info, 2))); }
+// cdistSq(a (n, d), b (m, d)) -> (n, m) squared Euclidean distances, by matrix products
+GENLAB_OP(cdist) { return wrap(info.Env(), at::cdist(tensorArg(info, 0), tensorArg(info, 1), numArg(info, 2))); }
+
+void registerNn(Napi::Env env, Exports exports) {
+  GENLAB_EXPORT(matmul); GENLAB_EXPORT(linear); GENLAB_EXPORT(addmm); GENLAB_EXPORT(conv2d);
+  GENLAB_EXPORT(maxPool2d); GENLAB_EXPORT(avgPool2d); GENLAB_EXPORT(batchNorm); GENLAB_EXPORT(localResponseNorm);
+  GENLAB_EXPORT(logSoftmax); GENLAB_EXPORT(softmax); GENLAB_EXPORT(crossEntropy); GENLAB_EXPORT(nllLoss);
+  GENLAB_EXPORT(mseLoss); GENLAB_EXPORT(cdist);
+}
+
+}  // namespace genlab

@@ -1,0 +1,142 @@
+// Free functions of the engine: creating tensors, joining them, grad mode, threads, counters.
+import { native, type NativeDType } from './native.js';
+import { Tensor, type TensorData } from './tensor.js';
+import type { Device, DType } from './dtype.js';
+import type { Generator } from './generator.js';
+
+export interface CreateOptions {
+  dtype?: DType;
+  device?: Device;
+}
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+function checkShape(shape: readonly number[], where: string): number[] {
+  for (const s of shape) {
+    if (!Number.isInteger(s) || s < 0) throw new Error(`${where}: shape [${shape.join(', ')}] must hold non-negative integers`);
+  }
+  return [...shape];
+}
+
+const ARRAY_DTYPE: [new (...a: never[]) => TensorData, NativeDType][] = [
+  [Float32Array, 'float32'],
+  [Float64Array, 'float64'],
+  [BigInt64Array, 'int64'],
+  [Int32Array, 'int32'],
+  [Uint8Array, 'uint8'],
+];
+
+/**
+ * A tensor from values. A TypedArray keeps its dtype (Uint8Array → uint8 unless dtype says bool);
+ * a plain array becomes float32 unless dtype says otherwise. shape defaults to [length].
+ */
+export function tensor(values: TensorData | readonly number[], shape?: readonly number[], opts: CreateOptions = {}): Tensor {
+  let data: TensorData;
+  let dtype: NativeDType;
+  if (Array.isArray(values)) {
+    dtype = opts.dtype ?? 'float32';
+    data = fromNumbers(values as readonly number[], dtype);
+  } else {
+    const typed = values as TensorData;
+    const entry = ARRAY_DTYPE.find(([ctor]) => typed instanceof ctor);
+    if (!entry) throw new Error('tensor: unsupported array type');
+    dtype = entry[1] === 'uint8' && opts.dtype === 'bool' ? 'bool' : entry[1];
+    data = typed;
+    if (opts.dtype !== undefined && opts.dtype !== dtype) {
+      return scopedConvert(tensor(typed, shape, { device: opts.device }), opts.dtype);
+    }
+  }
+  const s = checkShape(shape ?? [data.length], 'tensor');
+  const n = s.reduce((a, b) => a * b, 1);
+  if (n !== data.length) throw new Error(`tensor: shape [${s.join(', ')}] needs ${n} values; got ${data.length}`);
+  return new Tensor(native.fromBuffer(data, s, dtype, opts.device));
+}
+
+function scopedConvert(t: Tensor, dtype: DType): Tensor {
+  const out = t.to(dtype);
+  t.dispose();
+  return out;
+}
+
+function fromNumbers(values: readonly number[], dtype: NativeDType): TensorData {
+  switch (dtype) {
+    case 'float32': return Float32Array.from(values);
+    case 'float64': return Float64Array.from(values);
+    case 'int64': return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+    case 'int32': return Int32Array.from(values);
+    default: return Uint8Array.from(values);
+  }
+}
+
+export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return new Tensor(native.zeros(checkShape(shape, 'zeros'), opts.dtype ?? 'float32', opts.device));
+}
+export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return new Tensor(native.ones(checkShape(shape, 'ones'), opts.dtype ?? 'float32', opts.device));
+}
+export function empty(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return new Tensor(native.empty(checkShape(shape, 'empty'), opts.dtype ?? 'float32', opts.device));
+}
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  return new Tensor(native.full(checkShape(shape, 'full'), value, opts.dtype ?? 'float32', opts.device));
+}
+/** [start, end) with step; int64 unless a dtype is given. */
+export function arange(start: number, end: number, step = 1, opts: CreateOptions = {}): Tensor {
+  return new Tensor(native.arange(start, end, step, opts.dtype ?? 'int64', opts.device));
+}
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  return new Tensor(native.eye(n, m, opts.dtype ?? 'float32', opts.device));
+}
+export function zerosLike(t: Tensor): Tensor { return new Tensor(native.zerosLike(t.handle)); }
+export function onesLike(t: Tensor): Tensor { return new Tensor(native.onesLike(t.handle)); }
+
+/** Uniform on [0, 1). */
+export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return new Tensor(native.rand(checkShape(shape, 'rand'), opts.generator?.handle, opts.dtype ?? 'float32', opts.device));
+}
+/** Standard normal. */
+export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return new Tensor(native.randn(checkShape(shape, 'randn'), opts.generator?.handle, opts.dtype ?? 'float32', opts.device));
+}
+/** Integers in [low, high), int64. */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return new Tensor(native.randint(low, high, checkShape(shape, 'randint'), opts.generator?.handle, opts.device));
+}
+/** A random permutation of 0..n-1, int64. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  return new Tensor(native.randperm(n, opts.generator?.handle, opts.device));
+}
+
+export function cat(ts: readonly Tensor[], dim = 0): Tensor { return new Tensor(native.cat(ts.map((t) => t.handle), dim)); }
+export function stack(ts: readonly Tensor[], dim = 0): Tensor { return new Tensor(native.stack(ts.map((t) => t.handle), dim)); }
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor { return new Tensor(native.where(cond.handle, a.handle, b.handle)); }
+
+/** Runs fn with autograd recording off (PyTorch's torch.no_grad()). */
+export function noGrad<T>(fn: () => T): T {
+  const was = native.isGradEnabled();
+  native.setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    native.setGradEnabled(was);
+  }
+}
+export function isGradEnabled(): boolean { return native.isGradEnabled(); }
+
+/** Native tensors alive now (freed ones excluded): tests assert it does not grow. */
+export function liveTensors(): number { return native.liveCount(); }
+
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`threads: expected a positive integer, got ${n}`);
+  native.setNumThreads(n);
+}
+export function getNumThreads(): number { return native.getNumThreads(); }
+/** The number of CPU cores this process may use. */
+export function cpuCount(): number { return native.hardwareConcurrency(); }
+export function engineInfo(): { torch: string; cudaBuild: boolean; cudaAvailable: boolean; threads: number } {
+  const v = native.version();
+  return { torch: v.torch, cudaBuild: v.cudaBuild, cudaAvailable: native.cudaIsAvailable(), threads: native.getNumThreads() };
+}
+/** Waits for queued CUDA work (timing); a no-op on CPU. */
+export function synchronize(): void { native.cudaSynchronize(); }
