@@ -1,0 +1,204 @@
+// Figures from data: Vega-Lite specs compiled and rendered to SVG in Node, rasterized to PNG with resvg.
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Resvg } from "@resvg/resvg-js";
+import { parse, View } from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+
+export interface Series { name: string; x: number[]; y: number[] }
+
+export interface LineChartSpec {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  logX?: boolean;
+  logY?: boolean;
+  yDomain?: [number, number];
+  width?: number;
+  height?: number;
+  points?: boolean;
+}
+
+export interface Bar { group: string; series: string; value: number }
+
+export interface BarChartSpec {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  bars: Bar[]; // grouped bars: one group per x position, one bar per series inside it
+  width?: number;
+  height?: number;
+}
+
+export interface Figure { svg: string; png: Buffer }
+
+/** Most points drawn per series; longer series are bucket-averaged (see downsample). */
+export const MAX_POINTS = 1000;
+
+const FONT = "DejaVu Sans";
+
+// Shared look: readable fonts, white background, light grid, legend at the right.
+const CONFIG = {
+  font: FONT,
+  background: "white",
+  padding: 8,
+  title: { fontSize: 15, anchor: "start", offset: 10 },
+  axis: { titleFontSize: 13, labelFontSize: 11, gridColor: "#e6e6e6", titlePadding: 8 },
+  legend: { titleFontSize: 12, labelFontSize: 12, labelLimit: 260, symbolStrokeWidth: 3 },
+  view: { stroke: "#bbbbbb" },
+  line: { strokeWidth: 2 },
+} as const;
+
+/**
+ * Display-only downsampling: a series longer than maxPoints (e.g. 20,000 per-step losses of
+ * Figure 1a) is cut into maxPoints contiguous buckets of near-equal size and each bucket is
+ * drawn as the mean of its x and y. This keeps render time flat and smooths SGD noise the way
+ * the paper's curves are smoothed; the stored metrics themselves are never altered.
+ */
+export function downsample(x: number[], y: number[], maxPoints = MAX_POINTS): { x: number[]; y: number[] } {
+  if (x.length !== y.length) {
+    throw new Error(`plot: series x and y differ in length; expected equal, got ${x.length} and ${y.length}`);
+  }
+  const n = x.length;
+  if (n <= maxPoints) return { x: [...x], y: [...y] };
+  const outX: number[] = [];
+  const outY: number[] = [];
+  for (let b = 0; b < maxPoints; b++) {
+    const lo = Math.floor((b * n) / maxPoints);
+    const hi = Math.floor(((b + 1) * n) / maxPoints);
+    let sx = 0;
+    let sy = 0;
+    for (let i = lo; i < hi; i++) { sx += x[i]; sy += y[i]; }
+    outX.push(sx / (hi - lo));
+    outY.push(sy / (hi - lo));
+  }
+  return { x: outX, y: outY };
+}
+
+interface LineRow { series: string; x: number; y: number; order: number }
+
+// Non-finite points (a diverged run) and non-positive ones on a log axis cannot be drawn; drop them.
+function lineRows(spec: LineChartSpec): LineRow[] {
+  const rows: LineRow[] = [];
+  for (const s of spec.series) {
+    const d = downsample(s.x, s.y);
+    for (let i = 0; i < d.x.length; i++) {
+      const x = d.x[i];
+      const y = d.y[i];
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      if ((spec.logX && x <= 0) || (spec.logY && y <= 0)) continue;
+      rows.push({ series: s.name, x, y, order: i });
+    }
+  }
+  return rows;
+}
+
+// Log scales have no zero; linear ones should not be forced to include it (losses start high).
+function axisScale(log: boolean | undefined): { type: "log" } | { type: "linear"; zero: false } {
+  return log ? { type: "log" } : { type: "linear", zero: false };
+}
+
+function lineSpec(spec: LineChartSpec): TopLevelSpec {
+  const names = spec.series.map((s) => s.name);
+  const yScale = { ...axisScale(spec.logY), ...(spec.yDomain ? { domain: spec.yDomain, clamp: true } : {}) };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: spec.title,
+    width: spec.width ?? 480,
+    height: spec.height ?? 300,
+    data: { values: lineRows(spec) },
+    mark: { type: "line", point: spec.points ?? false, clip: true },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: spec.xLabel, scale: axisScale(spec.logX) },
+      y: { field: "y", type: "quantitative", title: spec.yLabel, scale: yScale },
+      color: { field: "series", type: "nominal", title: null, scale: { domain: names, scheme: "tableau10" } },
+      order: { field: "order", type: "quantitative" },
+    },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+function barSpec(spec: BarChartSpec): TopLevelSpec {
+  const groups = unique(spec.bars.map((b) => b.group));
+  const series = unique(spec.bars.map((b) => b.series));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: spec.title,
+    width: spec.width ?? 480,
+    height: spec.height ?? 300,
+    data: { values: spec.bars.filter((b) => Number.isFinite(b.value)) },
+    mark: { type: "bar", tooltip: true },
+    encoding: {
+      x: { field: "group", type: "nominal", title: spec.xLabel, sort: groups, axis: { labelAngle: groups.length > 6 ? -30 : 0, labelLimit: 160 } },
+      xOffset: { field: "series", type: "nominal", sort: series },
+      y: { field: "value", type: "quantitative", title: spec.yLabel },
+      color: { field: "series", type: "nominal", title: null, scale: { domain: series, scheme: "tableau10" } },
+    },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** Compile a Vega-Lite spec, render it headless (renderer 'none') to SVG, and rasterize to PNG. */
+export async function renderVegaLite(vl: TopLevelSpec): Promise<Figure> {
+  const vg = compile(vl).spec;
+  const view = new View(parse(vg), { renderer: "none" });
+  try {
+    const svg = await view.toSVG();
+    return { svg, png: rasterize(svg) };
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterize an SVG at its own size (1 SVG px = 1 PNG px) on white, with system fonts. */
+export function rasterize(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    font: { loadSystemFonts: true, defaultFontFamily: FONT },
+    background: "white",
+  });
+  return resvg.render().asPng();
+}
+
+function checkLineSpec(spec: LineChartSpec): void {
+  if (spec.series.length === 0) throw new Error("lineChart: no series; expected at least 1, got 0");
+  for (const s of spec.series) {
+    if (s.x.length !== s.y.length) {
+      throw new Error(`lineChart: series "${s.name}" has x and y of different lengths; expected equal, got ${s.x.length} and ${s.y.length}`);
+    }
+  }
+}
+
+/** A line chart, one line per series (e.g. Figure 1a: loss vs. steps per randomization). */
+export async function lineChart(spec: LineChartSpec): Promise<Figure> {
+  checkLineSpec(spec);
+  return renderVegaLite(lineSpec(spec));
+}
+
+/** A grouped bar chart (e.g. test accuracy per model, genlab vs. paper). */
+export async function barChart(spec: BarChartSpec): Promise<Figure> {
+  if (spec.bars.length === 0) throw new Error("barChart: no bars; expected at least 1, got 0");
+  return renderVegaLite(barSpec(spec));
+}
+
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/** Write `<dir>/<basename>.svg` and `.png` atomically (temp file + rename); returns both paths. */
+export async function writeFigure(dir: string, basename: string, fig: Figure): Promise<{ svg: string; png: string }> {
+  if (!/^[\w.-]+$/.test(basename)) {
+    throw new Error(`writeFigure: bad basename; expected letters, digits, '.', '_' or '-', got "${basename}"`);
+  }
+  await mkdir(dir, { recursive: true });
+  const paths = { svg: join(dir, `${basename}.svg`), png: join(dir, `${basename}.png`) };
+  await writeAtomic(paths.svg, fig.svg);
+  await writeAtomic(paths.png, fig.png);
+  return paths;
+}
