@@ -2,6 +2,7 @@
 import { native, type Handle } from './native.js';
 import { markOwned, type Owned } from './scope.js';
 import type { Device, DType } from './dtype.js';
+import type { Generator } from './generator.js';
 
 type Other = Tensor | number;
 const h = (x: Other): Handle | number => (typeof x === 'number' ? x : x.handle);
@@ -132,6 +133,9 @@ export class Tensor implements Owned {
   fill_(v: number): this { native.fill_(this.handle, v); return this; }
   clamp_(min?: number, max?: number): this { native.clamp_(this.handle, min, max); return this; }
   addcmul_(a: Tensor, b: Tensor, value = 1): this { native.addcmul_(this.handle, a.handle, b.handle, value); return this; }
+  /** Fills with U(low, high) draws from the generator (or libtorch's global one). */
+  uniform_(low: number, high: number, generator?: Generator): this { native.uniform_(this.handle, low, high, generator?.handle); return this; }
+  normal_(mean = 0, std = 1, generator?: Generator): this { native.normal_(this.handle, mean, std, generator?.handle); return this; }
 
   // ---- reductions ----
   sum(dims?: number | number[], keepdim = false): Tensor { return new Tensor(native.sum(this.handle, dimList(dims), keepdim)); }

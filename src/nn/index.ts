@@ -1,0 +1,6 @@
+// The nn room's public surface.
+export { Module } from './module.js';
+export * from './layers.js';
+export * as F from './functional.js';
+export { defaultWeight, defaultBias } from './init.js';
+export { saveSafetensors, loadSafetensors, type SafetensorsFile } from './safetensors.js';

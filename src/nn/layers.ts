@@ -1,0 +1,140 @@
+// Layers with PyTorch's semantics and default initializations.
+import { ones, zeros, type Generator, type Tensor } from '../engine/index.js';
+import { Module } from './module.js';
+import * as F from './functional.js';
+import { defaultBias, defaultWeight } from './init.js';
+
+export interface InitOptions {
+  generator?: Generator; // draws initial weights; PyTorch's order, so a seed matches torch.manual_seed
+  device?: string;
+}
+
+export class Linear extends Module {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: InitOptions & { bias?: boolean } = {}) {
+    super();
+    this.registerParameter('weight', defaultWeight([outFeatures, inFeatures], inFeatures, opts.generator, opts.device));
+    if (opts.bias ?? true) this.registerParameter('bias', defaultBias(outFeatures, inFeatures, opts.generator, opts.device));
+  }
+  get weight(): Tensor { return this.param('weight'); }
+  get bias(): Tensor | undefined { return this.optionalParam('bias'); }
+  forward(x: Tensor): Tensor { // (N, in) -> (N, out)
+    return F.linear(x, this.weight, this.bias);
+  }
+}
+
+export interface Conv2dConfig extends InitOptions {
+  stride?: F.Pair;
+  padding?: F.Pair | 'same';
+  groups?: number;
+  bias?: boolean;
+}
+export class Conv2d extends Module {
+  private readonly stride: F.Pair;
+  private readonly padding: F.Pair;
+  private readonly groups: number;
+  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, c: Conv2dConfig = {}) {
+    super();
+    this.groups = c.groups ?? 1;
+    this.stride = c.stride ?? 1;
+    if (c.padding === 'same') {
+      // SAME padding for odd kernels at stride 1 (TensorFlow's, as the paper's models use).
+      if (kernelSize % 2 === 0) throw new Error(`conv2d: padding "same" needs an odd kernel; got ${kernelSize}`);
+      this.padding = (kernelSize - 1) / 2;
+    } else this.padding = c.padding ?? 0;
+    const fanIn = (inChannels / this.groups) * kernelSize * kernelSize;
+    this.registerParameter('weight', defaultWeight([outChannels, inChannels / this.groups, kernelSize, kernelSize], fanIn, c.generator, c.device));
+    if (c.bias ?? true) this.registerParameter('bias', defaultBias(outChannels, fanIn, c.generator, c.device));
+  }
+  forward(x: Tensor): Tensor { // (N, C, H, W) -> (N, O, H', W')
+    return F.conv2d(x, this.param('weight'), this.optionalParam('bias'), { stride: this.stride, padding: this.padding, groups: this.groups });
+  }
+}
+
+export interface BatchNormConfig {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean; // learnable scale and shift
+  device?: string;
+}
+export class BatchNorm2d extends Module {
+  readonly eps: number;
+  readonly momentum: number;
+  constructor(readonly numFeatures: number, c: BatchNormConfig = {}) {
+    super();
+    this.eps = c.eps ?? 1e-5;
+    this.momentum = c.momentum ?? 0.1;
+    if (c.affine ?? true) {
+      this.registerParameter('weight', ones([numFeatures], { device: c.device }));
+      this.registerParameter('bias', zeros([numFeatures], { device: c.device }));
+    }
+    this.registerBuffer('running_mean', zeros([numFeatures], { device: c.device }));
+    this.registerBuffer('running_var', ones([numFeatures], { device: c.device }));
+  }
+  forward(x: Tensor): Tensor {
+    return F.batchNorm(x, {
+      weight: this.optionalParam('weight'),
+      bias: this.optionalParam('bias'),
+      runningMean: this.buffer('running_mean'),
+      runningVar: this.buffer('running_var'),
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+}
+
+export class Dropout extends Module {
+  constructor(readonly p: number, private generator?: Generator) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new Error(`dropout: expected 0 ≤ p < 1, got ${p}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.dropout(x, this.p, this.training, this.generator);
+  }
+}
+
+export class MaxPool2d extends Module {
+  constructor(readonly kernel: F.Pair, readonly opts: F.PoolOptions = {}) { super(); }
+  forward(x: Tensor): Tensor { return F.maxPool2d(x, this.kernel, this.opts); }
+}
+
+export class AvgPool2d extends Module {
+  constructor(readonly kernel: F.Pair, readonly opts: F.PoolOptions & { countIncludePad?: boolean } = {}) { super(); }
+  forward(x: Tensor): Tensor { return F.avgPool2d(x, this.kernel, this.opts); }
+}
+
+/** PyTorch's LocalResponseNorm (alpha is divided by size, unlike TensorFlow's). */
+export class LocalResponseNorm extends Module {
+  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) { super(); }
+  forward(x: Tensor): Tensor { return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k); }
+}
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor { return x.relu(); }
+}
+
+export class Identity extends Module {
+  forward(x: Tensor): Tensor { return x; }
+}
+
+/** (N, …) -> (N, prod(…)). */
+export class Flatten extends Module {
+  forward(x: Tensor): Tensor { return x.flatten(1, -1); }
+}
+
+/** Runs its children in order; they are named "0", "1", … as in PyTorch. */
+export class Sequential extends Module {
+  private readonly layers: Module[];
+  constructor(...layers: Module[]) {
+    super();
+    this.layers = layers;
+    layers.forEach((m, i) => this.registerModule(String(i), m));
+  }
+  forward(x: Tensor): Tensor {
+    let out = x;
+    for (const m of this.layers) out = m.forward(out);
+    return out;
+  }
+  get length(): number { return this.layers.length; }
+  at(i: number): Module { return this.layers[i]; }
+}
