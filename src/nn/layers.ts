@@ -53,7 +53,9 @@ export class Conv2d extends Module {
 export interface BatchNormConfig {
   eps?: number;
   momentum?: number;
-  affine?: boolean; // learnable scale and shift
+  affine?: boolean; // learnable scale and shift (PyTorch's default); overridden by scale/center
+  scale?: boolean; // learnable scale γ
+  center?: boolean; // learnable shift β (TensorFlow's default is center without scale)
   device?: string;
 }
 export class BatchNorm2d extends Module {
@@ -63,10 +65,9 @@ export class BatchNorm2d extends Module {
     super();
     this.eps = c.eps ?? 1e-5;
     this.momentum = c.momentum ?? 0.1;
-    if (c.affine ?? true) {
-      this.registerParameter('weight', ones([numFeatures], { device: c.device }));
-      this.registerParameter('bias', zeros([numFeatures], { device: c.device }));
-    }
+    const affine = c.affine ?? true;
+    if (c.scale ?? affine) this.registerParameter('weight', ones([numFeatures], { device: c.device }));
+    if (c.center ?? affine) this.registerParameter('bias', zeros([numFeatures], { device: c.device }));
     this.registerBuffer('running_mean', zeros([numFeatures], { device: c.device }));
     this.registerBuffer('running_var', ones([numFeatures], { device: c.device }));
   }
