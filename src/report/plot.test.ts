@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePngSize } from "./png.js";
 import { barChart, downsample, lineChart, MAX_POINTS, writeFigure } from "./plot.js";
+import { textWidth } from "./text-metrics.js";
 
 function svgSize(svg: string): { width: number; height: number } {
   const m = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
@@ -80,4 +81,10 @@ test("writeFigure writes both files and leaves no temp files", async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("textWidth uses DejaVu Sans advances", () => {
+  assert.equal(textWidth("0000", 10), 4 * 6.36);
+  assert.ok(textWidth("Loss", 13, true) > textWidth("Loss", 13));
+  assert.ok(Math.abs(textWidth("é", 10) - 6.2) < 1e-9);
 });

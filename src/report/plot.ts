@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { useDejaVuMetrics } from "./text-metrics.js";
 
 export interface Series { name: string; x: number[]; y: number[] }
 
@@ -130,7 +131,7 @@ function barSpec(spec: BarChartSpec): TopLevelSpec {
     data: { values: spec.bars.filter((b) => Number.isFinite(b.value)) },
     mark: { type: "bar", tooltip: true },
     encoding: {
-      x: { field: "group", type: "nominal", title: spec.xLabel, sort: groups, axis: { labelAngle: groups.length > 6 ? -30 : 0, labelLimit: 160 } },
+      x: { field: "group", type: "nominal", title: spec.xLabel, sort: groups, axis: { labelAngle: groups.length > 6 ? -35 : 0, labelLimit: 240 } },
       xOffset: { field: "series", type: "nominal", sort: series },
       y: { field: "value", type: "quantitative", title: spec.yLabel },
       color: { field: "series", type: "nominal", title: null, scale: { domain: series, scheme: "tableau10" } },
@@ -145,6 +146,7 @@ function unique(xs: string[]): string[] {
 
 /** Compile a Vega-Lite spec, render it headless (renderer 'none') to SVG, and rasterize to PNG. */
 export async function renderVegaLite(vl: TopLevelSpec): Promise<Figure> {
+  useDejaVuMetrics();
   const vg = compile(vl).spec;
   const view = new View(parse(vg), { renderer: "none" });
   try {
