@@ -1,0 +1,54 @@
+// A fit's full configuration — data, randomization, model, training — and the run id derived from it.
+import { InputError } from '../engine/index.js';
+import type { RandomizationSpec } from '../randomize/index.js';
+import { checkTrainConfig, type TrainConfig } from '../train/index.js';
+import { checkModelName } from '../models/index.js';
+import { configHash } from './store.js';
+
+export interface DatasetConfig {
+  name: string;
+  dataDir: string | null; // null: the data set's default directory
+  trainSize: number | null; // null: the whole training split
+  testSize: number | null;
+  subsetSeed: number;
+  stratified: boolean;
+}
+
+export interface ModelConfig {
+  name: string;
+  dropout: number;
+  bnParams: 'shift' | 'affine'; // Inception's BN parameters (see src/models/inception.ts)
+  lrnPlacement: 'after-pool' | 'before-pool'; // AlexNet's first LRN
+}
+
+/** Everything that decides a run's numbers. Device and threads are not part of it. */
+export interface FitConfig {
+  dataset: DatasetConfig;
+  randomization: RandomizationSpec;
+  model: ModelConfig;
+  train: TrainConfig;
+}
+
+export function checkFitConfig(c: FitConfig): FitConfig {
+  checkModelName(c.model.name, 'fit: model');
+  if (!(c.model.dropout >= 0 && c.model.dropout < 1)) throw new InputError(`fit: dropout: expected 0 ≤ p < 1, got ${c.model.dropout}`);
+  for (const key of ['trainSize', 'testSize'] as const) {
+    const v = c.dataset[key];
+    if (v !== null && (!Number.isInteger(v) || v < 1)) throw new InputError(`fit: ${key}: expected a positive integer, got ${v}`);
+  }
+  checkTrainConfig(c.train);
+  return c;
+}
+
+function slug(s: string): string {
+  return s.replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** A readable id from the config plus a short hash of all of it: same config, same run. */
+export function runId(c: FitConfig): string {
+  const r = c.randomization;
+  const size = c.dataset.trainSize === null ? '' : `-${c.dataset.trainSize}`;
+  const extras = [c.train.weightDecay ? `wd${c.train.weightDecay}` : '', c.train.augment.length ? `aug-${c.train.augment.join('-')}` : ''].filter(Boolean);
+  const parts = [c.model.name, `${c.dataset.name}${size}`, `labels-${r.labels}`, `inputs-${r.inputs}`, ...extras];
+  return `${parts.map(slug).join('_')}_${configHash(c)}`;
+}

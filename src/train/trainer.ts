@@ -1,0 +1,146 @@
+// The training loop of the randomization tests: SGD epochs, full-set evaluation, stop rules (§4–5).
+import { Generator, deriveSeed, scope, type Tensor } from '../engine/index.js';
+import { F, type Module } from '../nn/index.js';
+import { SGD, learningRate } from '../optim/index.js';
+import { augmentBatch, augmentSpec, type AugmentSpec } from '../data/augment.js';
+import { batchRanges, epochOrder } from '../data/batches.js';
+import type { TrainConfig } from './config.js';
+import { evaluate } from './evaluate.js';
+
+export interface EpochRecord {
+  epoch: number; // 1-based
+  step: number; // SGD steps done at the end of this epoch
+  lr: number; // the learning rate at the epoch's last step
+  stepLoss: number; // mean training loss over the epoch's steps (train mode, as stepped)
+  trainLoss: number; // full training set, eval mode
+  trainAcc: number;
+  testLoss: number;
+  testAcc: number;
+  seconds: number;
+}
+
+/** Everything that a checkpoint must hold besides tensors; JSON-serializable. */
+export interface TrainState {
+  epoch: number; // epochs completed
+  step: number;
+  examplesSeen: number;
+  history: EpochRecord[];
+  stepsToFit: number | null; // Figure 1b
+  epochsToFit: number | null;
+  bestTestAcc: number; // early stopping (Table 2's parentheses)
+  bestTestEpoch: number;
+  diverged: string | null; // why, when the loss blew up
+  wallSeconds: number;
+  finished: boolean;
+}
+
+export function initialState(): TrainState {
+  return { epoch: 0, step: 0, examplesSeen: 0, history: [], stepsToFit: null, epochsToFit: null, bestTestAcc: 0, bestTestEpoch: 0, diverged: null, wallSeconds: 0, finished: false };
+}
+
+export interface TrainData {
+  train: { images: Tensor; labels: Tensor };
+  test: { images: Tensor; labels: Tensor };
+}
+
+export class Trainer {
+  readonly optimizer: SGD;
+  /** Draws augmentation (and the model's dropout, which holds the same generator). */
+  readonly generator: Generator;
+  private readonly augment: AugmentSpec | null;
+
+  constructor(readonly model: Module, readonly data: TrainData, readonly config: TrainConfig, readonly state: TrainState, generator: Generator) {
+    this.optimizer = new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov });
+    this.generator = generator;
+    this.augment = config.augment.length > 0 ? augmentSpec(config.augment) : null;
+  }
+
+  /** True when the run should stop: fitted (if asked), diverged, or out of epochs/steps. */
+  done(): boolean {
+    const s = this.state;
+    const c = this.config;
+    return s.finished || s.diverged !== null || s.epoch >= c.epochs || (c.maxSteps !== null && s.step >= c.maxSteps) || (c.stopAtTarget && s.stepsToFit !== null);
+  }
+
+  /** One epoch: shuffled batches, one SGD step each; then the full train and test sets. */
+  runEpoch(onStep?: (step: number, loss: number) => void): { record: EpochRecord; losses: Float32Array } {
+    const s = this.state;
+    const c = this.config;
+    const t0 = performance.now();
+    const n = this.data.train.images.shape[0];
+    const order = epochOrder(n, c.seed, s.epoch);
+    const ranges = batchRanges(n, c.batchSize, c.dropLast);
+    const losses: number[] = [];
+    this.model.train();
+    try {
+      for (const [start, end] of ranges) {
+        if (c.maxSteps !== null && s.step >= c.maxSteps) break;
+        this.optimizer.lr = learningRate(c.lr, c.schedule, s.examplesSeen);
+        const loss = scope(() => this.step(order.slice(0, start, end)));
+        s.step++;
+        s.examplesSeen += end - start;
+        losses.push(loss);
+        onStep?.(s.step, loss);
+        if (!Number.isFinite(loss) || loss > c.divergenceLoss) {
+          s.diverged = `training loss ${loss} at step ${s.step} (epoch ${s.epoch + 1}) is ${Number.isFinite(loss) ? `above ${c.divergenceLoss}` : 'not finite'}`;
+          break;
+        }
+      }
+    } finally {
+      order.dispose();
+    }
+    return { record: this.finishEpoch(losses, t0), losses: Float32Array.from(losses) };
+  }
+
+  private step(idx: Tensor): number {
+    let x = this.data.train.images.indexSelect(0, idx);
+    const y = this.data.train.labels.indexSelect(0, idx);
+    if (this.augment) x = augmentBatch(x, this.augment, this.generator);
+    this.optimizer.zeroGrad();
+    const loss = F.crossEntropy(this.model.forward(x), y);
+    loss.backward();
+    const value = loss.item();
+    if (Number.isFinite(value)) this.optimizer.step();
+    return value;
+  }
+
+  private finishEpoch(losses: number[], t0: number): EpochRecord {
+    const s = this.state;
+    const c = this.config;
+    s.epoch++;
+    const tr = s.diverged ? { loss: NaN, acc: NaN } : evaluate(this.model, this.data.train.images, this.data.train.labels, c.evalBatchSize);
+    const te = s.diverged ? { loss: NaN, acc: NaN } : evaluate(this.model, this.data.test.images, this.data.test.labels, c.evalBatchSize);
+    const record: EpochRecord = {
+      epoch: s.epoch,
+      step: s.step,
+      lr: this.optimizer.lr,
+      stepLoss: losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : NaN,
+      trainLoss: tr.loss,
+      trainAcc: tr.acc,
+      testLoss: te.loss,
+      testAcc: te.acc,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    s.history.push(record);
+    s.wallSeconds += record.seconds;
+    if (s.stepsToFit === null && tr.acc >= c.targetTrainAcc) {
+      s.stepsToFit = s.step;
+      s.epochsToFit = s.epoch;
+    }
+    if (te.acc > s.bestTestAcc) {
+      s.bestTestAcc = te.acc;
+      s.bestTestEpoch = s.epoch;
+    }
+    s.finished = this.done();
+    return record;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
+/** The generator for augmentation and dropout, independent of initialization and shuffling. */
+export function trainGenerator(seed: number): Generator {
+  return new Generator(deriveSeed(seed, 'augment-dropout'));
+}
