@@ -75,10 +75,11 @@ function randomCrop(x: Tensor, pad: number, size: number | null | undefined, g: 
   const [oh, ow] = [size ?? h, size ?? w];
   if (oh > hp || ow > wp) throw new InputError(`augment.cropSize: ${oh}×${ow} does not fit padded images of ${hp}×${wp}`);
   const dev = x.device;
-  const oy = randint(0, hp - oh + 1, [n], { generator: g }).to(dev);
-  const ox = randint(0, wp - ow + 1, [n], { generator: g }).to(dev);
-  const rows = oy.reshape(n, 1).add(arange(0, oh, 1, { device: dev }).reshape(1, oh)); // (n, oh)
-  const cols = ox.reshape(n, 1).add(arange(0, ow, 1, { device: dev }).reshape(1, ow)); // (n, ow)
+  const oy = randint(0, hp - oh + 1, [n], { generator: g }).to('float64').to(dev);
+  const ox = randint(0, wp - ow + 1, [n], { generator: g }).to('float64').to(dev);
+  // Offsets and positions in float64, then int64: the addon's add passes alpha as a double, which libtorch refuses for integers.
+  const rows = oy.reshape(n, 1).add(arange(0, oh, 1, { device: dev, dtype: 'float64' }).reshape(1, oh)).to('int64'); // (n, oh)
+  const cols = ox.reshape(n, 1).add(arange(0, ow, 1, { device: dev, dtype: 'float64' }).reshape(1, ow)).to('int64'); // (n, ow)
   const byRows = xp.gather(2, rows.reshape(n, 1, oh, 1).expand(n, c, oh, wp)); // (n, c, oh, wp)
   return byRows.gather(3, cols.reshape(n, 1, 1, ow).expand(n, c, oh, ow)); // (n, c, oh, ow)
 }
