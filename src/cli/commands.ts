@@ -1,7 +1,10 @@
 // The registry of commands: one file per command, listed here once.
 import type { Command } from './command.js';
 import { infoCommand } from './info.js';
+import { dataCommand } from './data.js';
 import { fitCommand } from './fit.js';
+import { demoCommand } from './demo.js';
 import { runsCommand } from './runs.js';
+import { benchCommand } from './bench.js';
 
-export const COMMANDS: Command[] = [fitCommand, runsCommand, infoCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, infoCommand, dataCommand, benchCommand];
