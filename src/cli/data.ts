@@ -1,0 +1,163 @@
+// genlab data: load a data set, apply one of the paper's randomizations, print what changed, draw before/after.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Tensor, scope, tensor } from '../engine/index.js';
+import { DATASETS, disposeDataset, labelHistogram, loadDataset, type LoadedDataset, type PreprocessSpec } from '../data/index.js';
+import {
+  CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, applyRandomization, drawRandomization, labelCorruption, parseRandomization, saveArtifact,
+  type RandomizationArtifact, type RandomizationSpec,
+} from '../randomize/index.js';
+import { encodePng } from '../report/png.js';
+import type { Command } from './command.js';
+import type { FlagSpec, Parsed } from './args.js';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set' },
+  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files (default for fashion-mnist: /usr/share/datasets/fashion-mnist)' },
+  { name: 'labels', type: 'string', placeholder: 'true|random|corrupted:P', default: 'true', help: 'label randomization' },
+  { name: 'corruption', type: 'enum', choices: CORRUPTIONS, default: 'uniform', help: 'uniform: new class from all classes (the paper); wrong-class: always another class' },
+  { name: 'inputs', type: 'enum', choices: INPUT_MODES, default: 'true', help: 'input randomization' },
+  { name: 'gaussian-stats', type: 'enum', choices: GAUSSIAN_STATS, default: 'per-channel', help: 'statistics matched by --inputs gaussian' },
+  { name: 'corrupt-test', type: 'bool', help: 'apply the label / per-image randomization to the test set too (default: clean test set)' },
+  { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'randomization seed' },
+  { name: 'train-size', type: 'int', min: 1, placeholder: 'N', help: 'a seeded subset of the training split' },
+  { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'a seeded subset of the test split' },
+  { name: 'subset-seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the subsets' },
+  { name: 'stratified', type: 'bool', help: 'keep each class\'s share in subsets' },
+  { name: 'center-crop', type: 'int', min: 0, placeholder: 'N', help: 'center crop side, 0 for none (default: 28 for CIFAR, none otherwise)' },
+  { name: 'standardize', type: 'bool', help: 'TF per-image standardization (default on; --no-standardize keeps pixels in [0,1])' },
+  { name: 'normalize', type: 'bool', help: 'then normalize by the training split\'s per-channel mean and std' },
+  { name: 'out', type: 'string', placeholder: 'DIR', default: 'runs/data', help: 'where before.png, after.png and the randomization artifact go' },
+];
+
+function preprocessFrom(args: Parsed): Partial<PreprocessSpec> {
+  const p: Partial<PreprocessSpec> = {};
+  if (args.given.has('center-crop')) p.centerCrop = (args.flags['center-crop'] as number) || null;
+  if (args.given.has('standardize')) p.perImageStandardization = args.flags.standardize as boolean;
+  if (args.given.has('normalize')) p.normalize = args.flags.normalize as boolean;
+  return p;
+}
+
+/** Up to 8 training indices of each of the first 10 classes (by original label), class by class. */
+function sampleIndices(labels: Tensor, classes: number): number[][] {
+  const values = scope(() => labels.to('cpu').toArray());
+  const rows: number[][] = Array.from({ length: Math.min(classes, 10) }, () => []);
+  for (let i = 0; i < values.length; i++) if (rows[values[i]]?.length < 8) rows[values[i]].push(i);
+  return rows.filter((r) => r.length > 0);
+}
+
+/** A PNG grid of the given images, each stretched to its own min..max, scaled ×2, 2-pixel gaps. */
+function gridPng(images: Tensor, rows: number[][]): Buffer {
+  const [, c, h, w] = images.shape;
+  const cols = Math.max(...rows.map((r) => r.length));
+  const flat = rows.flat();
+  const pixels = scope(() => {
+    const x = images.indexSelect(0, tensor(Int32Array.from(flat)).to('int64')).to('cpu'); // (n, C, H, W)
+    const lo = x.flatten(1).minDim(1, true).values.reshape(flat.length, 1, 1, 1);
+    const hi = x.flatten(1).maxDim(1, true).values.reshape(flat.length, 1, 1, 1);
+    const u8 = x.sub(lo).div(hi.sub(lo).clamp(1e-12)).mul(255).round().to('uint8');
+    return u8.permute(0, 2, 3, 1).contiguous().data() as Uint8Array; // (n, H, W, C)
+  });
+  const s = 2;
+  const gap = 2;
+  const [cw, ch] = [w * s + gap, h * s + gap];
+  const [W, H] = [cols * cw + gap, rows.length * ch + gap];
+  const out = new Uint8Array(W * H * c).fill(96);
+  let k = 0;
+  rows.forEach((row, r) => row.forEach((_, col) => {
+    for (let y = 0; y < h * s; y++) {
+      for (let x = 0; x < w * s; x++) {
+        const src = ((k * h + Math.floor(y / s)) * w + Math.floor(x / s)) * c;
+        const dst = ((r * ch + gap + y) * W + col * cw + gap + x) * c;
+        for (let z = 0; z < c; z++) out[dst + z] = pixels[src + z];
+      }
+    }
+    k++;
+  }));
+  return encodePng(out, W, H, c as 1 | 3);
+}
+
+function describe(spec: RandomizationSpec, k: number): { expected: number; text: string } {
+  const p = labelCorruption(spec.labels);
+  const expected = spec.corruption === 'uniform' ? (p * (k - 1)) / k : p;
+  const inputs = spec.inputs === 'gaussian' ? `gaussian (${spec.gaussianStats})` : spec.inputs;
+  const test = spec.corruptTest ? 'randomized like train' : spec.inputs === 'shuffled-pixels' ? 'clean labels, same pixel permutation' : 'clean';
+  return { expected, text: `labels ${spec.labels}${p > 0 ? ` (${spec.corruption})` : ''}, inputs ${inputs}, seed ${spec.seed}; test set: ${test}` };
+}
+
+function report(ds: LoadedDataset, after: LoadedDataset, a: RandomizationArtifact, files: Record<string, string>): Record<string, unknown> {
+  const k = ds.classes.length;
+  const { expected, text } = describe(a.spec, k);
+  return {
+    dataset: ds.name, dir: ds.source.dir,
+    trainSize: ds.train.labels.shape[0], testSize: ds.test.labels.shape[0], shape: ds.shape, classes: ds.classes,
+    preprocessing: ds.preprocessing, randomization: a.spec, description: text,
+    labelChangedFraction: a.labelChangedFraction, expectedLabelChangedFraction: expected,
+    testLabelChangedFraction: a.test?.labelChangedFraction ?? 0,
+    histogram: { trainBefore: labelHistogram(ds.train.labels, k), trainAfter: labelHistogram(after.train.labels, k), test: labelHistogram(after.test.labels, k) },
+    files,
+  };
+}
+
+function printText(r: Record<string, unknown>, out: (t: string) => void): void {
+  const h = r.histogram as Record<string, number[]>;
+  const classes = r.classes as string[];
+  const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+  const prep = r.preprocessing as PreprocessSpec;
+  const steps = [prep.scale && 'scale to [0,1]', prep.centerCrop && `center crop ${prep.centerCrop}`, prep.perImageStandardization && 'per-image standardization', prep.normalize && 'data-set normalization'];
+  out(`${r.dataset} from ${r.dir}\n`);
+  out(`train ${r.trainSize}, test ${r.testSize}, shape [${(r.shape as number[]).join(', ')}], ${classes.length} classes\n`);
+  out(`preprocessing: ${steps.filter(Boolean).join(', ') || 'none'}\n`);
+  out(`randomization: ${r.description}\n`);
+  out(`labels changed: ${pct(r.labelChangedFraction as number)} of train (expected ${pct(r.expectedLabelChangedFraction as number)})\n`);
+  const width = Math.max(12, ...classes.map((c) => c.length)) + 2;
+  out(`${'class'.padEnd(width)}${'train before'.padStart(13)}${'train after'.padStart(13)}${'test'.padStart(9)}\n`);
+  classes.forEach((c, i) => out(`${c.padEnd(width)}${String(h.trainBefore[i]).padStart(13)}${String(h.trainAfter[i]).padStart(13)}${String(h.test[i]).padStart(9)}\n`));
+  out(`wrote ${Object.values(r.files as Record<string, string>).join(', ')}\n`);
+}
+
+export const dataCommand: Command = {
+  name: 'data',
+  summary: 'inspect a data set and one of the paper\'s randomizations (counts, labels changed, before/after images)',
+  usage: '--dataset D [--data-dir DIR] [--labels true|random|corrupted:P] [--corruption …] [--inputs …] [--train-size N] [--seed S] [--out DIR] [--json]',
+  description: `Loads a data set as genlab trains on it, draws a randomization (PAPER.md §1) with its own seed,
+and prints counts, shape, classes, the label histogram and the fraction of labels actually changed.
+Writes OUT/before.png and OUT/after.png (8 training images of each class, before and after) and the
+randomization artifact (OUT/randomization.json + .bin) that a run would record.
+
+  genlab data --labels corrupted:0.4 --corruption wrong-class
+  genlab data --inputs random-pixels --train-size 1000 --json
+  genlab data --dataset cifar10 --data-dir ~/data/cifar-10-batches-bin --inputs gaussian`,
+  flags: FLAGS,
+  async run(args, io) {
+    const f = args.flags;
+    const spec = parseRandomization({
+      labels: f.labels as string, corruption: f.corruption as RandomizationSpec['corruption'], inputs: f.inputs as RandomizationSpec['inputs'],
+      gaussianStats: f['gaussian-stats'] as RandomizationSpec['gaussianStats'], corruptTest: Boolean(f['corrupt-test']), seed: f.seed as number,
+    });
+    const ds = loadDataset({
+      name: f.dataset as string, dataDir: f['data-dir'] as string | undefined, trainSize: f['train-size'] as number | undefined,
+      testSize: f['test-size'] as number | undefined, subsetSeed: f['subset-seed'] as number, stratified: Boolean(f.stratified), preprocess: preprocessFrom(args),
+    });
+    let after: LoadedDataset | undefined;
+    try {
+      const a = drawRandomization(ds, spec);
+      after = applyRandomization(ds, a);
+      const dir = path.resolve(f.out as string);
+      mkdirSync(dir, { recursive: true });
+      const rows = sampleIndices(ds.train.labels, ds.classes.length);
+      const files = { before: path.join(dir, 'before.png'), after: path.join(dir, 'after.png'), artifact: path.join(dir, 'randomization.json') };
+      writeFileSync(files.before, gridPng(ds.train.images, rows));
+      writeFileSync(files.after, gridPng(after.train.images, rows));
+      saveArtifact(dir, a);
+      const r = report(ds, after, a, files);
+      if (f.json) io.out(JSON.stringify(r) + '\n');
+      else printText(r, (t) => io.out(t));
+      return 0;
+    } finally {
+      disposeDataset(ds);
+      if (after) disposeDataset(after);
+    }
+  },
+};
+
