@@ -1,0 +1,59 @@
+// genlab bench NAME: benchmarks from a small registry of names (engine now; fit and kernel can join).
+import { InputError, cpuCount, unknownName } from '../engine/index.js';
+import { formatTable, runEngineBench } from '../../bench/engine.js';
+import type { Parsed } from './args.js';
+import type { Command, Io } from './command.js';
+
+interface Benchmark {
+  summary: string;
+  run(args: Parsed, io: Io): Promise<number>;
+}
+
+// Threads: on this 2-core machine one libtorch thread is fastest for both frameworks (see the
+// report in issue 2); --threads overrides it for both sides at once.
+const DEFAULT_THREADS = 1;
+
+async function engine(args: Parsed, io: Io): Promise<number> {
+  const threads = (args.flags.threads as number | undefined) ?? DEFAULT_THREADS;
+  if (threads > cpuCount()) throw new InputError(`genlab bench engine: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`);
+  const steps = args.flags.steps as number;
+  const progress = (msg: string): void => io.err(io.isTTY ? `\r\x1b[Kbench engine: ${msg}` : `bench engine: ${msg}\n`);
+  const result = await runEngineBench(threads, { steps, reps: 5, warmup: 3 }, progress);
+  if (io.isTTY) io.err('\r\x1b[K');
+  if (args.flags.json) {
+    const rows = result.rows.map(({ name, genlab, pytorch, ratio }) => ({ name, genlab, pytorch, ratio }));
+    io.out(JSON.stringify({ rows, minRatio: result.minRatio }) + '\n');
+  } else io.out(formatTable(result));
+  return 0;
+}
+
+/** The benchmarks by name. */
+export const BENCHMARKS: Record<string, Benchmark> = {
+  engine: { summary: 'training steps side by side with PyTorch (examples/s, ratio, GFLOP/s)', run: engine },
+};
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'run a benchmark against the reference framework (engine)',
+  usage: 'NAME [--steps N] [--threads T] [--json]',
+  description: `Runs the benchmark NAME. Benchmarks:
+${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(8)}${b.summary}`).join('\n')}
+
+genlab bench engine times SGD steps of the issue's models (MLP 784-512-10 at batch 32 and 128,
+MLP 3×512, the paper's small AlexNet, a small CNN with BatchNorm) in genlab and in PyTorch
+(/usr/bin/python3 bench/engine_ref.py) in the same run, with the same thread settings: the median
+of 5 repetitions of --steps steps after 3 warm-up steps. Example: genlab bench engine --json`,
+  flags: [
+    { name: 'steps', type: 'int', min: 1, default: 10, placeholder: 'N', help: 'timed training steps per repetition' },
+    { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: `libtorch threads for both frameworks (default: ${DEFAULT_THREADS})` },
+  ],
+  async run(args, io) {
+    const [name, ...extra] = args.positionals;
+    const names = Object.keys(BENCHMARKS);
+    if (name === undefined) throw new InputError(`genlab bench: missing benchmark name; expected one of ${names.join(', ')}`);
+    const bench = BENCHMARKS[name];
+    if (!bench) throw unknownName('genlab bench', 'benchmark', name, names);
+    if (extra.length > 0) throw new InputError(`genlab bench: expected one benchmark name, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
+    return bench.run(args, io);
+  },
+};
