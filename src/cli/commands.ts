@@ -6,6 +6,5 @@ import { fitCommand } from './fit.js';
 import { demoCommand } from './demo.js';
 import { runsCommand } from './runs.js';
 import { benchCommand } from './bench.js';
-import { benchCommand } from './bench.js';
 
 export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, infoCommand, dataCommand, benchCommand];
