@@ -5,6 +5,7 @@ import { dataCommand } from './data.js';
 import { fitCommand } from './fit.js';
 import { demoCommand } from './demo.js';
 import { runsCommand } from './runs.js';
+import { modelsCommand } from './models.js';
 import { benchCommand } from './bench.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, infoCommand, dataCommand, benchCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand];

@@ -1,0 +1,22 @@
+// Runs every compiled test file (dist/**/*.test.js) with node's test runner, two files at a time.
+import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+function find(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) find(p, out);
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const filter = process.argv.slice(2);
+const files = ['dist/src', 'dist/test'].flatMap((d) => find(d)).filter((f) => filter.length === 0 || filter.some((s) => f.includes(s))).sort();
+if (files.length === 0) {
+  console.error('run-tests: no test files found under dist/ (run npm run build:ts)');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
