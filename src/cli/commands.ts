@@ -7,5 +7,6 @@ import { demoCommand } from './demo.js';
 import { runsCommand } from './runs.js';
 import { modelsCommand } from './models.js';
 import { benchCommand } from './bench.js';
+import { expressivityCommand } from './expressivity.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand];
