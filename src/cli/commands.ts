@@ -7,6 +7,8 @@ import { demoCommand } from './demo.js';
 import { runsCommand } from './runs.js';
 import { modelsCommand } from './models.js';
 import { benchCommand } from './bench.js';
+import { runCommand } from './run.js';
 import { expressivityCommand } from './expressivity.js';
+import { kernelCommand } from './kernel.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, runCommand];

@@ -1,0 +1,52 @@
+// A sweep's worker process: fits one run of the store (its config.json already written) and reports JSON lines on stdout.
+// Usage (internal): node sweep-worker.js STORE RUN_ID DEVICE THREADS
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseDevice, setNumThreads } from '../engine/index.js';
+import { fit } from './fit.js';
+import { readJson, RunStore } from './store.js';
+import type { FitConfig } from './config.js';
+import { acquireRunLock } from './sweep.js';
+
+function send(msg: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(msg)}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [root, id, deviceName, threads] = argv;
+  if (!root || !id) throw new Error('sweep-worker: expected STORE RUN_ID DEVICE THREADS');
+  setNumThreads(Number(threads) || 1);
+  const device = parseDevice(deviceName ?? 'cpu', 'sweep-worker: device');
+  const parent = process.ppid;
+  let stop = false;
+  // The sweep holds our stdin: when it goes away (killed), stop after the current epoch's checkpoint.
+  process.stdin.on('close', () => (stop = true)).resume();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stop = true));
+  const store = new RunStore(root);
+  const dir = store.dirOf(id);
+  const lock = await acquireRunLock(dir);
+  try {
+    if (!existsSync(path.join(dir, 'config.json'))) throw new Error(`sweep-worker: ${dir}: no config.json; expected one written by the sweep`);
+    const config = readJson<FitConfig>(path.join(dir, 'config.json'));
+    const out = await fit(config, {
+      store,
+      device,
+      shouldStop: () => stop || process.ppid !== parent,
+      onStart: (s) => send({ type: 'start', resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs, params: s.params }),
+      onEpoch: (r) => send({ type: 'epoch', epoch: r.epoch, step: r.step, trainAcc: r.trainAcc, testAcc: r.testAcc, trainLoss: r.trainLoss }),
+    });
+    send({ type: 'done', summary: out.summary, alreadyComplete: out.alreadyComplete, interrupted: out.interrupted });
+    return out.interrupted ? 130 : 0;
+  } finally {
+    rmSync(lock, { force: true });
+    store.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,166 @@
+// The sweep runner: plans a preset's runs into the store, skips complete ones, and fits the rest in up to N worker processes.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fit, type FitSummary } from './fit.js';
+import type { LoadedDataset } from '../data/index.js';
+import { disposeDataset } from '../data/index.js';
+import type { PlannedRun } from './preset.js';
+import { readJson, writeAtomic, type RunStore } from './store.js';
+
+export type RunOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'not run';
+
+export interface SweepRun {
+  run: PlannedRun;
+  outcome: RunOutcome;
+  summary: FitSummary | null;
+  error?: string;
+}
+
+export type SweepEvent =
+  | { type: 'skip'; index: number; run: PlannedRun; summary: FitSummary }
+  | { type: 'start'; index: number; run: PlannedRun; resumedFrom: number; totalEpochs: number }
+  | { type: 'epoch'; index: number; run: PlannedRun; epoch: number; trainAcc: number; testAcc: number }
+  | { type: 'end'; index: number; run: PlannedRun; outcome: RunOutcome; summary: FitSummary | null; seconds: number; error?: string };
+
+export interface SweepOptions {
+  store: RunStore;
+  jobs: number;
+  device: string;
+  threads: number; // libtorch threads per worker
+  onEvent?(e: SweepEvent): void;
+  shouldStop?(): boolean; // checked before each run and, in-process, after each epoch (workers stop themselves on SIGINT)
+  workers?: boolean; // fit in worker processes even with jobs = 1 (default: in this process when jobs = 1)
+}
+
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sweep-worker.js');
+
+/** A run's summary.json, if it is complete. */
+export function storedSummary(store: RunStore, id: string): FitSummary | null {
+  const file = path.join(store.dirOf(id), 'summary.json');
+  return existsSync(file) ? readJson<FitSummary>(file) : null;
+}
+
+/** Writes a run's config.json (once: the config is content-addressed, so an existing one is the same). */
+function prepare(store: RunStore, r: PlannedRun): void {
+  const dir = store.dirOf(r.id);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'config.json');
+  if (!existsSync(file)) writeAtomic(file, JSON.stringify(r.config, null, 2));
+}
+
+const LOCK = 'worker.lock';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One fitter per run dir: a worker left behind by a killed sweep finishes its epoch and stops; the next one waits for it. */
+export async function acquireRunLock(dir: string): Promise<string> {
+  const file = path.join(dir, LOCK);
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return file;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(file, 'utf8'));
+      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) rmSync(file, { force: true });
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Fits one run in this process (--jobs 1: no worker start-up, the data set loaded once). */
+async function runInProcess(index: number, r: PlannedRun, o: SweepOptions, cache: Map<string, LoadedDataset>): Promise<SweepRun> {
+  const t0 = Date.now();
+  const lock = await acquireRunLock(o.store.dirOf(r.id));
+  let result: SweepRun;
+  try {
+    const out = await fit(r.config, {
+      store: o.store,
+      device: o.device,
+      datasetCache: cache,
+      shouldStop: () => o.shouldStop?.() ?? false,
+      onStart: (s) => o.onEvent?.({ type: 'start', index, run: r, resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs }),
+      onEpoch: (e) => o.onEvent?.({ type: 'epoch', index, run: r, epoch: e.epoch, trainAcc: e.trainAcc, testAcc: e.testAcc }),
+    });
+    result = { run: r, outcome: out.interrupted ? 'interrupted' : 'complete', summary: out.summary };
+  } catch (e) {
+    result = { run: r, outcome: 'failed', summary: null, error: (e as Error).message };
+  } finally {
+    rmSync(lock, { force: true });
+  }
+  o.onEvent?.({ type: 'end', index, run: r, outcome: result.outcome, summary: result.summary, seconds: (Date.now() - t0) / 1000, error: result.error });
+  return result;
+}
+
+interface WorkerMessage { type: string; [k: string]: unknown }
+
+/** Fits one run in a child process; resolves when it exits. */
+function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<SweepRun> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [WORKER, o.store.root, r.id, o.device, String(o.threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  let buffered = '';
+  let done: WorkerMessage | null = null;
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const m = JSON.parse(line) as WorkerMessage;
+      if (m.type === 'start') o.onEvent?.({ type: 'start', index, run: r, resumedFrom: m.resumedFrom as number, totalEpochs: m.totalEpochs as number });
+      else if (m.type === 'epoch') o.onEvent?.({ type: 'epoch', index, run: r, epoch: m.epoch as number, trainAcc: m.trainAcc as number, testAcc: m.testAcc as number });
+      else if (m.type === 'done') done = m;
+    }
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      const summary = storedSummary(o.store, r.id) ?? ((done?.summary as FitSummary | undefined) ?? null);
+      const interrupted = Boolean(done?.interrupted) || code === 130 || signal !== null;
+      const outcome: RunOutcome = storedSummary(o.store, r.id) ? 'complete' : interrupted ? 'interrupted' : 'failed';
+      const error = outcome === 'failed' ? stderr.trim().split('\n').pop() || `worker exited with code ${code}` : undefined;
+      o.onEvent?.({ type: 'end', index, run: r, outcome, summary, seconds: (Date.now() - t0) / 1000, error });
+      resolve({ run: r, outcome, summary, error });
+    });
+  });
+}
+
+/** Runs a plan: complete runs are skipped, partial ones resumed, the rest fitted, up to o.jobs at a time. */
+export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<SweepRun[]> {
+  const results: SweepRun[] = plan.map((run) => ({ run, outcome: 'not run', summary: null }));
+  const queue: number[] = [];
+  plan.forEach((r, i) => {
+    const s = storedSummary(o.store, r.id);
+    if (s) {
+      results[i] = { run: r, outcome: 'skipped', summary: s };
+      o.onEvent?.({ type: 'skip', index: i, run: r, summary: s });
+    } else {
+      prepare(o.store, r);
+      queue.push(i);
+    }
+  });
+  const cache = new Map<string, LoadedDataset>();
+  const inProcess = o.jobs === 1 && !o.workers;
+  const lane = async (): Promise<void> => {
+    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+      if (o.shouldStop?.()) return;
+      results[i] = inProcess ? await runInProcess(i, plan[i], o, cache) : await runWorker(i, plan[i], o);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, queue.length)) }, lane));
+  } finally {
+    for (const ds of cache.values()) disposeDataset(ds);
+  }
+  return results;
+}
