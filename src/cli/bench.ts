@@ -1,6 +1,7 @@
 // genlab bench NAME: benchmarks from a small registry of names (engine now; fit and kernel can join).
 import { InputError, cpuCount, unknownName } from '../engine/index.js';
 import { formatTable, runEngineBench } from '../../bench/engine.js';
+import { formatFitBench, runFitBench } from '../../bench/fit.js';
 import type { Parsed } from './args.js';
 import type { Command, Io } from './command.js';
 
@@ -27,9 +28,18 @@ async function engine(args: Parsed, io: Io): Promise<number> {
   return 0;
 }
 
+async function fitBench(args: Parsed, io: Io): Promise<number> {
+  const threads = (args.flags.threads as number | undefined) ?? DEFAULT_THREADS;
+  const progress = (msg: string): void => io.err(`bench fit: ${msg}\n`);
+  const r = await runFitBench(args.flags['train-size'] as number, threads, progress);
+  io.out(args.flags.json ? JSON.stringify(r) + '\n' : formatFitBench(r));
+  return 0;
+}
+
 /** The benchmarks by name. */
 export const BENCHMARKS: Record<string, Benchmark> = {
   engine: { summary: 'training steps side by side with PyTorch (examples/s, ratio, GFLOP/s)', run: engine },
+  fit: { summary: 'fit random labels on 10,000 Fashion-MNIST examples (MLP 1×512) in genlab and idiomatic PyTorch', run: fitBench },
 };
 
 export const benchCommand: Command = {
@@ -46,6 +56,7 @@ of 5 repetitions of --steps steps after 3 warm-up steps. Example: genlab bench e
   flags: [
     { name: 'steps', type: 'int', min: 1, default: 10, placeholder: 'N', help: 'timed training steps per repetition' },
     { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: `libtorch threads for both frameworks (default: ${DEFAULT_THREADS})` },
+    { name: 'train-size', type: 'int', min: 100, default: 10000, placeholder: 'N', help: 'bench fit: training examples' },
   ],
   async run(args, io) {
     const [name, ...extra] = args.positionals;

@@ -1,0 +1,85 @@
+// `genlab bench fit`: fit random labels on 10,000 Fashion-MNIST examples with MLP 1×512 to 100% train
+// accuracy in genlab (the real `fit`, checkpoints and all) and in idiomatic PyTorch (bench/fit_ref.py).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Generator, deriveSeed, setNumThreads } from '../src/engine/index.js';
+import { disposeDataset, loadDataset, type LoadedDataset } from '../src/data/index.js';
+import { applyRandomization, drawRandomization } from '../src/randomize/index.js';
+import { createModel } from '../src/models/index.js';
+import { saveSafetensors } from '../src/nn/index.js';
+import { fit } from '../src/experiments/fit.js';
+import { RunStore } from '../src/experiments/store.js';
+import { demoConfig } from '../src/cli/demo.js';
+
+export interface FitBenchResult {
+  n: number;
+  threads: number;
+  genlabSeconds: number;
+  pytorchSeconds: number;
+  speedup: number;
+  genlab: { epochs: number; steps: number; trainAcc: number; secondsPerEpoch: number };
+  pytorch: { epochs: number; steps: number; trainAcc: number; secondsPerEpoch: number };
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** Writes the randomized examples and genlab's initial weights for the PyTorch side. */
+function exportInputs(dir: string, base: LoadedDataset, config: ReturnType<typeof demoConfig>): void {
+  const ds = applyRandomization(base, drawRandomization(base, config.randomization));
+  const images = ds.train.images.data() as Float32Array;
+  writeFileSync(path.join(dir, 'images.f32'), new Uint8Array(images.buffer));
+  writeFileSync(path.join(dir, 'labels.i64'), new Uint8Array((ds.train.labels.data() as BigInt64Array).buffer));
+  const model = createModel(config.model.name, { input: ds.shape, classes: ds.classes.length, generator: new Generator(deriveSeed(config.train.seed, 'init')) });
+  const state = new Map([...model.stateDict()].map(([k, t]) => [k.replace(/^net\./, ''), t]));
+  saveSafetensors(path.join(dir, 'weights.safetensors'), state);
+  model.dispose();
+  for (const t of [ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]) if (![base.train.images, base.train.labels, base.test.images, base.test.labels].includes(t)) t.dispose();
+}
+
+export async function runFitBench(n: number, threads: number, progress: (msg: string) => void): Promise<FitBenchResult> {
+  setNumThreads(threads);
+  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-bench-fit-'));
+  try {
+    const config = demoConfig('mlp-1x512', 'fashion-mnist', null, n, 1000, { labels: 'random', inputs: 'true' }, 500);
+    const base = loadDataset({ name: 'fashion-mnist', trainSize: n, testSize: 1000 });
+    exportInputs(dir, base, config);
+    progress(`genlab: fitting random labels on ${n} examples`);
+    const store = new RunStore(path.join(dir, 'runs'));
+    const cache = new Map([[JSON.stringify([config.dataset, 'cpu']), base]]);
+    const out = await fit(config, { store, datasetCache: cache });
+    store.close();
+    disposeDataset(base);
+    const g = out.summary;
+    progress('pytorch: the same examples, labels and initial weights');
+    const req = { threads, seed: 0, n, shape: [1, 28, 28], images: path.join(dir, 'images.f32'), labels: path.join(dir, 'labels.i64'), weights: path.join(dir, 'weights.safetensors'), lr: config.train.lr, batchSize: 128, evalBatchSize: config.train.evalBatchSize, maxEpochs: 500 };
+    const r = spawnSync('/usr/bin/python3', [path.join(HERE, '../../bench/fit_ref.py'), JSON.stringify(req)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+    if (r.status !== 0) throw new Error(`bench fit: /usr/bin/python3 bench/fit_ref.py failed: ${r.stderr.trim().split('\n').pop() ?? r.error?.message}`);
+    const p = JSON.parse(r.stdout) as { seconds: number; epochs: number; steps: number; trainAcc: number };
+    return {
+      n, threads,
+      genlabSeconds: g.wallSeconds,
+      pytorchSeconds: p.seconds,
+      speedup: p.seconds / g.wallSeconds,
+      genlab: { epochs: g.epochs, steps: g.steps, trainAcc: g.trainAcc, secondsPerEpoch: g.wallSeconds / g.epochs },
+      pytorch: { epochs: p.epochs, steps: p.steps, trainAcc: p.trainAcc, secondsPerEpoch: p.seconds / p.epochs },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatFitBench(r: FitBenchResult): string {
+  const row = (name: string, s: number, x: FitBenchResult['genlab']) =>
+    `${name.padEnd(8)} ${s.toFixed(1).padStart(8)} s ${String(x.epochs).padStart(7)} ${String(x.steps).padStart(7)} ${x.secondsPerEpoch.toFixed(3).padStart(9)} s ${(x.trainAcc * 100).toFixed(2).padStart(7)}%`;
+  return [
+    `fit random labels, MLP 1×512, ${r.n} Fashion-MNIST examples, ${r.threads} thread(s)`,
+    `${'side'.padEnd(8)} ${'wall'.padStart(10)} ${'epochs'.padStart(7)} ${'steps'.padStart(7)} ${'per epoch'.padStart(11)} ${'train'.padStart(8)}`,
+    row('genlab', r.genlabSeconds, r.genlab),
+    row('pytorch', r.pytorchSeconds, r.pytorch),
+    `speedup (pytorch / genlab wall time): ${r.speedup.toFixed(2)}×`,
+    '',
+  ].join('\n');
+}
