@@ -8,7 +8,8 @@ import { runsCommand } from './runs.js';
 import { modelsCommand } from './models.js';
 import { benchCommand } from './bench.js';
 import { runCommand } from './run.js';
+import { reportCommand } from './report.js';
 import { expressivityCommand } from './expressivity.js';
 import { kernelCommand } from './kernel.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, runCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, kernelCommand, runCommand, reportCommand];

@@ -1,0 +1,99 @@
+// genlab kernel: exact kernel interpolation Kα = Y on real data (Section 5, Table 3's form), at up to n = 60,000.
+import { InputError, cpuCount, setNumThreads, type DType } from '../engine/index.js';
+import { DATASETS, disposeDataset, loadDataset } from '../data/index.js';
+import { DEFAULT_FEATURES, FEATURES, type FeatureName } from '../theory/features.js';
+import { KERNELS, type KernelName } from '../theory/kernel.js';
+import { runKernel, type KernelResult } from '../theory/kernel-run.js';
+import { applyRandomization, drawRandomization, parseRandomization } from '../randomize/index.js';
+import type { Command, Io } from './command.js';
+import type { FlagSpec } from './args.js';
+import { Progress } from './progress.js';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set' },
+  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files' },
+  { name: 'train-size', type: 'int', min: 1, default: 10000, placeholder: 'N', help: 'training points, a seeded subset (60000: all of (Fashion-)MNIST)' },
+  { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'test points (default: the whole test split)' },
+  { name: 'labels', type: 'string', default: 'true', placeholder: 'true|random|corrupted:P', help: 'training labels' },
+  { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the subsets, the label randomization and random filters' },
+  { name: 'kernel', type: 'enum', choices: KERNELS, default: 'gaussian', help: 'k(x, x′)' },
+  { name: 'gamma', type: 'number', min: 0, placeholder: 'X', help: 'kernel scale (default: 0.02 on pixels, else 1 / mean ‖x − x′‖²)' },
+  { name: 'degree', type: 'int', min: 1, default: 3, placeholder: 'P', help: 'polynomial degree' },
+  { name: 'ridge', type: 'number', min: 0, default: 0, placeholder: 'λ', help: 'solve (K + λI)α = Y; 0 interpolates exactly' },
+  { name: 'features', type: 'enum', choices: FEATURES, default: 'pixels', help: 'pixels / 255, a Gabor wavelet bank, or random conv features' },
+  { name: 'scales', type: 'int', min: 1, max: 5, default: DEFAULT_FEATURES.scales, placeholder: 'S', help: 'gabor: wavelengths 2, 4, … 2^S pixels' },
+  { name: 'orientations', type: 'int', min: 1, default: DEFAULT_FEATURES.orientations, placeholder: 'O', help: 'gabor: angles' },
+  { name: 'filters', type: 'int', min: 1, default: DEFAULT_FEATURES.filters, placeholder: 'F', help: 'random-conv: random filters' },
+  { name: 'filter-size', type: 'int', min: 1, default: DEFAULT_FEATURES.filterSize, placeholder: 'K', help: 'random-conv: filter side (odd)' },
+  { name: 'pool', type: 'int', min: 1, default: DEFAULT_FEATURES.pool, placeholder: 'P', help: 'gabor / random-conv: average-pooling window' },
+  { name: 'dtype', type: 'enum', choices: ['auto', 'float32', 'float64'], default: 'auto', help: 'auto: float64 while K fits in 8 GiB (n ≤ 32,768), else float32' },
+  { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: 'libtorch threads (default: all CPUs)' },
+];
+
+function resolveDtype(flag: string, n: number): DType {
+  if (flag === 'float32' || flag === 'float64') return flag;
+  return n * n * 8 <= 8 * 2 ** 30 ? 'float64' : 'float32';
+}
+
+/** Loads the data (pixels / 255), randomizes labels if asked, and runs the interpolation. */
+export function kernelExperiment(flags: Record<string, unknown>, io: Io): KernelResult & { dataset: string; labels: string } {
+  const threads = (flags.threads as number | undefined) ?? cpuCount();
+  if (threads > cpuCount()) throw new InputError(`genlab kernel: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`);
+  setNumThreads(threads);
+  const raw = loadDataset({
+    name: flags.dataset as string, dataDir: flags['data-dir'] as string | undefined, trainSize: flags['train-size'] as number,
+    testSize: flags['test-size'] as number | undefined, subsetSeed: flags.seed as number,
+    preprocess: { scale: true, centerCrop: null, perImageStandardization: false, normalize: false },
+  });
+  const spec = parseRandomization({ labels: flags.labels as string, seed: flags.seed as number });
+  const ds = spec.labels === 'true' ? raw : applyRandomization(raw, drawRandomization(raw, spec));
+  try {
+    const n = ds.train.images.size(0);
+    const progress = new Progress(io, 'kernel matrix', n);
+    const result = runKernel(ds.train, ds.test, ds.classes.length, {
+      kernel: flags.kernel as KernelName, gamma: flags.gamma as number | undefined, degree: flags.degree as number,
+      ridge: flags.ridge as number, dtype: resolveDtype(flags.dtype as string, n),
+      features: {
+        name: flags.features as FeatureName, scales: flags.scales as number, orientations: flags.orientations as number,
+        filters: flags.filters as number, filterSize: flags['filter-size'] as number, pool: flags.pool as number, seed: flags.seed as number,
+      },
+    }, (_stage, done) => (done < n ? progress.update(done) : progress.done('factorizing')));
+    return { dataset: ds.name, labels: spec.labels, ...result };
+  } finally {
+    if (ds !== raw) disposeDataset(ds);
+    disposeDataset(raw);
+  }
+}
+
+function print(r: KernelResult & { dataset: string; labels: string }, io: Io): void {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+  io.out(`${r.kernel} kernel (γ = ${r.gamma.toPrecision(3)}) on ${r.features} of ${r.dataset} (${r.labels} labels), n = ${r.n}, d = ${r.d}, ${r.dtype}, ridge ${r.ridge}\n`);
+  io.out(`  train error ${pct(r.trainError)}   test error ${pct(r.testError)}   RKHS norm √tr(αᵀKα) = ${r.norm.toPrecision(4)}\n`);
+  io.out(`  ${r.seconds.toFixed(1)} s (features ${r.featureSeconds.toFixed(1)} s, kernel + Cholesky ${r.solveSeconds.toFixed(1)} s), peak memory ${r.peakRssMiB.toFixed(0)} MiB\n`);
+  io.out('  paper (MNIST, Section 5): 1.2% on pixels, 0.6% with Gabor features; CIFAR-10: 46% / 17% random conv / 15% with ridge\n');
+}
+
+export const kernelCommand: Command = {
+  name: 'kernel',
+  summary: 'exact kernel interpolation Kα = Y (Section 5): test error and RKHS norm, up to n = 60,000',
+  usage: '[--dataset D] [--train-size N] [--kernel gaussian|laplacian|linear|polynomial] [--gamma X] [--ridge λ] [--features pixels|gabor|random-conv] [--dtype float32|float64] [--json]',
+  description: `Fits one-hot labels exactly with a kernel machine: K is computed in blocks (only its upper triangle,
+the half LAPACK reads), factorized in place by Cholesky (so K is the only n×n object: 14.4 GB in float32
+at n = 60,000), and α solves Kα = Y. Reports the training error (0 when it interpolates), the test error,
+the RKHS norm √tr(αᵀKα), time and peak memory. Pixels are raw / 255, as in the author's MNIST demo
+(exp(−0.02‖x − x′‖²), 1.2% test error). When K is not positive definite in the chosen dtype the message
+names the column where Cholesky stopped and suggests a --ridge.
+
+Examples:
+  genlab kernel --train-size 2000 --json
+  genlab kernel --features gabor --scales 3 --orientations 4
+  genlab kernel --train-size 60000 --dtype float32          all of Fashion-MNIST (long: ~n³/3 flops)
+  genlab kernel --labels random                             random labels: still interpolated, chance test error`,
+  flags: FLAGS,
+  async run(args, io) {
+    const r = kernelExperiment(args.flags, io);
+    if (args.flags.json) io.out(JSON.stringify(r) + '\n');
+    else print(r, io);
+    return 0;
+  },
+};
