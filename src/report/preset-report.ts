@@ -1,0 +1,84 @@
+// One report per preset: its figures (PNG, SVG), tables (Markdown, HTML) and one self-contained HTML page, from stored runs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FitSummary } from '../experiments/fit.js';
+import type { Preset, ScaleName } from '../experiments/preset.js';
+import { fig1aFigure, fig1aTable } from './fig1a.js';
+import { earlyStopping, fig1b, fig1c, fig2b, table1, tableRandomRegularized, type Built, type ReportRun } from './figures.js';
+import { htmlReport, type ReportSection } from './html.js';
+import { htmlTable, markdownTable, type Table } from './table.js';
+import { writeFigure } from './plot.js';
+
+export interface PresetReportFiles {
+  html: string;
+  markdown: string;
+  figures: { png: string; svg: string }[];
+  tables: Table[];
+  missing: string[]; // run ids not complete
+}
+
+async function fig1a(runs: ReportRun[], title: string): Promise<Built> {
+  const done = runs.map((r) => r.summary).filter((s): s is FitSummary => s !== null);
+  if (done.length === 0) return { figures: [], tables: [fig1aTable([])] };
+  const figure = await fig1aFigure(done, title);
+  return { figures: [{ name: 'fig1a', caption: 'Average training loss (mean over the last epoch of steps) vs. SGD steps.', figure }], tables: [fig1aTable(done)] };
+}
+
+async function build(p: Preset, scale: ScaleName, runs: ReportRun[]): Promise<Built> {
+  const sf = p.scales[scale].standsFor ?? {};
+  switch (p.report) {
+    case 'fig1a': return fig1a(runs, p.title);
+    case 'fig1b': return fig1b(runs, sf);
+    case 'fig1c': return fig1c(runs, sf);
+    case 'table1': return table1(runs, sf);
+    case 'table-random-regularized': return tableRandomRegularized(runs, sf);
+    case 'early-stopping': return earlyStopping(runs, sf);
+    case 'fig2b': return fig2b(runs, sf);
+  }
+}
+
+/** How to make the missing runs, for people. */
+export function runCommandFor(p: Preset, scale: ScaleName, storeArg: string): string {
+  return `genlab run ${p.runsOf ?? p.name} --scale ${scale}${storeArg}`;
+}
+
+function scaleSection(p: Preset, scale: ScaleName, runs: ReportRun[], command: string): ReportSection {
+  const sc = p.scales[scale];
+  const missing = runs.filter((r) => !r.summary);
+  const lines = [
+    `Scale "${scale}": ${sc.description}`,
+    sc.differences.length ? `How this differs from the paper:\n${sc.differences.map((d) => `• ${d}`).join('\n')}` : 'Same settings as the paper.',
+    missing.length
+      ? `${missing.length} of ${runs.length} runs are not complete; the figures and tables show the others. Make them with \`${command}\`. Missing: ${missing.map((r) => r.run.id).join(', ')}.`
+      : `All ${runs.length} runs complete.`,
+  ];
+  return { heading: 'Scale and differences from the paper', text: lines.join('\n\n') };
+}
+
+function markdown(p: Preset, scale: ScaleName, built: Built, intro: ReportSection): string {
+  const figs = built.figures.map((f) => `![${f.caption}](${f.name}.png)\n\n${f.caption}\n`);
+  const tables = built.tables.map((t) => markdownTable(t));
+  return `# ${p.title}\n\n${p.description}\n\n## ${intro.heading}\n\n${intro.text ?? ''}\n\n${[...figs, ...tables].join('\n')}`;
+}
+
+/** Writes DIR/PRESET.{html,md}, the figures' PNG and SVG, and each table as DIR/PRESET-table-N.{md,html}. */
+export async function writePresetReport(dir: string, p: Preset, scale: ScaleName, runs: ReportRun[], command: string): Promise<PresetReportFiles> {
+  mkdirSync(dir, { recursive: true });
+  const built = await build(p, scale, runs);
+  const figures = [];
+  for (const f of built.figures) figures.push(await writeFigure(dir, f.name, f.figure));
+  built.tables.forEach((t, i) => {
+    writeFileSync(path.join(dir, `${p.name}-table-${i + 1}.md`), markdownTable(t));
+    writeFileSync(path.join(dir, `${p.name}-table-${i + 1}.html`), htmlTable(t));
+  });
+  const intro = scaleSection(p, scale, runs, command);
+  const md = path.join(dir, `${p.name}.md`);
+  writeFileSync(md, markdown(p, scale, built, intro));
+  const html = path.join(dir, `${p.name}.html`);
+  writeFileSync(html, htmlReport({
+    title: p.title,
+    intro: `${p.description}\n\nReproduced by genlab (Zhang et al. 2017, "Understanding deep learning requires rethinking generalization"). Each table cell shows genlab's number, the paper's, and the difference.`,
+    sections: [intro, { heading: 'Results', figures: built.figures.map((f) => ({ svg: f.figure.svg, caption: f.caption })), tables: built.tables }],
+  }));
+  return { html, markdown: md, figures, tables: built.tables, missing: runs.filter((r) => !r.summary).map((r) => r.run.id) };
+}
