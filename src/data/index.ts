@@ -1,5 +1,5 @@
 // Data sets as tensors: read once, subset with a seed, preprocess, and hand to the trainer (PAPER.md §2).
-import { Tensor, keep, parseDevice, scope, tensor, unknownName } from '../engine/index.js';
+import { Tensor, deriveSeed, keep, parseDevice, scope, tensor, unknownName } from '../engine/index.js';
 import { DATASETS, readDataset, type RawSplit } from './registry.js';
 import { channelStats, normalizeChannels, preprocessImages, resolvePreprocess, type PreprocessSpec } from './preprocess.js';
 import { drawSubset } from './subset.js';
@@ -25,7 +25,7 @@ export interface LoadOptions {
   dataDir?: string;
   trainSize?: number; // a seeded subset of the training split (default: all)
   testSize?: number;
-  subsetSeed?: number; // default 0
+  subsetSeed?: number; // default 0; each split draws with deriveSeed(subsetSeed, 'subset', split)
   stratified?: boolean; // keep each class's share in subsets (default false)
   preprocess?: Partial<PreprocessSpec>;
   device?: string; // default cpu
@@ -59,8 +59,8 @@ export function loadDataset(opts: LoadOptions): LoadedDataset {
   const preprocessing = resolvePreprocess(opts.name, opts.preprocess);
   const { raw, dir } = readDataset(opts.name, opts.dataDir, { cifar100Labels: opts.cifar100Labels });
   const seed = opts.subsetSeed ?? 0;
-  const trainIndices = subsetOf(raw.train, opts.trainSize, seed, opts.stratified ?? false, 'train');
-  const testIndices = subsetOf(raw.test, opts.testSize, seed + 1, opts.stratified ?? false, 'test');
+  const trainIndices = subsetOf(raw.train, opts.trainSize, deriveSeed(seed, 'subset', 'train'), opts.stratified ?? false, 'train');
+  const testIndices = subsetOf(raw.test, opts.testSize, deriveSeed(seed, 'subset', 'test'), opts.stratified ?? false, 'test');
   const ds = scope(() => {
     const prepare = (split: RawSplit, indices: number[] | null): Split => {
       const t = splitTensors(split, raw.shape, indices);

@@ -95,6 +95,22 @@ function readDraw(obj: unknown, bin: Uint8Array, refs: Json, name: string, where
   return d;
 }
 
+/** The permutation is one, and every new label names a class. */
+function checkValues(a: RandomizationArtifact, file: string): void {
+  const p = a.pixelPermutation;
+  if (p !== null) {
+    const seen = new Uint8Array(p.length);
+    for (const v of p) {
+      if (v < 0 || v >= p.length || seen[v]) throw new InputError(`${file}: pixelPermutation is not a permutation of 0..${p.length - 1}; got ${v} twice or out of range`);
+      seen[v] = 1;
+    }
+  }
+  for (const [name, d] of [['train', a.train], ['test', a.test]] as const) {
+    const bad = d?.labels?.find((l) => l >= a.dataset.classes);
+    if (bad !== undefined) throw new InputError(`${file}: ${name} label ${bad} is outside the ${a.dataset.classes} classes; expected 0..${a.dataset.classes - 1}`);
+  }
+}
+
 /** Reads and validates an artifact saved by saveArtifact; every problem is an InputError naming the file. */
 export function loadArtifact(dir: string): RandomizationArtifact {
   const file = path.join(dir, ARTIFACT_JSON);
@@ -137,6 +153,7 @@ export function loadArtifact(dir: string): RandomizationArtifact {
   if (spec.inputs === 'shuffled-pixels' && a.pixelPermutation?.length !== dataset.shape[1] * dataset.shape[2]) {
     throw new InputError(`${file}: shuffled-pixels needs a permutation of ${dataset.shape[1] * dataset.shape[2]} positions; got ${a.pixelPermutation?.length ?? 'none'}`);
   }
+  checkValues(a, file);
   if (spec.inputs === 'gaussian' && gaussian === null) throw new InputError(`${file}: field "gaussian": expected the statistics of a gaussian randomization, got null`);
   return a;
 }
