@@ -1,7 +1,8 @@
-// Loading data sets: small IDX and CIFAR directories written here, bad directories, subsets, preprocessing, real Fashion-MNIST.
+// Loading data sets: small IDX and CIFAR directories written here, bad directories, subsets, preprocessing.
+// The real Fashion-MNIST is tested in test/data-fashion-mnist.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -130,25 +131,5 @@ test('a CIFAR-10 binary directory (in cifar-10-batches-bin/) and CIFAR-100 fine/
   assert.deepEqual([fine.train.labels.toArray(), fine.classes.length], [[71, 5], 100]);
   assert.deepEqual([coarse.train.labels.toArray(), coarse.classes.length], [[3, 19], 20]);
   [ds, cropped, fine, coarse].forEach(disposeDataset);
-  assert.equal(liveTensors(), before);
-});
-
-const FASHION = '/usr/share/datasets/fashion-mnist';
-test('the real Fashion-MNIST: counts, class histograms, a checksum of one image', { skip: !existsSync(FASHION) && 'dataset-fashion-mnist not installed' }, () => {
-  const before = liveTensors();
-  const ds = loadDataset({ name: 'fashion-mnist', preprocess: RAW });
-  assert.deepEqual(ds.train.images.shape, [60000, 1, 28, 28]);
-  assert.deepEqual(ds.test.images.shape, [10000, 1, 28, 28]);
-  assert.deepEqual(labelHistogram(ds.train.labels, 10), Array(10).fill(6000));
-  assert.deepEqual(labelHistogram(ds.test.labels, 10), Array(10).fill(1000));
-  assert.equal(ds.classes[9], 'Ankle boot');
-  scope(() => {
-    const first = ds.train.images.select(0, 0).flatten().toArray();
-    assert.equal(first.reduce((a, b) => a + b, 0), 76247); // numpy on the same file
-    assert.equal(first.reduce((a, b, i) => a + b * i, 0), 35878026);
-    assert.equal(ds.train.images.select(0, 59999).sum().item(), 16684);
-    assert.deepEqual(ds.train.labels.narrow(0, 0, 10).toArray(), [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
-  });
-  disposeDataset(ds);
   assert.equal(liveTensors(), before);
 });
