@@ -11,5 +11,6 @@ import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { expressivityCommand } from './expressivity.js';
 import { kernelCommand } from './kernel.js';
+import { minnormCommand } from './minnorm.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, kernelCommand, runCommand, reportCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, kernelCommand, minnormCommand, runCommand, reportCommand];
