@@ -1,0 +1,56 @@
+// Every preset validates and plans at every scale; schema errors name the key path (pinned text).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadPreset, parseOverrides, parsePreset, planPreset, presetDir, presetNames, SCALES } from '../src/experiments/preset.js';
+
+const EXPECTED = ['early-stopping', 'fig1a', 'fig1b', 'fig1c', 'fig2b', 'table-random-regularized', 'table1'];
+
+function doc(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(presetDir(), `${name}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+test('every preset loads and plans at every scale, with unique run ids', () => {
+  assert.deepEqual(presetNames(), EXPECTED);
+  for (const name of presetNames()) {
+    const p = loadPreset(name);
+    for (const scale of SCALES) {
+      const plan = planPreset(p, scale);
+      assert.ok(plan.length > 0, `${name} ${scale}: no runs`);
+      assert.equal(new Set(plan.map((r) => r.id)).size, plan.length);
+      assert.ok(p.scales[scale].description.length > 0);
+    }
+    assert.ok(planPreset(p, 'smoke').length <= 6, `${name}: smoke scale should stay tiny`);
+  }
+});
+
+test('fig1c and early-stopping report the runs of fig1b and table1: same configs, same ids', () => {
+  for (const [a, b] of [['fig1c', 'fig1b'], ['early-stopping', 'table1']]) {
+    for (const scale of SCALES) assert.deepEqual(planPreset(loadPreset(a), scale).map((r) => r.id), planPreset(loadPreset(b), scale).map((r) => r.id));
+  }
+});
+
+test('schema errors name the key path', () => {
+  const bad = (mutate: (d: Record<string, any>) => void) => {
+    const d = doc('fig1b') as Record<string, any>;
+    mutate(d);
+    return () => parsePreset(d, 'presets/fig1b.json');
+  };
+  assert.throws(bad((d) => (d.scales.cpu.train = { lr: 'x' })), { message: 'presets/fig1b.json: scales.cpu.train.lr: expected a positive number, got "x"' });
+  assert.throws(bad((d) => (d.scales.cpu.train = { epoch: 3 })), { message: /^presets\/fig1b\.json: scales\.cpu\.train: unknown key "epoch"; expected one of .*; did you mean "epochs"\?$/ });
+  assert.throws(bad((d) => (d.grid['randomization.labels'] = ['corrupted:2'])), { message: /^presets\/fig1b\.json: grid\.randomization\.labels\[0\]: bad corruption level "2"/ });
+  assert.throws(bad((d) => (d.scales.smoke.dataset.name = 'fashion-mnst')), { message: /scales\.smoke\.dataset\.name: unknown value "fashion-mnst"; .*did you mean "fashion-mnist"\?$/ });
+  assert.throws(bad((d) => delete d.scales.paper), { message: 'presets/fig1b.json: scales.paper: missing; expected every scale (smoke, cpu, paper)' });
+  assert.throws(bad((d) => (d.reprot = 'fig1b')), { message: /^presets\/fig1b\.json: unknown key "reprot"; .*did you mean "report"\?$/ });
+  assert.throws(() => loadPreset('fig1d'), { message: /^presets: unknown preset "fig1d"; .*did you mean "fig1a"\?$/ });
+});
+
+test('--set overrides are checked against the schema and reach every run', () => {
+  assert.throws(() => parseOverrides(['train.lr=x'], 'genlab run'), { message: 'genlab run: --set train.lr: expected a positive number, got "x"' });
+  assert.throws(() => parseOverrides(['train.lrr=1'], 'genlab run'), { message: /^genlab run: --set: train: unknown key "lrr"; .*did you mean "lr"\?$/ });
+  assert.throws(() => parseOverrides(['epochs'], 'genlab run'), { message: 'genlab run: --set "epochs": expected key=value, e.g. train.epochs=20' });
+  const o = parseOverrides(['train.epochs=7', 'dataset.testSize=null', 'train.augment=crop,flip'], 'genlab run');
+  const plan = planPreset(loadPreset('fig1a'), 'smoke', o);
+  assert.ok(plan.every((r) => r.config.train.epochs === 7 && r.config.dataset.testSize === null && r.config.train.augment.join() === 'crop,flip'));
+});
