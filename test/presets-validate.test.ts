@@ -32,8 +32,9 @@ test('fig1c and early-stopping report the runs of fig1b and table1: same configs
 });
 
 test('schema errors name the key path', () => {
-  const bad = (mutate: (d: Record<string, any>) => void) => {
-    const d = doc('fig1b') as Record<string, any>;
+  interface Doc { scales: Record<string, { train?: unknown; dataset: { name: string } }>; grid: Record<string, unknown[]>; [k: string]: unknown }
+  const bad = (mutate: (d: Doc) => void) => {
+    const d = doc('fig1b') as unknown as Doc;
     mutate(d);
     return () => parsePreset(d, 'presets/fig1b.json');
   };
