@@ -3,7 +3,8 @@ import { cpus } from 'node:os';
 import { InputError } from '../engine/index.js';
 import { loadPreset, parseOverrides, planPreset, presetNames, SCALES, type PlannedRun, type Preset, type ScaleName } from '../experiments/preset.js';
 import { mergeConfig, type PartialConfig } from '../experiments/preset-schema.js';
-import { runSweep, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
+import { runSweep, storedSummary, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
+import { applyRunFlags } from './fit-flags.js';
 import { RunStore } from '../experiments/store.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
@@ -122,8 +123,9 @@ Examples:
   ],
   async run(args, io) {
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
+    const device = applyRunFlags(args, 'genlab run'); // --threads applies here too when --jobs 1 fits in this process
     const store = new RunStore(args.flags.out as string);
-    const jobs = (args.flags.jobs as number | undefined) ?? (args.flags.device === 'cpu' ? defaultJobs() : 1);
+    const jobs = (args.flags.jobs as number | undefined) ?? (device === 'cpu' ? defaultJobs() : 1);
     let stop = false;
     const onSigint = () => {
       if (stop) process.exit(130);
@@ -135,10 +137,10 @@ Examples:
       if (!args.flags.json) io.err(`${preset.name} at scale ${scale}: ${plan.length} runs, ${jobs} at a time. ${preset.scales[scale].description}\n`);
       const display = new SweepDisplay(io, plan.length, jobs);
       if (args.flags['dry-run']) {
-        for (const r of plan) io.out(`${r.id}  ${r.label}\n`);
+        for (const r of plan) io.out(`${storedSummary(store, r.id) ? 'complete' : 'to run  '}  ${r.id}  ${r.label}\n`);
         return 0;
       }
-      const results = await runSweep(plan, { store, jobs, device: args.flags.device as string, threads: args.flags.threads as number, onEvent: (e) => display.event(e), shouldStop: () => stop });
+      const results = await runSweep(plan, { store, jobs, device, threads: args.flags.threads as number, onEvent: (e) => display.event(e), shouldStop: () => stop });
       display.finish();
       if (args.flags.json) io.out(summaryJson(preset, scale, results) + '\n');
       const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'interrupted' || r.outcome === 'not run');
