@@ -12,5 +12,6 @@ import { reportCommand } from './report.js';
 import { expressivityCommand } from './expressivity.js';
 import { kernelCommand } from './kernel.js';
 import { minnormCommand } from './minnorm.js';
+import { rademacherCommand } from './rademacher.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, kernelCommand, minnormCommand, runCommand, reportCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, kernelCommand, minnormCommand, rademacherCommand, runCommand, reportCommand];
