@@ -86,7 +86,7 @@ export async function fig1c(runs: ReportRun[], sf: Record<string, string>): Prom
     rows,
     notes: ['Paper values where the paper gives numbers: p = 0 is Table 1 without crop or weight decay, p = 1 its random-labels row; the curve in between rises steadily to chance (90% error for 10 classes).'],
   };
-  const figures = series.length ? [{ name: 'fig1c', caption: 'Test error (clean test set) after fitting, vs. label corruption p; the dashed level is chance.', figure: await lineChart({ title: 'Test error vs. label corruption (Figure 1c)', xLabel: 'label corruption p', yLabel: 'test error (%)', series, points: true, yDomain: [0, 100] }) }] : [];
+  const figures = series.length ? [{ name: 'fig1c', caption: 'Test error (clean test set) after fitting, vs. label corruption p; the flat line at 90% is chance.', figure: await lineChart({ title: 'Test error vs. label corruption (Figure 1c)', xLabel: 'label corruption p', yLabel: 'test error (%)', series, points: true, yDomain: [0, 100] }) }] : [];
   return { figures, tables: [table] };
 }
 
