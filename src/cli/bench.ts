@@ -1,6 +1,7 @@
 // genlab bench NAME: benchmarks from a small registry of names (engine now; fit and kernel can join).
 import { InputError, cpuCount, unknownName } from '../engine/index.js';
 import { formatTable, runEngineBench } from '../../bench/engine.js';
+import { formatKernelBench, runKernelBench } from '../../bench/kernel.js';
 import { formatFitBench, runFitBench } from '../../bench/fit.js';
 import type { Parsed } from './args.js';
 import type { Command, Io } from './command.js';
@@ -36,9 +37,19 @@ async function fitBench(args: Parsed, io: Io): Promise<number> {
   return 0;
 }
 
+async function kernel(args: Parsed, io: Io): Promise<number> {
+  const threads = (args.flags.threads as number | undefined) ?? cpuCount();
+  const full = args.flags.full === true;
+  const progress = (msg: string): void => io.err(`bench kernel: ${msg}\n`);
+  const r = await runKernelBench({ n: full ? 60000 : 10000, threads, dtype: full ? 'float32' : 'float64', reference: !full }, progress);
+  io.out(args.flags.json ? JSON.stringify(r) + '\n' : formatKernelBench(r));
+  return 0;
+}
+
 /** The benchmarks by name. */
 export const BENCHMARKS: Record<string, Benchmark> = {
   engine: { summary: 'training steps side by side with PyTorch (examples/s, ratio, GFLOP/s)', run: engine },
+  kernel: { summary: 'Gaussian-kernel interpolation, n = 10,000 Fashion-MNIST, vs NumPy/SciPy cho_factor (--full: n = 60,000)', run: kernel },
   fit: { summary: 'fit random labels on 10,000 Fashion-MNIST examples (MLP 1×512) in genlab and idiomatic PyTorch', run: fitBench },
 };
 
@@ -55,6 +66,7 @@ MLP 3×512, the paper's small AlexNet, a small CNN with BatchNorm) in genlab and
 of 5 repetitions of --steps steps after 3 warm-up steps. Example: genlab bench engine --json`,
   flags: [
     { name: 'steps', type: 'int', min: 1, default: 10, placeholder: 'N', help: 'timed training steps per repetition' },
+    { name: 'full', type: 'bool', help: 'kernel: genlab alone at n = 60,000 in float32 (time and peak memory; long)' },
     { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: `libtorch threads for both frameworks (default: ${DEFAULT_THREADS})` },
     { name: 'train-size', type: 'int', min: 100, default: 10000, placeholder: 'N', help: 'bench fit: training examples' },
   ],
