@@ -123,8 +123,11 @@ function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<Sweep
       else if (m.type === 'done') done = m;
     }
   });
+  // A stopping sweep (SIGINT to it alone) closes the worker's stdin: it stops after its epoch's checkpoint.
+  const watch = setInterval(() => o.shouldStop?.() && child.stdin.end(), 200);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
+      clearInterval(watch);
       const summary = storedSummary(o.store, r.id) ?? ((done?.summary as FitSummary | undefined) ?? null);
       const interrupted = Boolean(done?.interrupted) || code === 130 || signal !== null;
       const outcome: RunOutcome = storedSummary(o.store, r.id) ? 'complete' : interrupted ? 'interrupted' : 'failed';
