@@ -5,11 +5,18 @@ namespace genlab {
 
 static bool isScalar(const Napi::CallbackInfo& info, size_t i) { return i < info.Length() && info[i].IsNumber(); }
 
+// A JS number as a Scalar: integral values as int64, so int64 tensors keep their dtype.
+static at::Scalar numberScalar(const Napi::CallbackInfo& info, size_t i) {
+  double v = numArg(info, i);
+  if (std::floor(v) == v && std::abs(v) < 9e15) return at::Scalar(int64_t(v));
+  return at::Scalar(v);
+}
+
 // Binary ops take a tensor or a number as their second argument.
 #define BINARY(name, fn)                                                                  \
   GENLAB_OP(name) {                                                                       \
     at::Tensor& a = tensorArg(info, 0);                                                   \
-    if (isScalar(info, 1)) return wrap(info.Env(), at::fn(a, at::Scalar(numArg(info, 1)))); \
+    if (isScalar(info, 1)) return wrap(info.Env(), at::fn(a, numberScalar(info, 1)));       \
     return wrap(info.Env(), at::fn(a, tensorArg(info, 1)));                               \
   }
 
@@ -24,17 +31,25 @@ BINARY(gt, gt)
 BINARY(ge, ge)
 BINARY(remainder, remainder)
 
+// alpha as libtorch wants it: an integer Scalar when integral (int64 tensors refuse a double alpha).
+static at::Scalar alphaArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!isScalar(info, i)) return at::Scalar(int64_t(1));
+  double a = numArg(info, i);
+  if (std::floor(a) == a && std::abs(a) < 9e15) return at::Scalar(int64_t(a));
+  return at::Scalar(a);
+}
+
 // add(a, b, alpha = 1) and sub(a, b, alpha = 1): a ± alpha·b.
 GENLAB_OP(add) {
   at::Tensor& a = tensorArg(info, 0);
-  double alpha = isScalar(info, 2) ? numArg(info, 2) : 1.0;
-  if (isScalar(info, 1)) return wrap(info.Env(), at::add(a, at::Scalar(numArg(info, 1)), alpha));
+  at::Scalar alpha = alphaArg(info, 2);
+  if (isScalar(info, 1)) return wrap(info.Env(), at::add(a, numberScalar(info, 1), alpha));
   return wrap(info.Env(), at::add(a, tensorArg(info, 1), alpha));
 }
 GENLAB_OP(sub) {
   at::Tensor& a = tensorArg(info, 0);
-  double alpha = isScalar(info, 2) ? numArg(info, 2) : 1.0;
-  if (isScalar(info, 1)) return wrap(info.Env(), at::sub(a, at::Scalar(numArg(info, 1)), alpha));
+  at::Scalar alpha = alphaArg(info, 2);
+  if (isScalar(info, 1)) return wrap(info.Env(), at::sub(a, numberScalar(info, 1), alpha));
   return wrap(info.Env(), at::sub(a, tensorArg(info, 1), alpha));
 }
 GENLAB_OP(maximum) { return wrap(info.Env(), at::maximum(tensorArg(info, 0), tensorArg(info, 1))); }
@@ -46,8 +61,8 @@ GENLAB_OP(logicalNot) { return wrap(info.Env(), at::logical_not(tensorArg(info, 
 // In place. add_(a, b, alpha = 1): a += alpha·b, the SGD update's core.
 GENLAB_OP(add_) {
   at::Tensor& a = tensorArg(info, 0);
-  double alpha = isScalar(info, 2) ? numArg(info, 2) : 1.0;
-  if (isScalar(info, 1)) a.add_(at::Scalar(numArg(info, 1)), alpha);
+  at::Scalar alpha = alphaArg(info, 2);
+  if (isScalar(info, 1)) a.add_(numberScalar(info, 1), alpha);
   else a.add_(tensorArg(info, 1), alpha);
   return info.Env().Undefined();
 }

@@ -78,3 +78,15 @@ test('autograd: gradients of a simple function', () => {
     assert.equal(z.requiresGrad, false);
   });
 });
+
+test('integer tensors keep their dtype in arithmetic with numbers and alpha', () => {
+  scope(() => {
+    const a = arange(0, 4);
+    assert.equal(a.dtype, 'int64');
+    const b = a.add(a, 2).sub(1);
+    assert.equal(b.dtype, 'int64');
+    assert.deepEqual(b.toArray(), [-1, 2, 5, 8]);
+    assert.deepEqual(a.clone().add_(a, -1).toArray(), [0, 0, 0, 0]);
+    assert.deepEqual(tensor([1, 2]).add(tensor([1, 1]), 0.5).toArray(), [1.5, 2.5]);
+  });
+});

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Generator, deriveSeed, scope, type Tensor } from '../engine/index.js';
 import { loadDataset, disposeDataset, type LoadedDataset } from '../data/index.js';
 import { applyRandomization, drawRandomization, loadArtifact, saveArtifact, type RandomizationArtifact } from '../randomize/index.js';
+import { ARTIFACT_JSON } from '../randomize/artifact.js';
 import { createModel } from '../models/index.js';
 import type { Module } from '../nn/index.js';
 import { loadSafetensors, saveSafetensors } from '../nn/index.js';
@@ -69,7 +70,8 @@ function loadBase(config: FitConfig, device: string, cache?: Map<string, LoadedD
 
 function randomization(dir: string, base: LoadedDataset, config: FitConfig): RandomizationArtifact {
   const artDir = path.join(dir, 'randomization');
-  if (existsSync(artDir)) return loadArtifact(artDir); // a resumed run never re-draws
+  // A resumed run never re-draws; saveArtifact writes the JSON last, so its presence means complete.
+  if (existsSync(path.join(artDir, ARTIFACT_JSON))) return loadArtifact(artDir);
   const a = drawRandomization(base, config.randomization);
   saveArtifact(artDir, a);
   return a;

@@ -1,11 +1,12 @@
 // The paper's small AlexNet: TensorFlow's CIFAR-10 tutorial model (§3), 1,387,786 weights on 3×28×28.
 import { Conv2d, Dropout, Flatten, Linear, LocalResponseNorm, MaxPool2d, Module, ReLU, Sequential, type InitOptions } from '../nn/index.js';
-import type { Tensor } from '../engine/index.js';
+import type { Generator, Tensor } from '../engine/index.js';
 
 export interface AlexNetConfig extends InitOptions {
   input: [number, number, number];
   classes: number;
-  dropout?: number; // before the last layer (off in the paper)
+  dropout?: number;
+  dropoutGenerator?: Generator; // before the last layer (off in the paper)
   /** Where LRN sits in block 1: 'after-pool' (the TF tutorial: conv → pool → LRN) or 'before-pool'. */
   lrnPlacement?: 'after-pool' | 'before-pool';
 }
@@ -34,7 +35,7 @@ export class AlexNetSmall extends Module {
       new Linear(flat, 384, c), new ReLU(),
       new Linear(384, 192, c), new ReLU(),
     ];
-    if (c.dropout) layers.push(new Dropout(c.dropout, c.generator));
+    if (c.dropout) layers.push(new Dropout(c.dropout, c.dropoutGenerator ?? c.generator));
     layers.push(new Linear(192, c.classes, c));
     this.net = this.registerModule('net', new Sequential(...layers));
   }

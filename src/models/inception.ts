@@ -1,5 +1,5 @@
 // The paper's small Inception for CIFAR-10 (§3), with or without BatchNorm: 1,649,402 weights on 3×28×28.
-import { cat, type Tensor } from '../engine/index.js';
+import { cat, type Generator, type Tensor } from '../engine/index.js';
 import { AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, type InitOptions } from '../nn/index.js';
 
 export interface InceptionConfig extends InitOptions {
@@ -12,7 +12,8 @@ export interface InceptionConfig extends InitOptions {
    * per-channel vector per conv: BN's β, or the conv's bias without BN). 'affine': β and γ.
    */
   bnParams?: 'shift' | 'affine';
-  dropout?: number; // before the classifier (off in the paper's CIFAR-10 runs)
+  dropout?: number;
+  dropoutGenerator?: Generator; // before the classifier (off in the paper's CIFAR-10 runs)
 }
 
 /** conv → BN → ReLU (or conv with bias → ReLU without BN). */
@@ -91,7 +92,7 @@ export class InceptionSmall extends Module {
     // Two stride-2 stages: 28 → 14 → 7; the mean pool covers what is left (7×7 at 28×28).
     const side = (n: number) => Math.ceil(Math.ceil(n / 2) / 2);
     this.pool = new AvgPool2d([side(h), side(w)]);
-    if (c.dropout) this.dropout = this.registerModule('dropout', new Dropout(c.dropout, c.generator));
+    if (c.dropout) this.dropout = this.registerModule('dropout', new Dropout(c.dropout, c.dropoutGenerator ?? c.generator));
     this.fc = this.registerModule('fc', new Linear(channels, c.classes, c));
   }
   forward(x: Tensor): Tensor { // (N, C, 28, 28) -> (N, classes)

@@ -8,7 +8,8 @@ import { InceptionSmall } from './inception.js';
 export interface ModelOptions {
   input: [number, number, number]; // C, H, W
   classes: number;
-  generator?: Generator;
+  generator?: Generator; // initial weights
+  dropoutGenerator?: Generator; // dropout masks (default: generator)
   device?: string;
   dropout?: number;
   bnParams?: 'shift' | 'affine';
