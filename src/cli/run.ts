@@ -78,7 +78,7 @@ class SweepDisplay {
   }
 }
 
-/** Measured on 2 cores: two single-threaded workers beat one two-threaded worker (see the README); so one thread per job. */
+/** Measured on 2 cores: two single-threaded workers fitting at once beat the same two fits one after the other with 2 threads each (4–6× on a loaded machine); so one single-threaded job per core. */
 export function defaultJobs(): number {
   return Math.max(1, cpus().length);
 }
@@ -115,7 +115,7 @@ Examples:
   flags: [
     SCALE_FLAG,
     ...OVERRIDE_FLAGS,
-    { name: 'jobs', type: 'int', min: 1, placeholder: 'N', help: `runs at a time, each in its own worker process (default: one per core, ${defaultJobs()} here)` },
+    { name: 'jobs', type: 'int', min: 1, placeholder: 'N', help: `runs at a time, each in its own worker process; 1 fits in this process (default: one per core, ${defaultJobs()} here; 1 at smoke scale or on a GPU)` },
     { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'libtorch threads per worker' },
     { name: 'device', type: 'string', default: 'cpu', placeholder: 'cpu|cuda|cuda:N', help: 'where the workers compute' },
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
@@ -125,7 +125,8 @@ Examples:
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
     const device = applyRunFlags(args, 'genlab run'); // --threads applies here too when --jobs 1 fits in this process
     const store = new RunStore(args.flags.out as string);
-    const jobs = (args.flags.jobs as number | undefined) ?? (device === 'cpu' ? defaultJobs() : 1);
+    // Smoke runs take less than a worker's start-up (engine and data set loading): fit them in this process.
+    const jobs = (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
     let stop = false;
     const onSigint = () => {
       if (stop) process.exit(130);
