@@ -47,7 +47,7 @@ function scaleSection(p: Preset, scale: ScaleName, runs: ReportRun[], command: s
   const missing = runs.filter((r) => !r.summary);
   const lines = [
     `Scale "${scale}": ${sc.description}`,
-    sc.differences.length ? `How this differs from the paper:\n${sc.differences.map((d) => `• ${d}`).join('\n')}` : 'Same settings as the paper.',
+    sc.differences.length ? `How this differs from the paper:\n\n${sc.differences.map((d) => `• ${d}`).join('\n\n')}` : 'Same settings as the paper.',
     missing.length
       ? `${missing.length} of ${runs.length} runs are not complete; the figures and tables show the others. Make them with \`${command}\`. Missing: ${missing.map((r) => r.run.id).join(', ')}.`
       : `All ${runs.length} runs complete.`,
