@@ -55,7 +55,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'run a benchmark against the reference framework (engine)',
+  summary: 'benchmarks side by side with PyTorch / NumPy: engine, fit, kernel',
   usage: 'NAME [--steps N] [--threads T] [--json]',
   description: `Runs the benchmark NAME. Benchmarks:
 ${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(8)}${b.summary}`).join('\n')}

@@ -10,10 +10,10 @@ export class Progress {
   constructor(private io: Io, private label: string, private total: number) {}
 
   /** done of total; detail is shown after the bar (loss, accuracy…). */
-  update(done: number, detail = ''): void {
+  update(done: number, detail = '', force = false): void {
     const now = Date.now();
     const interval = this.io.isTTY ? 100 : 5000;
-    if (done < this.total && now - (this.io.isTTY ? this.lastDraw : this.lastLine) < interval) return;
+    if (!force && now - (this.io.isTTY ? this.lastDraw : this.lastLine) < interval) return;
     const frac = this.total > 0 ? Math.min(1, done / this.total) : 0;
     const elapsed = (now - this.started) / 1000;
     const eta = frac > 0 ? elapsed * (1 / frac - 1) : NaN;
@@ -33,9 +33,7 @@ export class Progress {
 
   /** Ends the bar, leaving its last state on screen with a final note. */
   done(detail = ''): void {
-    this.lastDraw = 0;
-    this.lastLine = 0;
-    this.update(this.total, detail);
+    this.update(this.total, detail, true);
     if (this.io.isTTY && this.drawn) this.io.err('\n');
   }
 }
