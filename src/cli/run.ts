@@ -144,6 +144,8 @@ Examples:
       const results = await runSweep(plan, { store, jobs, device, threads: args.flags.threads as number, onEvent: (e) => display.event(e), shouldStop: () => stop });
       display.finish();
       if (args.flags.json) io.out(summaryJson(preset, scale, results) + '\n');
+      const bad = results.find((r) => r.badInput);
+      if (bad) throw new InputError(`genlab run: ${bad.run.label || bad.run.id}: ${bad.error ?? 'bad input'}`);
       const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'interrupted' || r.outcome === 'not run');
       if (!args.flags.json) io.err(failed.length ? `${failed.length} of ${plan.length} runs not complete; run the same command again to continue\n` : `all ${plan.length} runs complete; next: genlab report ${preset.name} --scale ${scale}${args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : ''}\n`);
       return stop ? 130 : failed.length ? 1 : 0;

@@ -2,7 +2,7 @@
 // Usage (internal): node sweep-worker.js STORE RUN_ID DEVICE THREADS
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseDevice, setNumThreads } from '../engine/index.js';
+import { InputError, parseDevice, setNumThreads } from '../engine/index.js';
 import { fit } from './fit.js';
 import { readJson, RunStore } from './store.js';
 import type { FitConfig } from './config.js';
@@ -47,6 +47,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
+    process.exit(e instanceof InputError ? 2 : 1); // 2: bad input, and the sweep stops starting runs
   },
 );

@@ -7,6 +7,7 @@ import { fit, type FitSummary } from './fit.js';
 import type { LoadedDataset } from '../data/index.js';
 import { disposeDataset } from '../data/index.js';
 import type { PlannedRun } from './preset.js';
+import { InputError } from '../engine/index.js';
 import { readJson, writeAtomic, type RunStore } from './store.js';
 
 export type RunOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'not run';
@@ -16,6 +17,7 @@ export interface SweepRun {
   outcome: RunOutcome;
   summary: FitSummary | null;
   error?: string;
+  badInput?: boolean; // the run failed on bad input (e.g. a data set not found): the sweep stops starting runs
 }
 
 export type SweepEvent =
@@ -93,7 +95,7 @@ async function runInProcess(index: number, r: PlannedRun, o: SweepOptions, cache
     });
     result = { run: r, outcome: out.interrupted ? 'interrupted' : 'complete', summary: out.summary };
   } catch (e) {
-    result = { run: r, outcome: 'failed', summary: null, error: (e as Error).message };
+    result = { run: r, outcome: 'failed', summary: null, error: (e as Error).message, badInput: e instanceof InputError };
   } finally {
     rmSync(lock, { force: true });
   }
@@ -133,7 +135,7 @@ function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<Sweep
       const outcome: RunOutcome = storedSummary(o.store, r.id) ? 'complete' : interrupted ? 'interrupted' : 'failed';
       const error = outcome === 'failed' ? stderr.trim().split('\n').pop() || `worker exited with code ${code}` : undefined;
       o.onEvent?.({ type: 'end', index, run: r, outcome, summary, seconds: (Date.now() - t0) / 1000, error });
-      resolve({ run: r, outcome, summary, error });
+      resolve({ run: r, outcome, summary, error, badInput: outcome === 'failed' && code === 2 });
     });
   });
 }
@@ -158,6 +160,7 @@ export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<Swe
     for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
       if (o.shouldStop?.()) return;
       results[i] = inProcess ? await runInProcess(i, plan[i], o, cache) : await runWorker(i, plan[i], o);
+      if (results[i].badInput) queue.length = 0; // the same bad input would fail every run
     }
   };
   try {
