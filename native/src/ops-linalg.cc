@@ -84,10 +84,24 @@ GENLAB_OP(choleskySolveFactored) {
   return wrap(info.Env(), x.t().contiguous());
 }
 
+// addmm_(C, A, B, beta, alpha): C ← beta·C + alpha·A·B in place. C may be a strided view (a tile of a
+// larger matrix, row stride > cols): BLAS writes it through its leading dimension, with no temporary —
+// fresh allocations cost a page fault per 4 KiB here (glibc's posix_memalign does not reuse freed blocks).
+GENLAB_OP(addmm_) {
+  tensorArg(info, 0).addmm_(tensorArg(info, 1), tensorArg(info, 2), at::Scalar(numArg(info, 3)), at::Scalar(numArg(info, 4)));
+  return info.Env().Undefined();
+}
+// exp_(A): A ← exp(A) in place (a kernel tile finished where it lies).
+GENLAB_OP(exp_) {
+  tensorArg(info, 0).exp_();
+  return info.Env().Undefined();
+}
+
 void registerLinalg(Napi::Env env, Exports exports) {
   GENLAB_EXPORT(cholesky); GENLAB_EXPORT(choleskyEx); GENLAB_EXPORT(choleskySolve); GENLAB_EXPORT(solve);
   GENLAB_EXPORT(triangularSolve); GENLAB_EXPORT(eigh); GENLAB_EXPORT(pinv); GENLAB_EXPORT(lstsq);
   GENLAB_EXPORT(choleskyInplace_); GENLAB_EXPORT(choleskySolveFactored);
+  GENLAB_EXPORT(addmm_); GENLAB_EXPORT(exp_);
 }
 
 }  // namespace genlab

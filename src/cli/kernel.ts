@@ -2,7 +2,8 @@
 import { InputError, cpuCount, setNumThreads, type DType } from '../engine/index.js';
 import { DATASETS, disposeDataset, loadDataset } from '../data/index.js';
 import { DEFAULT_FEATURES, FEATURES, type FeatureName } from '../theory/features.js';
-import { KERNELS, type KernelName } from '../theory/kernel.js';
+import { AUTO_CG_ABOVE, SOLVERS, type KernelName, type SolverName, KERNELS } from '../theory/kernel.js';
+import { CG_DEFAULTS } from '../theory/kernel-cg.js';
 import { runKernel, type KernelResult } from '../theory/kernel-run.js';
 import { applyRandomization, drawRandomization, parseRandomization } from '../randomize/index.js';
 import type { Command, Io } from './command.js';
@@ -27,7 +28,11 @@ const FLAGS: FlagSpec[] = [
   { name: 'filter-size', type: 'int', min: 1, default: DEFAULT_FEATURES.filterSize, placeholder: 'K', help: 'random-conv: filter side (odd)' },
   { name: 'pool', type: 'int', min: 1, default: DEFAULT_FEATURES.pool, placeholder: 'P', help: 'gabor / random-conv: average-pooling window' },
   { name: 'dtype', type: 'enum', choices: ['auto', 'float32', 'float64'], default: 'auto', help: 'auto: float64 while K fits in 8 GiB (n ≤ 32,768), else float32' },
-  { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: 'libtorch threads (default: all CPUs)' },
+  { name: 'solver', type: 'enum', choices: SOLVERS, default: 'auto', help: `cholesky (exact), cg (to --tol), auto: cg above n = ${AUTO_CG_ABOVE}` },
+  { name: 'tol', type: 'number', min: 0, default: CG_DEFAULTS.tol, placeholder: 'T', help: 'cg: stop when ‖Y − (K+λI)α‖ / ‖Y‖ ≤ T for every class' },
+  { name: 'max-iter', type: 'int', min: 1, default: CG_DEFAULTS.maxIter, placeholder: 'I', help: 'cg: iteration limit' },
+  { name: 'landmarks', type: 'int', min: 2, default: CG_DEFAULTS.landmarks, placeholder: 'M', help: 'cg: Nyström preconditioner landmarks (keeps the top M/2 eigenpairs)' },
+  { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'libtorch threads for elementwise work (BLAS keeps its own: OPENBLAS_NUM_THREADS)' },
 ];
 
 function resolveDtype(flag: string, n: number): DType {
@@ -37,7 +42,7 @@ function resolveDtype(flag: string, n: number): DType {
 
 /** Loads the data (pixels / 255), randomizes labels if asked, and runs the interpolation. */
 export function kernelExperiment(flags: Record<string, unknown>, io: Io): KernelResult & { dataset: string; labels: string } {
-  const threads = (flags.threads as number | undefined) ?? cpuCount();
+  const threads = flags.threads as number;
   if (threads > cpuCount()) throw new InputError(`genlab kernel: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`);
   setNumThreads(threads);
   const raw = loadDataset({
@@ -49,15 +54,21 @@ export function kernelExperiment(flags: Record<string, unknown>, io: Io): Kernel
   const ds = spec.labels === 'true' ? raw : applyRandomization(raw, drawRandomization(raw, spec));
   try {
     const n = ds.train.images.size(0);
-    const progress = new Progress(io, 'kernel matrix', n);
+    const bars: Record<string, Progress> = {};
+    const bar = (stage: string, total: number): Progress => (bars[stage] ??= new Progress(io, stage === 'gram' ? 'kernel matrix' : stage === 'cg' ? 'conjugate gradient' : 'factorizing', total));
     const result = runKernel(ds.train, ds.test, ds.classes.length, {
       kernel: flags.kernel as KernelName, gamma: flags.gamma as number | undefined, degree: flags.degree as number,
       ridge: flags.ridge as number, dtype: resolveDtype(flags.dtype as string, n),
+      solve: { solver: flags.solver as SolverName, tol: flags.tol as number, maxIter: flags['max-iter'] as number, landmarks: flags.landmarks as number, seed: flags.seed as number },
       features: {
         name: flags.features as FeatureName, scales: flags.scales as number, orientations: flags.orientations as number,
         filters: flags.filters as number, filterSize: flags['filter-size'] as number, pool: flags.pool as number, seed: flags.seed as number,
       },
-    }, (_stage, done) => (done < n ? progress.update(done) : progress.done('factorizing')));
+    }, (stage, done, total, detail) => {
+      if (stage === 'factor') bars.gram?.done(`— factorizing (n³/3 = ${(n ** 3 / 3).toExponential(1)} flops)`);
+      else if (stage === 'gram' && done >= total) bar(stage, total).done();
+      else bar(stage, total).update(done, detail);
+    });
     return { dataset: ds.name, labels: spec.labels, ...result };
   } finally {
     if (ds !== raw) disposeDataset(ds);
@@ -69,14 +80,16 @@ function print(r: KernelResult & { dataset: string; labels: string }, io: Io): v
   const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
   io.out(`${r.kernel} kernel (γ = ${r.gamma.toPrecision(3)}) on ${r.features} of ${r.dataset} (${r.labels} labels), n = ${r.n}, d = ${r.d}, ${r.dtype}, ridge ${r.ridge}\n`);
   io.out(`  train error ${pct(r.trainError)}   test error ${pct(r.testError)}   RKHS norm √tr(αᵀKα) = ${r.norm.toPrecision(4)}\n`);
-  io.out(`  ${r.seconds.toFixed(1)} s (features ${r.featureSeconds.toFixed(1)} s, kernel + Cholesky ${r.solveSeconds.toFixed(1)} s), peak memory ${r.peakRssMiB.toFixed(0)} MiB\n`);
+  const how = r.solver === 'cg' ? `conjugate gradient: ${r.iterations} iterations, relative residual ${(r.relativeResidual ?? NaN).toExponential(2)}` : 'Cholesky';
+  io.out(`  solved by ${how}\n`);
+  io.out(`  ${r.seconds.toFixed(1)} s (features ${r.featureSeconds.toFixed(1)} s, kernel + solve ${r.solveSeconds.toFixed(1)} s), peak memory ${r.peakRssMiB.toFixed(0)} MiB\n`);
   io.out('  paper (MNIST, Section 5): 1.2% on pixels, 0.6% with Gabor features; CIFAR-10: 46% / 17% random conv / 15% with ridge\n');
 }
 
 export const kernelCommand: Command = {
   name: 'kernel',
   summary: 'exact kernel interpolation Kα = Y (Section 5): test error and RKHS norm, up to n = 60,000',
-  usage: '[--dataset D] [--train-size N] [--kernel gaussian|laplacian|linear|polynomial] [--gamma X] [--ridge λ] [--features pixels|gabor|random-conv] [--dtype float32|float64] [--json]',
+  usage: '[--dataset D] [--train-size N] [--kernel gaussian|laplacian|linear|polynomial] [--gamma X] [--ridge λ] [--features pixels|gabor|random-conv] [--dtype float32|float64] [--solver auto|cholesky|cg] [--tol T] [--json]',
   description: `Fits one-hot labels exactly with a kernel machine: K is computed in blocks (only its upper triangle,
 the half LAPACK reads), factorized in place by Cholesky (so K is the only n×n object: 14.4 GB in float32
 at n = 60,000), and α solves Kα = Y. Reports the training error (0 when it interpolates), the test error,
@@ -84,10 +97,17 @@ the RKHS norm √tr(αᵀKα), time and peak memory. Pixels are raw / 255, as in
 (exp(−0.02‖x − x′‖²), 1.2% test error). When K is not positive definite in the chosen dtype the message
 names the column where Cholesky stopped and suggests a --ridge.
 
+--solver cg keeps the whole K (both triangles) and runs conjugate gradient on all classes at once,
+preconditioned by a randomized Nyström approximation on --landmarks random columns; it stops when
+every class's relative residual ‖Yⱼ − (K+λI)αⱼ‖ / ‖Yⱼ‖ ≤ --tol (default 1e-3), and reports the
+iterations and the residual recomputed from K. At --tol 1e-3 it gave the same test error as Cholesky
+(n = 10,000 Fashion-MNIST: 13.23% both, norms equal to 6 digits). auto uses cg above n = ${AUTO_CG_ABOVE}.
+
 Examples:
   genlab kernel --train-size 2000 --json
   genlab kernel --features gabor --scales 3 --orientations 4
-  genlab kernel --train-size 60000 --dtype float32          all of Fashion-MNIST (long: ~n³/3 flops)
+  genlab kernel --train-size 60000                          all of Fashion-MNIST (float32, cg)
+  genlab kernel --train-size 60000 --solver cholesky        the same, exactly (n³/3 = 7·10¹³ flops)
   genlab kernel --labels random                             random labels: still interpolated, chance test error`,
   flags: FLAGS,
   async run(args, io) {

@@ -171,6 +171,8 @@ export interface NativeAddon {
   lstsq(a: H, b: H): H;
   choleskyInplace_(a: H): number;
   choleskySolveFactored(u: H, b: H): H;
+  addmm_(c: H, a: H, b: H, beta: number, alpha: number): void;
+  exp_(t: H): void;
   // autograd
   setRequiresGrad(t: H, on: boolean): void;
   requiresGrad(t: H): boolean;

@@ -1,7 +1,7 @@
 // One kernel-interpolation experiment (Section 5, Table 3's form): features, Gram matrix, Cholesky, errors, norm, time, memory.
 import { Generator, Tensor, arange, cat, randperm, scope, type DType } from '../engine/index.js';
 import { computeFeatures, type FeatureSpec } from './features.js';
-import { classError, disposeInterpolant, fitKernel, predict, rkhsNorm, type KernelName, type KernelSpec } from './kernel.js';
+import { classError, disposeInterpolant, fitKernel, predict, rkhsNorm, type KernelName, type KernelSpec, type SolveOptions } from './kernel.js';
 
 export const PIXEL_GAMMA = 0.02; // the author's demo: exp(−0.02‖x − x′‖²) on pixels / 255
 
@@ -12,6 +12,7 @@ export interface KernelRunOptions {
   ridge: number;
   features: FeatureSpec;
   dtype: DType;
+  solve?: SolveOptions; // solver, tol, … (onStage is runKernel's)
 }
 
 export interface KernelResult {
@@ -25,8 +26,11 @@ export interface KernelResult {
   trainError: number;
   testError: number;
   norm: number; // √tr(αᵀKα)
+  solver: 'cholesky' | 'cg';
+  iterations: number; // cg
+  relativeResidual: number | null; // cg: max over classes of ‖Yⱼ − (K+λI)αⱼ‖ / ‖Yⱼ‖
   featureSeconds: number;
-  solveSeconds: number; // Gram matrix + Cholesky + solve
+  solveSeconds: number; // Gram matrix + Cholesky or CG
   seconds: number; // everything after loading
   peakRssMiB: number;
 }
@@ -50,10 +54,10 @@ export function oneHot(labels: Tensor, classes: number, dtype: DType): Tensor {
   return scope(() => labels.reshape(-1, 1).eq(arange(0, classes, 1, { dtype: 'int64' }).reshape(1, classes)).to(dtype));
 }
 
-/** Runs one interpolation; onStage reports progress ('gram', rows done, n). Throws NotPositiveDefiniteError. */
+/** Runs one interpolation; onStage reports progress ('gram' rows done of n, 'factor', 'cg' iterations). Throws NotPositiveDefiniteError. */
 export function runKernel(
   train: { images: Tensor; labels: Tensor }, test: { images: Tensor; labels: Tensor }, classes: number, o: KernelRunOptions,
-  onStage?: (stage: string, done: number, total: number) => void,
+  onStage?: SolveOptions['onStage'],
 ): KernelResult {
   const t0 = performance.now();
   return scope(() => {
@@ -63,14 +67,14 @@ export function runKernel(
     const gamma = o.gamma ?? autoGamma(o.kernel, o.features.name, xTrain);
     const spec: KernelSpec = { name: o.kernel, gamma, degree: o.degree };
     const n = xTrain.size(0);
-    const f = fitKernel(spec, xTrain, oneHot(train.labels, classes, o.dtype), o.ridge, (k) => onStage?.('gram', k, n));
+    const f = fitKernel(spec, xTrain, oneHot(train.labels, classes, o.dtype), o.ridge, undefined, { ...o.solve, onStage });
     const t2 = performance.now();
     try {
-      const trainPred = predict(f, xTrain);
       const testPred = predict(f, xTest);
       return {
         n, d: xTrain.size(1), kernel: o.kernel, gamma, ridge: o.ridge, features: o.features.name, dtype: o.dtype,
-        trainError: classError(trainPred, train.labels), testError: classError(testPred, test.labels), norm: rkhsNorm(f, trainPred),
+        trainError: classError(f.trainPred, train.labels), testError: classError(testPred, test.labels), norm: rkhsNorm(f, f.trainPred),
+        solver: f.solver, iterations: f.iterations, relativeResidual: f.relativeResidual,
         featureSeconds: (t1 - t0) / 1000, solveSeconds: (t2 - t1) / 1000, seconds: (performance.now() - t0) / 1000,
         peakRssMiB: process.resourceUsage().maxRSS / 1024,
       };

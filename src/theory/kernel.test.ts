@@ -64,3 +64,42 @@ test('a rank-deficient kernel gives the non-positive-definite message with a sug
   });
   assert.equal(liveTensors(), before);
 });
+
+test('conjugate gradient reaches the Cholesky answer within its tolerance, with the same test error', () => {
+  const before = liveTensors();
+  scope(() => {
+    const g = new Generator(8);
+    const x = rand([400, 30], { generator: g, dtype: 'float64' });
+    const labels = randint(0, 10, [400], { generator: g });
+    const y = oneHot(labels, 10);
+    const xt = rand([200, 30], { generator: g, dtype: 'float64' });
+    const spec = { name: 'gaussian' as const, gamma: 0.3 };
+    const exact = fitKernel(spec, x, y, 0, undefined, { solver: 'cholesky' });
+    for (const tol of [1e-3, 1e-9]) {
+      const cg = fitKernel(spec, x, y, 0, undefined, { solver: 'cg', tol, landmarks: 100 });
+      assert.equal(cg.solver, 'cg');
+      assert.ok(cg.relativeResidual !== null && cg.relativeResidual <= tol * 1.01, `residual ${cg.relativeResidual} at tol ${tol}`);
+      assert.ok(cg.iterations > 0 && cg.iterations < 400);
+      const [pe, pc] = [predict(exact, xt), predict(cg, xt)];
+      // ‖ΔY‖ ≤ tol‖Y‖ on the training points; on test points the difference stays of that order
+      assert.ok(pc.sub(pe).abs().max().item() < 50 * tol, `tol ${tol}: ${pc.sub(pe).abs().max().item()}`);
+      assert.equal(classError(cg.trainPred, labels), 0);
+      if (tol < 1e-6) assert.equal(classError(pc, labels.narrow(0, 0, 200)), classError(pe, labels.narrow(0, 0, 200)));
+      disposeInterpolant(cg);
+    }
+    disposeInterpolant(exact);
+  });
+  assert.equal(liveTensors(), before);
+});
+
+test('the tiled Gaussian and Laplacian kernels match distances computed directly', () => {
+  const before = liveTensors();
+  scope(() => {
+    const g = new Generator(9);
+    const [a, b] = [rand([70, 9], { generator: g, dtype: 'float64' }), rand([1100, 9], { generator: g, dtype: 'float64' })];
+    const d = new Tensor(native.cdist(a.handle, b.handle, 2));
+    assert.ok(kernelBlock({ name: 'gaussian', gamma: 0.7 }, a, b).sub(d.square().mul(-0.7).exp()).abs().max().item() < 1e-12);
+    assert.ok(kernelBlock({ name: 'laplacian', gamma: 0.7 }, a, b).sub(d.mul(-0.7).exp()).abs().max().item() < 1e-6);
+  });
+  assert.equal(liveTensors(), before);
+});
