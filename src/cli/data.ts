@@ -2,28 +2,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Tensor, scope, tensor } from '../engine/index.js';
-import { DATASETS, disposeDataset, labelHistogram, loadDataset, type LoadedDataset, type PreprocessSpec } from '../data/index.js';
+import { disposeDataset, labelHistogram, loadDataset, type LoadedDataset, type PreprocessSpec } from '../data/index.js';
 import {
-  CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, applyRandomization, drawRandomization, labelCorruption, parseRandomization, saveArtifact,
+  applyRandomization, drawRandomization, labelCorruption, parseRandomization, saveArtifact,
   type RandomizationArtifact, type RandomizationSpec,
 } from '../randomize/index.js';
 import { encodePng } from '../report/png.js';
 import type { Command } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
+import { DATA_FLAGS, RANDOMIZE_FLAGS } from './fit-flags.js';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set' },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files (default for fashion-mnist: /usr/share/datasets/fashion-mnist)' },
-  { name: 'labels', type: 'string', placeholder: 'true|random|corrupted:P', default: 'true', help: 'label randomization' },
-  { name: 'corruption', type: 'enum', choices: CORRUPTIONS, default: 'uniform', help: 'uniform: new class from all classes (the paper); wrong-class: always another class' },
-  { name: 'inputs', type: 'enum', choices: INPUT_MODES, default: 'true', help: 'input randomization' },
-  { name: 'gaussian-stats', type: 'enum', choices: GAUSSIAN_STATS, default: 'per-channel', help: 'statistics matched by --inputs gaussian' },
-  { name: 'corrupt-test', type: 'bool', help: 'apply the label / per-image randomization to the test set too (default: clean test set)' },
-  { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'randomization seed' },
-  { name: 'train-size', type: 'int', min: 1, placeholder: 'N', help: 'a seeded subset of the training split' },
-  { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'a seeded subset of the test split' },
+  ...DATA_FLAGS,
+  ...RANDOMIZE_FLAGS.filter((f) => f.name !== 'randomization-seed'),
+  { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'randomization seed (genlab fit calls it --randomization-seed)' },
   { name: 'subset-seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the subsets' },
-  { name: 'stratified', type: 'bool', help: 'keep each class\'s share in subsets' },
   { name: 'center-crop', type: 'int', min: 0, placeholder: 'N', help: 'center crop side, 0 for none (default: 28 for CIFAR, none otherwise)' },
   { name: 'standardize', type: 'bool', help: 'TF per-image standardization (default on; --no-standardize keeps pixels in [0,1])' },
   { name: 'normalize', type: 'bool', help: 'then normalize by the training split\'s per-channel mean and std' },

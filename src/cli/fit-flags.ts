@@ -10,7 +10,7 @@ import type { FlagSpec, Parsed } from './args.js';
 
 export const DATA_FLAGS: FlagSpec[] = [
   { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set (fashion-mnist is installed by Debian; others need --data-dir)' },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of the data set files (IDX for MNIST-like, CIFAR binary version)' },
+  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of the data set files: IDX for MNIST-like sets, the binary version for CIFAR (default for fashion-mnist: /usr/share/datasets/fashion-mnist)' },
   { name: 'train-size', type: 'int', min: 1, placeholder: 'N', help: 'train on a seeded subset of N examples (default: all)' },
   { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'evaluate on a seeded subset of N test examples (default: all)' },
   { name: 'stratified', type: 'bool', help: 'keep each class\'s share when drawing subsets' },
@@ -21,7 +21,7 @@ export const RANDOMIZE_FLAGS: FlagSpec[] = [
   { name: 'corruption', type: 'enum', choices: CORRUPTIONS, default: 'uniform', help: 'uniform: new class drawn from all classes (the paper); wrong-class: always another class' },
   { name: 'inputs', type: 'enum', choices: INPUT_MODES, default: 'true', help: 'input randomization: shuffled-pixels (one permutation), random-pixels (one per image), gaussian' },
   { name: 'gaussian-stats', type: 'enum', choices: GAUSSIAN_STATS, default: 'per-channel', help: 'moments the Gaussian inputs match' },
-  { name: 'corrupt-test', type: 'bool', help: 'apply the randomization to the test set too (default: clean test set)' },
+  { name: 'corrupt-test', type: 'bool', help: 'apply the label / per-image randomization to the test set too (default: clean test set; shuffled pixels always apply to both)' },
   { name: 'randomization-seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the randomization, independent of --seed' },
 ];
 
