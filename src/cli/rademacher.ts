@@ -1,4 +1,5 @@
 // genlab rademacher: the empirical Rademacher complexity of a model class on a sample, by fitting random ±1 labels.
+import { InputError, cpuCount, setNumThreads } from '../engine/index.js';
 import { DATASETS } from '../data/index.js';
 import { disposeFlat, loadFlat } from '../theory/data.js';
 import { RADEMACHER_MODELS, estimateRademacher, type RademacherModel } from '../theory/rademacher.js';
@@ -9,7 +10,7 @@ import { Progress } from './progress.js';
 const FLAGS: FlagSpec[] = [
   { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set (its training images are the sample)' },
   { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files' },
-  { name: 'train-size', type: 'int', min: 2, default: 500, placeholder: 'N', help: 'sample size n' },
+  { name: 'train-size', type: 'int', min: 2, default: 200, placeholder: 'N', help: 'sample size n' },
   { name: 'model', type: 'enum', choices: RADEMACHER_MODELS, default: 'mlp', help: 'mlp: 784-H-1 ReLU net by SGD; kernel: Gaussian kernel machine (exact when --ridge 0)' },
   { name: 'draws', type: 'int', min: 1, default: 5, placeholder: 'K', help: 'random labellings σ' },
   { name: 'hidden', type: 'int', min: 1, default: 512, placeholder: 'H', help: 'mlp: hidden units' },
@@ -18,6 +19,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'gamma', type: 'number', min: 0, default: 0.02, placeholder: 'X', help: 'kernel: exp(−γ‖x − x′‖²) on pixels / 255' },
   { name: 'ridge', type: 'number', min: 0, default: 0, placeholder: 'λ', help: 'kernel: ridge (a smaller class: the estimate drops below 1)' },
   { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the sample, the signs and the weights' },
+  { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'libtorch threads (1: batches of 32 are too small to share, measured 7x faster than 2)' },
 ];
 
 export const rademacherCommand: Command = {
@@ -31,13 +33,15 @@ An estimate of 1.0 means the class fits any labelling of the sample, so a bound 
 Rademacher complexity says nothing — the paper's argument as a number.
 
 Examples:
-  genlab rademacher                          MLP 784-512-1 on 500 Fashion-MNIST images, 5 draws
+  genlab rademacher                          MLP 784-512-1 on 200 Fashion-MNIST images, 5 draws (≈ 0.96, seconds)
   genlab rademacher --model kernel --json    the Gaussian kernel machine interpolates: 1.0
   genlab rademacher --model kernel --ridge 10`,
   flags: FLAGS,
   async run(args, io) {
     const f = args.flags;
     const t0 = performance.now();
+    if ((f.threads as number) > cpuCount()) throw new InputError(`genlab rademacher: --threads: expected at most ${cpuCount()} (the CPUs), got ${f.threads as number}`);
+    setNumThreads(f.threads as number);
     const data = loadFlat({ dataset: f.dataset as string, dataDir: f['data-dir'] as string | undefined, trainSize: f['train-size'] as number, testSize: 1, subsetSeed: f.seed as number });
     try {
       const draws = f.draws as number;
