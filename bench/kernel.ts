@@ -11,7 +11,7 @@ import { PIXEL_GAMMA, runKernel } from '../src/theory/kernel-run.js';
 
 export interface KernelBenchOptions {
   n: number;
-  threads: number;
+  threads: number; // BLAS threads: NumPy's OPENBLAS_NUM_THREADS; genlab's OpenBLAS takes its own from the environment (default all CPUs)
   dtype: DType;
   dataDir?: string;
   reference: boolean; // run NumPy/SciPy too (off for --full: 60,000² in NumPy needs a second 14–29 GB copy)
@@ -47,7 +47,9 @@ function reference(spec: object): Promise<{ seconds: number; testError: number }
 
 /** genlab first (its peak memory is this process's), then the reference in a child process. */
 export async function runKernelBench(o: KernelBenchOptions, progress: (msg: string) => void): Promise<KernelBenchResult> {
-  setNumThreads(o.threads);
+  // libtorch's elementwise work on one thread: with two, its OpenMP workers and OpenBLAS's spinning
+  // threads take turns on 2 cores and each 1,024² tile op waited ~7 ms (measured); BLAS stays threaded.
+  setNumThreads(1);
   const ds = loadDataset({
     name: 'fashion-mnist', dataDir: o.dataDir, trainSize: o.n, subsetSeed: 0,
     preprocess: { scale: true, centerCrop: null, perImageStandardization: false, normalize: false },
@@ -55,7 +57,7 @@ export async function runKernelBench(o: KernelBenchOptions, progress: (msg: stri
   let g;
   try {
     progress(`genlab, n = ${o.n}, ${o.dtype}`);
-    g = runKernel(ds.train, ds.test, ds.classes.length, { kernel: 'gaussian', gamma: PIXEL_GAMMA, ridge: 0, features: DEFAULT_FEATURES, dtype: o.dtype });
+    g = runKernel(ds.train, ds.test, ds.classes.length, { kernel: 'gaussian', gamma: PIXEL_GAMMA, ridge: 0, features: DEFAULT_FEATURES, dtype: o.dtype, solve: { solver: 'cholesky' } });
   } finally {
     disposeDataset(ds);
   }
@@ -74,7 +76,7 @@ export function formatKernelBench(r: KernelBenchResult): string {
   const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(2)}%`);
   const s = (x: number | null): string => (x === null ? '—' : `${x.toFixed(2)} s`);
   return [
-    `Gaussian-kernel interpolation, Fashion-MNIST, n = ${r.n}, ${r.dtype}, ${r.threads} thread(s): Gram matrix + Cholesky + solve`,
+    `Gaussian-kernel interpolation, Fashion-MNIST, n = ${r.n}, ${r.dtype}, ${r.threads} BLAS thread(s): Gram matrix + Cholesky + solve`,
     `  genlab       ${s(r.genlabSeconds).padStart(10)}   test error ${pct(r.testErrorGenlab)}   peak memory ${r.peakRssMiB.toFixed(0)} MiB`,
     `  NumPy/SciPy  ${s(r.numpySeconds).padStart(10)}   test error ${pct(r.testErrorNumpy)}`,
     `  speedup      ${r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`} (NumPy time / genlab time)`,

@@ -44,25 +44,28 @@ function gaborPair(lambda: number, theta: number): { re: Float64Array; im: Float
   return { re, im, side };
 }
 
-/** Gabor wavelet modulus |x ∗ ψ_{λ,θ}| per channel, average-pooled: (N, C·scales·orientations·H'·W'). */
+/**
+ * Gabor wavelet modulus |x ∗ ψ_{λ,θ}| per channel, average-pooled: (N, C·scales·orientations·H'·W').
+ * One grouped convolution per scale carries every orientation's real and imaginary filter at once
+ * (one pass over the images per scale, not one per filter).
+ */
 function gaborFeatures(x: Tensor, s: FeatureSpec): Tensor {
-  const c = x.size(1);
+  const [n, c, h, w] = x.shape;
   const maps: Tensor[] = [];
   for (let k = 0; k < s.scales; k++) {
-    for (let o = 0; o < s.orientations; o++) {
-      const { re, im, side } = gaborPair(2 ** (k + 1), (o * Math.PI) / s.orientations);
-      const w = tensor(Float32Array.from([...re, ...im]), [2, 1, side, side]).repeat(c, 1, 1, 1); // (2C, 1, side, side)
-      const out = F.conv2d(x, w, undefined, { padding: (side - 1) / 2, groups: c }); // (N, 2C, H, W): re, im per channel
-      const pairs = out.reshape(x.size(0), c, 2, x.size(2), x.size(3));
-      maps.push(pairs.square().sum(2).sqrt()); // modulus (N, C, H, W)
-    }
+    const pairs = Array.from({ length: s.orientations }, (_, o) => gaborPair(2 ** (k + 1), (o * Math.PI) / s.orientations));
+    const side = pairs[0].side;
+    const bank = Float32Array.from(pairs.flatMap((p) => [...p.re, ...p.im]));
+    const weight = tensor(bank, [2 * s.orientations, 1, side, side]).repeat(c, 1, 1, 1); // (C·2O, 1, side, side)
+    const out = F.conv2d(x, weight, undefined, { padding: (side - 1) / 2, groups: c }); // (N, C·2O, H, W)
+    maps.push(out.mul_(out).reshape(n, c * s.orientations, 2, h, w).sum(2).sqrt()); // modulus (N, C·O, H, W), squared in place
   }
   return F.avgPool2d(cat(maps, 1), s.pool).flatten(1);
 }
 
 /** Random filters (Gaussian, unit norm per filter), rectified and average-pooled: (N, filters·H'·W'). */
 function randomConvFeatures(x: Tensor, w: Tensor, s: FeatureSpec): Tensor {
-  const out = F.conv2d(x, w, undefined, { padding: (s.filterSize - 1) / 2 }).relu();
+  const out = F.conv2d(x, w, undefined, { padding: (s.filterSize - 1) / 2 }).clamp_(0); // ReLU in place: a fresh (N, F, H, W) costs a page fault per 4 KiB
   return F.avgPool2d(out, s.pool).flatten(1);
 }
 
