@@ -158,13 +158,14 @@ names the column where Cholesky stopped and suggests a --ridge.
 preconditioned by a randomized Nyström approximation on --landmarks random columns; it stops when
 every class's relative residual ‖Yⱼ − (K+λI)αⱼ‖ / ‖Yⱼ‖ ≤ --tol (default 1e-3), and reports the
 iterations and the residual recomputed from K. At --tol 1e-3 it gave the same test error as Cholesky
-(n = 10,000 Fashion-MNIST: 13.23% both, norms equal to 6 digits). auto uses cg above n = ${AUTO_CG_ABOVE}.
+(n = 10,000 Fashion-MNIST: 13.23% both, norms equal to 6 digits), but here it is slower than Cholesky
+(10 right-hand sides stream K through sgemm at ~3 GB/s), so auto uses cg only above n = ${AUTO_CG_ABOVE}.
 
 Examples:
   genlab kernel --train-size 2000 --json
   genlab kernel --features gabor --scales 3 --orientations 4
-  genlab kernel --train-size 60000                          all of Fashion-MNIST (float32, cg)
-  genlab kernel --train-size 60000 --solver cholesky        the same, exactly (n³/3 = 7·10¹³ flops)
+  genlab kernel --train-size 60000                          all of Fashion-MNIST (float32, Cholesky: n³/3 = 7·10¹³ flops)
+  genlab kernel --train-size 60000 --solver cg --tol 1e-3   the same iteratively
   genlab kernel --labels random                             random labels: still interpolated, chance test error
   genlab kernel --report --out report/                      Table 3's form (n = 2,000 each; --train-size scales it)`,
   flags: FLAGS,

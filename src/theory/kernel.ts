@@ -102,11 +102,13 @@ export const SOLVERS = ['auto', 'cholesky', 'cg'] as const;
 export type SolverName = (typeof SOLVERS)[number];
 
 /**
- * Above this n, 'auto' solves iteratively: Cholesky's n³/3 flops run at ~85 GFLOP/s per core here
- * (OpenBLAS, float32), ≈ 7 min on 2 idle cores at n = 60,000 — too close to the 10-minute budget on a
- * shared machine — while preconditioned CG costs a few hundred passes over K.
+ * Above this n, 'auto' solves iteratively. Measured here (1 free core of 2, float32): Cholesky runs
+ * at ~82 GFLOP/s, ≈ 15 min of CPU for n = 60,000; CG needs a pass over K per iteration, and OpenBLAS's
+ * sgemm with 10 right-hand sides streams K at only ~3 GB/s (≈ 4.6 s per iteration at n = 60,000,
+ * ~100–300 iterations to 1e-3), so CG does not win at any n these data sets have: auto is Cholesky
+ * through n = 60,000.
  */
-export const AUTO_CG_ABOVE = 30000;
+export const AUTO_CG_ABOVE = 60000;
 
 export interface SolveOptions {
   solver?: SolverName; // default auto
