@@ -1,16 +1,15 @@
 // genlab expressivity: Theorem 1's 2n+d-weight ReLU network, built on real data and evaluated as a network.
 import { Generator, deriveSeed, scope } from '../engine/index.js';
-import { DATASETS } from '../data/index.js';
 import { disposeFlat, loadFlat } from '../theory/data.js';
 import { disposeTheorem1, theorem1 } from '../theory/expressivity.js';
 import { depthNetwork, evaluateNetwork, outputClasses } from '../theory/expressivity-net.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec } from './args.js';
 import { Progress } from './progress.js';
+import { DATASET_FLAGS } from './fit-flags.js';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set' },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files' },
+  ...DATASET_FLAGS,
   { name: 'train-size', type: 'int', min: 1, placeholder: 'N', help: 'points to fit, a seeded subset (default: the whole training split)' },
   { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'test points evaluated (default: the whole test split)' },
   { name: 'labels', type: 'string', default: 'random', placeholder: 'true|random|corrupted:P', help: 'labels to fit' },

@@ -8,9 +8,14 @@ import { InputError, setNumThreads, parseDevice } from '../engine/index.js';
 import type { FitConfig } from '../experiments/config.js';
 import type { FlagSpec, Parsed } from './args.js';
 
-export const DATA_FLAGS: FlagSpec[] = [
+/** --dataset and --data-dir, as every command that reads data takes them. */
+export const DATASET_FLAGS: FlagSpec[] = [
   { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set (fashion-mnist is installed by Debian; others need --data-dir)' },
   { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of the data set files: IDX for MNIST-like sets, the binary version for CIFAR (default for fashion-mnist: /usr/share/datasets/fashion-mnist)' },
+];
+
+export const DATA_FLAGS: FlagSpec[] = [
+  ...DATASET_FLAGS,
   { name: 'train-size', type: 'int', min: 1, placeholder: 'N', help: 'train on a seeded subset of N examples (default: all)' },
   { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'evaluate on a seeded subset of N test examples (default: all)' },
   { name: 'stratified', type: 'bool', help: 'keep each class\'s share when drawing subsets' },

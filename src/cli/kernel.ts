@@ -1,6 +1,6 @@
 // genlab kernel: exact kernel interpolation Kα = Y on real data (Section 5, Table 3's form), at up to n = 60,000.
 import { InputError, cpuCount, setNumThreads, type DType } from '../engine/index.js';
-import { DATASETS, disposeDataset, loadDataset } from '../data/index.js';
+import { disposeDataset, loadDataset } from '../data/index.js';
 import { DEFAULT_FEATURES, FEATURES, type FeatureName } from '../theory/features.js';
 import { AUTO_CG_ABOVE, SOLVERS, type KernelName, type SolverName, KERNELS } from '../theory/kernel.js';
 import { CG_DEFAULTS } from '../theory/kernel-cg.js';
@@ -9,6 +9,7 @@ import { applyRandomization, drawRandomization, parseRandomization } from '../ra
 import type { Command, Io } from './command.js';
 import type { FlagSpec } from './args.js';
 import { Progress } from './progress.js';
+import { DATASET_FLAGS } from './fit-flags.js';
 import { KERNEL_RESULTS } from '../report/paper.js';
 import { comparisonCell, comparisonColumns, markdownTable, type Table } from '../report/table.js';
 import { htmlReport } from '../report/html.js';
@@ -16,8 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set' },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files' },
+  ...DATASET_FLAGS,
   { name: 'train-size', type: 'int', min: 1, placeholder: 'N', help: 'training points, a seeded subset (default 10,000; --report 2,000; 60000: all of (Fashion-)MNIST)' },
   { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'test points (default: the whole test split)' },
   { name: 'labels', type: 'string', default: 'true', placeholder: 'true|random|corrupted:P', help: 'training labels' },

@@ -1,17 +1,16 @@
 // genlab minnorm: SGD on an under-determined least-squares problem converges to X⁺y from zero, elsewhere from elsewhere.
 import path from 'node:path';
 import { Generator, deriveSeed, keep, randn, scope, zeros, type Tensor } from '../engine/index.js';
-import { DATASETS } from '../data/index.js';
 import { disposeFlat, loadFlat } from '../theory/data.js';
 import { minNormSolution, randomInit, sgdLeastSquares, type MinNormPoint } from '../theory/minnorm.js';
 import { lineChart, writeFigure } from '../report/plot.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec } from './args.js';
 import { Progress } from './progress.js';
+import { DATASET_FLAGS } from './fit-flags.js';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set' },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files' },
+  ...DATASET_FLAGS,
   { name: 'train-size', type: 'int', min: 2, default: 100, placeholder: 'N', help: 'examples (rows of X); must be below the feature count' },
   { name: 'features', type: 'enum', choices: ['pixels', 'random'], default: 'pixels', help: 'centred pixels / 255 (d = 784), or relu of random projections' },
   { name: 'width', type: 'int', min: 1, default: 2000, placeholder: 'D', help: 'random features: their number d' },

@@ -1,15 +1,14 @@
 // genlab rademacher: the empirical Rademacher complexity of a model class on a sample, by fitting random ±1 labels.
 import { InputError, cpuCount, setNumThreads } from '../engine/index.js';
-import { DATASETS } from '../data/index.js';
 import { disposeFlat, loadFlat } from '../theory/data.js';
 import { RADEMACHER_MODELS, estimateRademacher, type RademacherModel } from '../theory/rademacher.js';
 import type { Command } from './command.js';
 import type { FlagSpec } from './args.js';
 import { Progress } from './progress.js';
+import { DATASET_FLAGS } from './fit-flags.js';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'dataset', type: 'enum', choices: DATASETS, default: 'fashion-mnist', help: 'data set (its training images are the sample)' },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of its files' },
+  ...DATASET_FLAGS,
   { name: 'train-size', type: 'int', min: 2, default: 200, placeholder: 'N', help: 'sample size n' },
   { name: 'model', type: 'enum', choices: RADEMACHER_MODELS, default: 'mlp', help: 'mlp: 784-H-1 ReLU net by SGD; kernel: Gaussian kernel machine (exact when --ridge 0)' },
   { name: 'draws', type: 'int', min: 1, default: 5, placeholder: 'K', help: 'random labellings σ' },
