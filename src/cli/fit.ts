@@ -5,6 +5,7 @@ import type { EpochRecord } from '../train/index.js';
 import type { Command, Io } from './command.js';
 import { DATA_FLAGS, RANDOMIZE_FLAGS, RUN_FLAGS, TRAIN_FLAGS, applyRunFlags, fitConfigFromFlags } from './fit-flags.js';
 import { Progress } from './progress.js';
+import { onInterrupt } from './interrupt.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
 
@@ -52,19 +53,13 @@ Examples:
       let progress: Progress | undefined;
       let epoch = 0;
       let last: EpochRecord | undefined;
-      let stop = false;
-      const onSigint = () => {
-        if (stop) process.exit(130);
-        stop = true;
-        io.err('\ninterrupted: stopping after this epoch\'s checkpoint (Ctrl-C again to quit now; the last checkpoint is kept)\n');
-      };
-      process.on('SIGINT', onSigint);
+      const interrupt = onInterrupt(io, 'stopping after this epoch\'s checkpoint (Ctrl-C again to quit now; the last checkpoint is kept)');
       try {
         const outcome = await fit(config, {
           store,
           device,
           restart: Boolean(args.flags.restart),
-          shouldStop: () => stop,
+          shouldStop: interrupt.stopped,
           onStart: (s) => {
             if (!args.flags.json) io.err(`run ${s.run}${s.resumedFrom ? ` (resumed after epoch ${s.resumedFrom})` : ''}\n`);
             progress = new Progress(io, 'fit', s.totalEpochs);
@@ -77,7 +72,7 @@ Examples:
             progress?.update(epoch, `epoch ${r.epoch} loss ${r.trainLoss.toFixed(4)} train ${pct(r.trainAcc)} test ${pct(r.testAcc)}`);
           },
         });
-        progress?.done(last ? `train ${pct(last.trainAcc)} test ${pct(last.testAcc)}` : '');
+        progress?.done(last ? `train ${pct(last.trainAcc)} test ${pct(last.testAcc)}` : '', outcome.interrupted ? epoch : undefined);
         const s = outcome.summary;
         if (args.flags.json) io.out(JSON.stringify({ ...s, alreadyComplete: outcome.alreadyComplete, interrupted: outcome.interrupted }) + '\n');
         else {
@@ -87,7 +82,7 @@ Examples:
         }
         return outcome.interrupted ? 130 : 0;
       } finally {
-        process.off('SIGINT', onSigint);
+        interrupt.release();
       }
     } finally {
       store.close();

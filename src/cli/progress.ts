@@ -31,9 +31,9 @@ export class Progress {
     }
   }
 
-  /** Ends the bar, leaving its last state on screen with a final note. */
-  done(detail = ''): void {
-    this.update(this.total, detail, true);
+  /** Ends the bar at `at` (default: complete), leaving its last state on screen with a final note. */
+  done(detail = '', at = this.total): void {
+    this.update(at, detail, true);
     if (this.io.isTTY && this.drawn) this.io.err('\n');
   }
 }

@@ -9,6 +9,7 @@ import { RunStore } from '../experiments/store.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { formatSeconds } from './progress.js';
+import { onInterrupt } from './interrupt.js';
 
 const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 
@@ -127,13 +128,7 @@ Examples:
     const store = new RunStore(args.flags.out as string);
     // Smoke runs take less than a worker's start-up (engine and data set loading): fit them in this process.
     const jobs = (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
-    let stop = false;
-    const onSigint = () => {
-      if (stop) process.exit(130);
-      stop = true;
-      io.err('\ninterrupted: workers stop after their current epoch\'s checkpoint; run the same command to continue\n');
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = onInterrupt(io, 'workers stop after their current epoch\'s checkpoint; run the same command to continue');
     try {
       if (!args.flags.json) io.err(`${preset.name} at scale ${scale}: ${plan.length} runs, ${jobs} at a time. ${preset.scales[scale].description}\n`);
       const display = new SweepDisplay(io, plan.length, jobs);
@@ -141,16 +136,16 @@ Examples:
         for (const r of plan) io.out(`${storedSummary(store, r.id) ? 'complete' : 'to run  '}  ${r.id}  ${r.label}\n`);
         return 0;
       }
-      const results = await runSweep(plan, { store, jobs, device, threads: args.flags.threads as number, onEvent: (e) => display.event(e), shouldStop: () => stop });
+      const results = await runSweep(plan, { store, jobs, device, threads: args.flags.threads as number, onEvent: (e) => display.event(e), shouldStop: interrupt.stopped });
       display.finish();
       if (args.flags.json) io.out(summaryJson(preset, scale, results) + '\n');
       const bad = results.find((r) => r.badInput);
       if (bad) throw new InputError(`genlab run: ${bad.run.label || bad.run.id}: ${bad.error ?? 'bad input'}`);
       const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'interrupted' || r.outcome === 'not run');
       if (!args.flags.json) io.err(failed.length ? `${failed.length} of ${plan.length} runs not complete; run the same command again to continue\n` : `all ${plan.length} runs complete; next: genlab report ${preset.name} --scale ${scale}${args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : ''}\n`);
-      return stop ? 130 : failed.length ? 1 : 0;
+      return interrupt.stopped() ? 130 : failed.length ? 1 : 0;
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.release();
       store.close();
     }
   },
