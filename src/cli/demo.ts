@@ -6,7 +6,7 @@ import { RunStore } from '../experiments/store.js';
 import type { FitConfig } from '../experiments/config.js';
 import { disposeDataset, type LoadedDataset } from '../data/index.js';
 import { DEFAULT_RANDOMIZATION } from '../randomize/index.js';
-import { paperLearningRate } from '../models/index.js';
+import { defaultEvalBatchSize, paperLearningRate } from '../models/index.js';
 import { TRAIN_DEFAULTS } from '../train/index.js';
 import { writeFig1a } from '../report/fig1a.js';
 import { markdownTable } from '../report/table.js';
@@ -28,7 +28,7 @@ export function demoConfig(model: string, dataset: string, dataDir: string | nul
     dataset: { name: dataset, dataDir, trainSize, testSize, subsetSeed: 0, stratified: false },
     randomization: { ...DEFAULT_RANDOMIZATION, labels: v.labels, inputs: v.inputs },
     model: { name: model, dropout: 0, bnParams: 'shift', lrnPlacement: 'after-pool' },
-    train: { ...TRAIN_DEFAULTS, lr: paperLearningRate(model), epochs },
+    train: { ...TRAIN_DEFAULTS, lr: paperLearningRate(model), evalBatchSize: defaultEvalBatchSize(model), epochs },
   };
 }
 

@@ -2,7 +2,7 @@
 import { DATASETS } from '../data/index.js';
 import { AUGMENTATIONS } from '../data/augment.js';
 import { CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, parseRandomization } from '../randomize/index.js';
-import { paperLearningRate, checkModelName } from '../models/index.js';
+import { defaultEvalBatchSize, paperLearningRate, checkModelName } from '../models/index.js';
 import { TRAIN_DEFAULTS } from '../train/index.js';
 import { InputError, setNumThreads, parseDevice } from '../engine/index.js';
 import type { FitConfig } from '../experiments/config.js';
@@ -87,6 +87,7 @@ export function fitConfigFromFlags(p: Parsed): FitConfig {
       epochs: num(p, 'epochs') ?? TRAIN_DEFAULTS.epochs,
       maxSteps: num(p, 'max-steps') ?? null,
       lr: num(p, 'lr') ?? paperLearningRate(model),
+      evalBatchSize: defaultEvalBatchSize(model),
       batchSize: num(p, 'batch-size') ?? TRAIN_DEFAULTS.batchSize,
       momentum: num(p, 'momentum') ?? TRAIN_DEFAULTS.momentum,
       weightDecay: num(p, 'weight-decay') ?? 0,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unknownName } from '../engine/index.js';
 import { DEFAULT_RANDOMIZATION } from '../randomize/index.js';
-import { paperLearningRate } from '../models/index.js';
+import { defaultEvalBatchSize, paperLearningRate } from '../models/index.js';
 import { TRAIN_DEFAULTS } from '../train/index.js';
 import { checkFitConfig, runId, type FitConfig } from './config.js';
 import { checkPartial, fieldAt, getPath, mergeConfig, parseFieldValue, setPath, checkField, type PartialConfig } from './preset-schema.js';
@@ -196,7 +196,7 @@ export function parseOverrides(pairs: readonly string[], where: string): Partial
   return out;
 }
 
-const DEFAULT_CONFIG: Omit<FitConfig, 'train'> & { train: Omit<FitConfig['train'], 'lr'> } = {
+const DEFAULT_CONFIG: Omit<FitConfig, 'train'> & { train: Omit<FitConfig['train'], 'lr' | 'evalBatchSize'> } = {
   dataset: { name: 'fashion-mnist', dataDir: null, trainSize: null, testSize: null, subsetSeed: 0, stratified: false },
   randomization: DEFAULT_RANDOMIZATION,
   model: { name: 'mlp-1x512', dropout: 0, bnParams: 'shift', lrnPlacement: 'after-pool' },
@@ -207,6 +207,7 @@ const DEFAULT_CONFIG: Omit<FitConfig, 'train'> & { train: Omit<FitConfig['train'
 export function resolveConfig(layers: PartialConfig[], where: string): FitConfig {
   const merged = mergeConfig(DEFAULT_CONFIG as unknown as PartialConfig, ...layers) as unknown as FitConfig;
   if (getPath(merged, 'train.lr') === undefined) merged.train = { ...merged.train, lr: paperLearningRate(merged.model.name) };
+  if (getPath(merged, 'train.evalBatchSize') === undefined) merged.train = { ...merged.train, evalBatchSize: defaultEvalBatchSize(merged.model.name) };
   const s = merged.train.schedule as { kind: string; gamma?: number; every?: number };
   if (s.kind === 'constant') merged.train.schedule = { kind: 'constant' };
   try {

@@ -30,6 +30,14 @@ export function paperLearningRate(name: string): number {
   return name.startsWith('inception') ? 0.1 : 0.01;
 }
 
+/**
+ * Examples per no-grad evaluation batch. MLPs take 2,000 at little memory; a convolutional net's
+ * activations are far larger (small Inception at 2,000 held about 10 GB), so those evaluate 250 at a time.
+ */
+export function defaultEvalBatchSize(name: string): number {
+  return MLP.test(name) ? 2000 : 250;
+}
+
 const MLP = /^mlp-(\d+)x(\d+)$/;
 
 /** Checks a model name: one of MODELS or mlp-DEPTHxWIDTH. */

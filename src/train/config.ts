@@ -20,7 +20,8 @@ export interface TrainConfig {
   divergenceLoss: number; // a step loss above this (or non-finite) marks the run diverged
 }
 
-export const TRAIN_DEFAULTS: Omit<TrainConfig, 'lr'> = {
+/** Defaults; lr and evalBatchSize depend on the model (paperLearningRate, defaultEvalBatchSize). */
+export const TRAIN_DEFAULTS: Omit<TrainConfig, 'lr' | 'evalBatchSize'> = {
   epochs: 100,
   maxSteps: null,
   batchSize: 128,
@@ -33,7 +34,6 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'lr'> = {
   stopAtTarget: true,
   augment: [],
   seed: 0,
-  evalBatchSize: 2000,
   divergenceLoss: 1e4,
 };
 
