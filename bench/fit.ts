@@ -5,12 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Generator, deriveSeed, setNumThreads } from '../src/engine/index.js';
+import { setNumThreads } from '../src/engine/index.js';
 import { disposeDataset, loadDataset, type LoadedDataset } from '../src/data/index.js';
 import { applyRandomization, drawRandomization } from '../src/randomize/index.js';
-import { createModel } from '../src/models/index.js';
 import { saveSafetensors } from '../src/nn/index.js';
-import { fit } from '../src/experiments/fit.js';
+import { buildModel, fit } from '../src/experiments/fit.js';
 import { RunStore } from '../src/experiments/store.js';
 import { demoConfig } from '../src/cli/demo.js';
 
@@ -41,11 +40,11 @@ function exportInputs(dir: string, base: LoadedDataset, config: ReturnType<typeo
   const images = ds.train.images.data() as Float32Array;
   writeFileSync(path.join(dir, 'images.f32'), new Uint8Array(images.buffer));
   writeFileSync(path.join(dir, 'labels.i64'), new Uint8Array((ds.train.labels.data() as BigInt64Array).buffer));
-  const model = createModel(config.model.name, { input: ds.shape, classes: ds.classes.length, generator: new Generator(deriveSeed(config.train.seed, 'init')) });
+  const model = buildModel(config, ds, 'cpu');
   const state = new Map([...model.stateDict()].map(([k, t]) => [k.replace(/^net\./, ''), t]));
   saveSafetensors(path.join(dir, 'weights.safetensors'), state);
   model.dispose();
-  for (const t of [ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]) if (![base.train.images, base.train.labels, base.test.images, base.test.labels].includes(t)) t.dispose();
+  disposeDataset(ds);
 }
 
 export async function runFitBench(n: number, threads: number, progress: (msg: string) => void): Promise<FitBenchResult> {

@@ -77,7 +77,8 @@ function randomization(dir: string, base: LoadedDataset, config: FitConfig): Ran
   return a;
 }
 
-function buildModel(config: FitConfig, ds: LoadedDataset, device: string, dropoutGenerator: Generator): Module {
+/** The run's model with its initial weights, drawn from the config's seed (what `genlab bench fit` hands PyTorch too). */
+export function buildModel(config: FitConfig, ds: LoadedDataset, device: string, dropoutGenerator?: Generator): Module {
   const m = config.model;
   return createModel(m.name, {
     input: ds.shape,
@@ -153,13 +154,6 @@ function summarize(id: string, dir: string, config: FitConfig, s: TrainState, pa
   };
 }
 
-function disposeDerived(ds: LoadedDataset, base: LoadedDataset): void {
-  for (const t of [ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]) {
-    const shared = [base.train.images, base.train.labels, base.test.images, base.test.labels].includes(t);
-    if (!shared) t.dispose();
-  }
-}
-
 /** Runs (or resumes, or just reports) the run for this config. */
 export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> {
   const config = checkFitConfig(input);
@@ -215,7 +209,7 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
   } finally {
     trainer?.dispose();
     model.dispose();
-    disposeDerived(ds, base);
+    disposeDataset(ds); // applyRandomization's result owns all its tensors
     if (!o.datasetCache) disposeDataset(base);
   }
 }

@@ -102,10 +102,6 @@ export class RunStore {
     return rows.map((r) => ({ ...r, summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null }));
   }
 
-  get(id: string): RunRow | undefined {
-    return this.list().find((r) => r.id === id);
-  }
-
   /** Finds a run by id, unique id prefix, or directory path. */
   resolve(ref: string): string {
     const asDir = path.resolve(ref);
