@@ -3,7 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Generator, getNumThreads, randint, randn, scope, setNumThreads, type Tensor } from '../src/engine/index.js';
+import { Generator, getBlasThreads, getNumThreads, randint, randn, scope, setNumThreads, type Tensor } from '../src/engine/index.js';
 import {
   BatchNorm2d, Conv2d, F, Flatten, Linear, LocalResponseNorm, MaxPool2d, ReLU, Sequential, type Module,
 } from '../src/nn/index.js';
@@ -69,42 +69,52 @@ export const ROWS: { model: string; batch: number }[] = [
 
 export interface Timing {
   steps: number; // timed steps per repetition
-  reps: number; // repetitions; the median is reported
+  reps: number; // repetitions per framework, alternating with the other's; medians are reported
   warmup: number; // untimed steps first
 }
 
-const median = (xs: number[]): number => {
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** genlab's examples/s for one row: SGD (momentum 0.9) steps on one fixed random batch. */
-export function genlabRate(m: BenchModel, batch: number, t: Timing): number {
-  const g = new Generator(0);
-  const model = m.build(g);
-  const x = randn([batch, ...m.input], { generator: g });
-  const y = randint(0, 10, [batch], { generator: g });
-  const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const step = (): void => scope(() => {
-    opt.zeroGrad();
-    const loss = F.crossEntropy(model.forward(x), y);
-    loss.backward();
-    opt.step();
-  });
-  try {
-    for (let i = 0; i < t.warmup; i++) step();
-    const rates: number[] = [];
-    for (let r = 0; r < t.reps; r++) {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < t.steps; i++) step();
-      rates.push((batch * t.steps) / (Number(process.hrtime.bigint() - t0) / 1e9));
-    }
-    return median(rates);
-  } finally {
-    opt.dispose();
-    model.dispose();
-    x.dispose();
-    y.dispose();
+/** One row's genlab side: SGD (momentum 0.9) steps on one fixed random batch, timed on request. */
+export class GenlabSession {
+  private readonly model: Module;
+  private readonly x: Tensor;
+  private readonly y: Tensor;
+  private readonly opt: SGD;
+
+  constructor(m: BenchModel, private readonly batch: number, warmup: number) {
+    const g = new Generator(0);
+    this.model = m.build(g);
+    this.x = randn([batch, ...m.input], { generator: g });
+    this.y = randint(0, 10, [batch], { generator: g });
+    this.opt = new SGD(this.model.parameters(), { lr: 0.01, momentum: 0.9 });
+    for (let i = 0; i < warmup; i++) this.step();
+  }
+
+  private step(): void {
+    scope(() => {
+      this.opt.zeroGrad();
+      const loss = F.crossEntropy(this.model.forward(this.x), this.y);
+      loss.backward();
+      this.opt.step();
+    });
+  }
+
+  /** Examples per second over `steps` steps. */
+  time(steps: number): number {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < steps; i++) this.step();
+    return (this.batch * steps) / (Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    this.model.dispose();
+    this.x.dispose();
+    this.y.dispose();
   }
 }
 
@@ -113,7 +123,7 @@ export function genlabSgemm(n: number, reps: number): number {
   return scope(() => {
     const a: Tensor = randn([n, n]);
     const b: Tensor = randn([n, n]);
-    a.matmul(b).dispose();
+    for (let r = 0; r < reps; r++) a.matmul(b).dispose(); // warm-up: the first products run at a third of the rate
     const rates: number[] = [];
     for (let r = 0; r < reps; r++) {
       const t0 = process.hrtime.bigint();
@@ -133,7 +143,9 @@ export class Reference {
 
   constructor(threads: number, python = '/usr/bin/python3') {
     const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/engine_ref.py');
-    this.child = spawn(python, [script, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The same OpenBLAS pool size as genlab's setNumThreads gives itself (an explicit one wins on both sides).
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads) };
+    this.child = spawn(python, [script, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.lines = createInterface({ input: this.child.stdout });
     this.lines.on('line', (l) => this.pending.shift()?.(l));
@@ -177,7 +189,7 @@ export interface BenchRow {
 }
 export interface BenchResult {
   threads: number;
-  openblasThreads: string;
+  openblasThreads: string; // OpenBLAS's pool size in genlab; the reference gets the same
   sgemm: { n: number; genlab: number; pytorch: number };
   rows: BenchRow[];
   minRatio: number;
@@ -196,14 +208,30 @@ export async function runEngineBench(threads: number, t: Timing, progress: (msg:
     for (const [i, r] of ROWS.entries()) {
       const m = MODELS[r.model];
       const name = `${r.model} @${r.batch}`;
-      progress(`[${i + 1}/${ROWS.length}] ${name}: genlab`);
-      const mine = genlabRate(m, r.batch, t);
-      progress(`[${i + 1}/${ROWS.length}] ${name}: PyTorch`);
-      const theirs = (await ref.ask<{ examplesPerSec: number }>({ name: r.model, batch: r.batch, ...t })).examplesPerSec;
+      progress(`[${i + 1}/${ROWS.length}] ${name}: warm-up`);
+      const mine = new GenlabSession(m, r.batch, t.warmup);
+      const rates = { genlab: [] as number[], pytorch: [] as number[] };
+      try {
+        await ref.ask<{ ready: boolean }>({ setup: r.model, batch: r.batch, warmup: t.warmup });
+        // Alternate, and alternate who goes first, so a burst of load elsewhere hits both sides alike.
+        for (let rep = 0; rep < t.reps; rep++) {
+          progress(`[${i + 1}/${ROWS.length}] ${name}: repetition ${rep + 1}/${t.reps}`);
+          const theirs = async (): Promise<void> => {
+            rates.pytorch.push((await ref.ask<{ examplesPerSec: number }>({ time: t.steps })).examplesPerSec);
+          };
+          if (rep % 2 === 1) await theirs();
+          rates.genlab.push(mine.time(t.steps));
+          if (rep % 2 === 0) await theirs();
+        }
+      } finally {
+        mine.dispose();
+      }
+      const [g, p] = [median(rates.genlab), median(rates.pytorch)];
       const gf = (rate: number): number => (rate * 3 * m.flops) / 1e9;
-      rows.push({ name, genlab: mine, pytorch: theirs, ratio: mine / theirs, gflopsGenlab: gf(mine), gflopsPytorch: gf(theirs) });
+      rows.push({ name, genlab: g, pytorch: p, ratio: g / p, gflopsGenlab: gf(g), gflopsPytorch: gf(p) });
     }
-    const openblasThreads = process.env.OPENBLAS_NUM_THREADS ?? 'unset';
+    const blas = getBlasThreads();
+    const openblasThreads = blas < 0 ? 'not OpenBLAS' : String(blas);
     return { threads: getNumThreads(), openblasThreads, sgemm, rows, minRatio: Math.min(...rows.map((r) => r.ratio)) };
   } finally {
     ref.close();
@@ -221,7 +249,7 @@ export function formatTable(r: BenchResult): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
-    `threads: ${r.threads} (libtorch intra-op, both sides); OPENBLAS_NUM_THREADS=${r.openblasThreads}`,
+    `threads: ${r.threads} (libtorch intra-op, both sides); OpenBLAS threads: ${r.openblasThreads} (both sides)`,
     `sgemm ${r.sgemm.n}×${r.sgemm.n}: genlab ${r.sgemm.genlab.toFixed(1)} GFLOP/s, PyTorch ${r.sgemm.pytorch.toFixed(1)} GFLOP/s (% below is of these)`,
     '',
     line(head),

@@ -1,8 +1,11 @@
 # PyTorch's side of `genlab bench engine`: times the same training steps on request, one JSON line each.
 #
-# Started by bench/engine.ts as `/usr/bin/python3 bench/engine_ref.py THREADS`; reads requests
-# {"name", "batch", "steps", "reps", "warmup"} (or {"sgemm": N, "reps": R}) one per line on stdin
-# and answers {"examplesPerSec": median, "all": [...]} (or {"gflops": median}) on stdout.
+# Started by bench/engine.ts as `/usr/bin/python3 bench/engine_ref.py THREADS`; reads one JSON request
+# per line on stdin and answers one JSON line on stdout:
+#   {"setup": NAME, "batch": B, "warmup": W}  builds the model and runs W untimed steps -> {"ready": true}
+#   {"time": STEPS}                           times STEPS steps of that model -> {"examplesPerSec": rate}
+#   {"sgemm": N, "reps": R}                   -> {"gflops": median}
+# The caller alternates "time" requests with genlab's own repetitions, so both see the same machine.
 import json
 import statistics
 import sys
@@ -45,35 +48,38 @@ MODELS = {
 }
 
 
-def train_rate(req):
-    build, shape = MODELS[req["name"]]
-    torch.manual_seed(0)
-    model = build()
-    x, y = torch.randn(req["batch"], *shape), torch.randint(0, 10, (req["batch"],))
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+class Session:
+    """One model at one batch size, kept between "time" requests."""
 
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y)
+    def __init__(self, req):
+        build, shape = MODELS[req["setup"]]
+        torch.manual_seed(0)
+        self.batch = req["batch"]
+        self.model = build()
+        self.x, self.y = torch.randn(self.batch, *shape), torch.randint(0, 10, (self.batch,))
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9)
+        for _ in range(req["warmup"]):
+            self.step()
+
+    def step(self):
+        self.opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(self.model(self.x), self.y)
         loss.backward()
-        opt.step()
+        self.opt.step()
         return loss
 
-    for _ in range(req["warmup"]):
-        step()
-    rates = []
-    for _ in range(req["reps"]):
+    def time(self, steps):
         t0 = time.perf_counter()
-        for _ in range(req["steps"]):
-            step()
-        rates.append(req["batch"] * req["steps"] / (time.perf_counter() - t0))
-    return {"examplesPerSec": statistics.median(rates), "all": rates}
+        for _ in range(steps):
+            self.step()
+        return {"examplesPerSec": self.batch * steps / (time.perf_counter() - t0)}
 
 
 def sgemm_rate(req):
     n = req["sgemm"]
     a, b = torch.randn(n, n), torch.randn(n, n)
-    torch.mm(a, b)
+    for _ in range(req["reps"]):  # warm-up: the first products run at a third of the rate
+        torch.mm(a, b)
     rates = []
     for _ in range(req["reps"]):
         t0 = time.perf_counter()
@@ -85,9 +91,18 @@ def sgemm_rate(req):
 def main():
     torch.set_num_threads(int(sys.argv[1]))
     print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    session = None
     for line in sys.stdin:
         req = json.loads(line)
-        print(json.dumps(sgemm_rate(req) if "sgemm" in req else train_rate(req)), flush=True)
+        if "sgemm" in req:
+            answer = sgemm_rate(req)
+        elif "setup" in req:
+            session = None
+            session = Session(req)
+            answer = {"ready": True}
+        else:
+            answer = session.time(req["time"])
+        print(json.dumps(answer), flush=True)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ export async function runFitBench(n: number, threads: number, progress: (msg: st
     const g = out.summary;
     progress('pytorch: the same examples, labels and initial weights');
     const req = { threads, seed: 0, n, shape: [1, 28, 28], images: path.join(dir, 'images.f32'), labels: path.join(dir, 'labels.i64'), weights: path.join(dir, 'weights.safetensors'), lr: config.train.lr, batchSize: 128, evalBatchSize: config.train.evalBatchSize, maxEpochs: 500 };
-    const r = spawnSync('/usr/bin/python3', [path.join(HERE, '../../bench/fit_ref.py'), JSON.stringify(req)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+    const r = spawnSync('/usr/bin/python3', [path.join(HERE, '../../bench/fit_ref.py'), JSON.stringify(req)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads) } });
     if (r.status !== 0) throw new Error(`bench fit: /usr/bin/python3 bench/fit_ref.py failed: ${r.stderr.trim().split('\n').pop() ?? r.error?.message}`);
     const p = JSON.parse(r.stdout) as { seconds: number; cpuSeconds: number; epochs: number; steps: number; trainAcc: number };
     return {

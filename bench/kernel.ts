@@ -11,7 +11,7 @@ import { PIXEL_GAMMA, runKernel } from '../src/theory/kernel-run.js';
 
 export interface KernelBenchOptions {
   n: number;
-  threads: number; // BLAS threads: NumPy's OPENBLAS_NUM_THREADS; genlab's OpenBLAS takes its own from the environment (default all CPUs)
+  threads: number; // BLAS threads, both sides (NumPy's through OPENBLAS_NUM_THREADS)
   dtype: DType;
   dataDir?: string;
   reference: boolean; // run NumPy/SciPy too (off for --full: 60,000² in NumPy needs a second 14–29 GB copy)
@@ -49,7 +49,7 @@ function reference(spec: object): Promise<{ seconds: number; testError: number }
 export async function runKernelBench(o: KernelBenchOptions, progress: (msg: string) => void): Promise<KernelBenchResult> {
   // libtorch's elementwise work on one thread: with two, its OpenMP workers and OpenBLAS's spinning
   // threads take turns on 2 cores and each 1,024² tile op waited ~7 ms (measured); BLAS stays threaded.
-  setNumThreads(1);
+  setNumThreads(1, o.threads);
   const ds = loadDataset({
     name: 'fashion-mnist', dataDir: o.dataDir, trainSize: o.n, subsetSeed: 0,
     preprocess: { scale: true, centerCrop: null, perImageStandardization: false, normalize: false },

@@ -1,7 +1,7 @@
 // Training against PyTorch: 20-step loss trajectories of an MLP and a BN CNN, SGD's rule, LR schedules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scope, type Tensor } from '../src/engine/index.js';
+import { getBlasThreads, getNumThreads, liveTensors, randn, scope, setNumThreads, type Tensor } from '../src/engine/index.js';
 import { AvgPool2d, BatchNorm2d, Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential, type Module } from '../src/nn/index.js';
 import { SGD, checkSchedule, learningRate, type SgdOptions } from '../src/optim/index.js';
 import { assertClose, get, leakFree, loadFixture, reference } from './helpers.js';
@@ -117,4 +117,39 @@ test('learningRate: the paper\'s ×0.95 per 50,000 examples, and constant', () =
   assert.equal(learningRate(0.1, { kind: 'constant' }, 1e9), 0.1);
   assert.throws(() => checkSchedule({ kind: 'step', gamma: 1.5, every: 10 }), { message: 'schedule: decay factor must be in (0, 1]; got 1.5' });
   assert.throws(() => checkSchedule({ kind: 'step', gamma: 0.5, every: 0 }, 'lr'), { message: 'lr: decay interval must be a positive number of examples; got 0' });
+});
+
+test('Sequential frees its intermediate outputs at once, and gradients still reach every layer', () => {
+  leakFree(() => {
+    const net = new Sequential(new Flatten(), new Linear(12, 8), new ReLU(), new Linear(8, 3));
+    const x = randn([5, 3, 2, 2]);
+    const before = liveTensors();
+    const loss = scope(() => {
+      const out = net.forward(x);
+      // x, the output and nothing else from the forward pass is alive: 3 intermediates were freed.
+      assert.equal(liveTensors(), before + 1);
+      const l = out.square().mean();
+      l.backward();
+      return l.item();
+    });
+    assert.ok(Number.isFinite(loss));
+    for (const [name, p] of net.namedParameters()) assert.ok(p.grad && p.grad.abs().sum().item() > 0, `${name} has a gradient`);
+    assert.ok(!x.disposed, 'the input is the caller\'s and stays alive');
+    net.zeroGrad();
+    x.dispose();
+    net.dispose();
+  });
+});
+
+test('setNumThreads sizes libtorch\'s pool and OpenBLAS\'s alike', () => {
+  const [t, b] = [getNumThreads(), getBlasThreads()];
+  try {
+    setNumThreads(1, 2);
+    assert.equal(getNumThreads(), 1);
+    // -1: this libtorch does not use OpenBLAS; an OPENBLAS_NUM_THREADS in the environment wins.
+    if (b !== -1 && process.env.OPENBLAS_NUM_THREADS === undefined) assert.equal(getBlasThreads(), 2);
+    assert.throws(() => setNumThreads(1, 0), /BLAS threads: expected a positive integer, got 0/);
+  } finally {
+    setNumThreads(t, Math.max(b, 1));
+  }
 });

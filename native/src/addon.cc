@@ -2,6 +2,7 @@
 #include "common.h"
 #include <ATen/Parallel.h>
 #include <torch/version.h>
+#include <dlfcn.h>
 #include <thread>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -173,6 +174,21 @@ GENLAB_OP(setNumThreads) {
   return info.Env().Undefined();
 }
 GENLAB_OP(getNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
+
+// OpenBLAS (Debian's libtorch does its matrix products there) keeps its own thread pool, sized to all
+// CPUs unless OPENBLAS_NUM_THREADS says otherwise, whatever at::set_num_threads was told. These reach it
+// by name, so a libtorch on MKL or another BLAS simply reports -1 and ignores the setting.
+using BlasSetThreads = void (*)(int);
+using BlasGetThreads = int (*)();
+GENLAB_OP(setBlasThreads) {
+  auto set = reinterpret_cast<BlasSetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (set) set(static_cast<int>(intArg(info, 0)));
+  return Napi::Boolean::New(info.Env(), set != nullptr);
+}
+GENLAB_OP(getBlasThreads) {
+  auto get = reinterpret_cast<BlasGetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  return Napi::Number::New(info.Env(), get ? get() : -1);
+}
 GENLAB_OP(hardwareConcurrency) { return Napi::Number::New(info.Env(), std::thread::hardware_concurrency()); }
 
 GENLAB_OP(manualSeed) {
@@ -225,14 +241,17 @@ GENLAB_OP(generatorSetState) {
   return info.Env().Undefined();
 }
 
-// Activations at batch 128 are megabytes each (AlexNet's first: 128x64x28x28 floats, 26 MB). glibc
-// serves blocks above 128 KB (adaptively up to 32 MB) with mmap and unmaps them on free, so every step
-// page-faults and zeroes them again: measured, that kernel time exceeded the convolutions' own. Serve
-// blocks up to 32 MB (the most glibc allows) from the heap and keep up to 256 MB of free heap.
+// Activations at batch 128 are megabytes each (AlexNet's first: 128x64x28x28 floats, 26 MB) and the
+// im2col buffers of a convolution are larger still (AlexNet's second: 128x1600x169 floats, 138 MB).
+// glibc serves blocks above 128 KB (adaptively up to 32 MB, the most M_MMAP_THRESHOLD accepts) with
+// mmap and unmaps them on free, so every step page-faults and zeroes them again: measured, that kernel
+// time exceeded the convolutions' own. So the main thread's blocks all come from the heap (no mmap),
+// and up to 1 GiB of free heap is kept for the next step rather than returned to the kernel. Other
+// threads' arenas still fall back to mmap for blocks larger than their heaps.
 static void tuneAllocator() {
 #if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }
 
@@ -247,6 +266,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   GENLAB_EXPORT(isContiguous);
   GENLAB_EXPORT(setNumThreads);
   GENLAB_EXPORT(getNumThreads);
+  GENLAB_EXPORT(setBlasThreads);
+  GENLAB_EXPORT(getBlasThreads);
   GENLAB_EXPORT(hardwareConcurrency);
   GENLAB_EXPORT(manualSeed);
   GENLAB_EXPORT(cudaIsAvailable);

@@ -39,7 +39,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'landmarks', type: 'int', min: 2, default: CG_DEFAULTS.landmarks, placeholder: 'M', help: 'cg: Nyström preconditioner landmarks (keeps the top M/2 eigenpairs)' },
   { name: 'report', type: 'bool', help: 'Table 3\'s form: pixels, gabor, random-conv × ridge 0 and --ridge (default 0.1), beside the paper' },
   { name: 'out', type: 'string', placeholder: 'DIR', help: 'report: also write kernel-report.md and kernel-report.html there' },
-  { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'libtorch threads for elementwise work (BLAS keeps its own: OPENBLAS_NUM_THREADS)' },
+  { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'libtorch threads for elementwise work (OpenBLAS uses every CPU unless OPENBLAS_NUM_THREADS says otherwise)' },
 ];
 
 function resolveDtype(flag: string, n: number): DType {
@@ -51,7 +51,7 @@ function resolveDtype(flag: string, n: number): DType {
 export function kernelExperiment(flags: Record<string, unknown>, io: Io): KernelResult & { dataset: string; labels: string } {
   const threads = flags.threads as number;
   if (threads > cpuCount()) throw new InputError(`genlab kernel: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`);
-  setNumThreads(threads);
+  setNumThreads(threads, cpuCount());
   const raw = loadDataset({
     name: flags.dataset as string, dataDir: flags['data-dir'] as string | undefined, trainSize: (flags['train-size'] as number | undefined) ?? 10000,
     testSize: flags['test-size'] as number | undefined, subsetSeed: flags.seed as number,

@@ -25,6 +25,8 @@ export interface NativeAddon {
   isContiguous(t: H): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  setBlasThreads(n: number): boolean;
+  getBlasThreads(): number;
   hardwareConcurrency(): number;
   manualSeed(seed: number): void;
   cudaIsAvailable(): boolean;

@@ -127,11 +127,22 @@ export function isGradEnabled(): boolean { return native.isGradEnabled(); }
 /** Native tensors alive now (freed ones excluded): tests assert it does not grow. */
 export function liveTensors(): number { return native.liveCount(); }
 
-export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`threads: expected a positive integer, got ${n}`);
+/**
+ * Sets the CPU threads of this process: `n` for libtorch's intra-op pool and `blas` (default `n`) for
+ * OpenBLAS's own pool. Debian's libtorch does its matrix products in OpenBLAS, whose pool ignores
+ * libtorch's setting and otherwise spins on every core. An OPENBLAS_NUM_THREADS in the environment
+ * wins over `blas`.
+ */
+export function setNumThreads(n: number, blas = n): void {
+  for (const [what, v] of [['threads', n], ['BLAS threads', blas]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: expected a positive integer, got ${v}`);
+  }
   native.setNumThreads(n);
+  if (process.env.OPENBLAS_NUM_THREADS === undefined) native.setBlasThreads(blas);
 }
 export function getNumThreads(): number { return native.getNumThreads(); }
+/** OpenBLAS's thread count, or -1 where libtorch does not use OpenBLAS. */
+export function getBlasThreads(): number { return native.getBlasThreads(); }
 /** The number of CPU cores this process may use. */
 export function cpuCount(): number { return native.hardwareConcurrency(); }
 export function engineInfo(): { torch: string; cudaBuild: boolean; cudaAvailable: boolean; threads: number } {

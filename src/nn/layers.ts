@@ -131,9 +131,18 @@ export class Sequential extends Module {
     this.layers = layers;
     layers.forEach((m, i) => this.registerModule(String(i), m));
   }
+  /**
+   * Each intermediate output is freed as soon as the next layer has consumed it (autograd keeps what
+   * backward needs), as Python's reference counting does: the next allocations then reuse memory
+   * that is still in cache, and a step's peak memory stays near PyTorch's.
+   */
   forward(x: Tensor): Tensor {
     let out = x;
-    for (const m of this.layers) out = m.forward(out);
+    for (const m of this.layers) {
+      const next = m.forward(out);
+      if (out !== x && next !== out) out.dispose();
+      out = next;
+    }
     return out;
   }
   get length(): number { return this.layers.length; }
