@@ -20,7 +20,7 @@ async function engine(args: Parsed, io: Io): Promise<number> {
   if (threads > cpuCount()) throw new InputError(`genlab bench engine: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`);
   const steps = args.flags.steps as number;
   const progress = (msg: string): void => io.err(io.isTTY ? `\r\x1b[Kbench engine: ${msg}` : `bench engine: ${msg}\n`);
-  const result = await runEngineBench(threads, { steps, reps: 7, warmup: 3 }, progress);
+  const result = await runEngineBench(threads, { steps, reps: 9, warmup: 3, minSeconds: 0.5 }, progress);
   if (io.isTTY) io.err('\r\x1b[K');
   if (args.flags.json) {
     const rows = result.rows.map(({ name, genlab, pytorch, ratio }) => ({ name, genlab, pytorch, ratio }));
@@ -63,8 +63,8 @@ ${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(8)}${b.summary}`).joi
 genlab bench engine times SGD steps of the issue's models (MLP 784-512-10 at batch 32 and 128,
 MLP 3×512, the paper's small AlexNet, a small CNN with BatchNorm) in genlab and in PyTorch
 (/usr/bin/python3 bench/engine_ref.py) in the same run, with the same thread settings (libtorch's
-and OpenBLAS's): after 3 warm-up steps, 7 repetitions of --steps steps on each side, alternating
-between the two, and the median of each. Example: genlab bench engine --json`,
+and OpenBLAS's): after 3 warm-up steps, 9 repetitions of at least --steps steps (more for fast models: each lasts 0.5 s) on each side, alternating
+between the two, and the best of each (load elsewhere only slows a repetition down). Example: genlab bench engine --json`,
   flags: [
     { name: 'steps', type: 'int', min: 1, default: 10, placeholder: 'N', help: 'timed training steps per repetition' },
     { name: 'full', type: 'bool', help: 'kernel: genlab alone at n = 60,000 in float32 (time and peak memory; long)' },
