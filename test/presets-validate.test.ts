@@ -55,3 +55,10 @@ test('--set overrides are checked against the schema and reach every run', () =>
   const plan = planPreset(loadPreset('fig1a'), 'smoke', o);
   assert.ok(plan.every((r) => r.config.train.epochs === 7 && r.config.dataset.testSize === null && r.config.train.augment.join() === 'crop,flip'));
 });
+
+test('--set on a grid axis narrows the grid to that value: labels and variants follow it', () => {
+  const plan = planPreset(loadPreset('table1'), 'cpu', parseOverrides(['model.name=mlp-3x512'], 'genlab run'));
+  // Table 1's crop variants are only for the conv nets: an MLP gets wd, none and random labels.
+  assert.deepEqual(plan.map((r) => r.label), ['name=mlp-3x512 wd', 'name=mlp-3x512 none', 'name=mlp-3x512 random labels']);
+  assert.ok(plan.every((r) => r.config.model.name === 'mlp-3x512' && r.config.train.augment.length === 0));
+});

@@ -227,6 +227,12 @@ function gridPoints(grid: Record<string, unknown[]>): Record<string, unknown>[] 
 export function planPreset(p: Preset, scale: ScaleName, overrides: PartialConfig = {}): PlannedRun[] {
   const sc = p.scales[scale];
   const grid = { ...p.grid, ...(sc.grid ?? {}) };
+  // An override of a grid axis (--set model.name=mlp-3x512) narrows the axis to that value, so run
+  // labels and each variant's `only` see the value actually run.
+  for (const k of Object.keys(grid)) {
+    const v = getPath(overrides, k);
+    if (v !== undefined) grid[k] = [v];
+  }
   const variants = p.variants.length ? p.variants : [{ label: '', config: {} }];
   const runs: PlannedRun[] = [];
   for (const coords of gridPoints(grid)) {
