@@ -103,6 +103,12 @@ GENLAB_OP(addcmul_) {
   return info.Env().Undefined();
 }
 
+// relu_(x): x ← max(x, 0) in place (autograd records it; backward uses the result).
+GENLAB_OP(relu_) {
+  tensorArg(info, 0).relu_();
+  return info.Env().Undefined();
+}
+
 #define UNARY(name, fn) \
   GENLAB_OP(name) { return wrap(info.Env(), at::fn(tensorArg(info, 0))); }
 
@@ -211,7 +217,7 @@ void registerMath(Napi::Env env, Exports exports) {
   GENLAB_EXPORT(add_); GENLAB_EXPORT(mul_); GENLAB_EXPORT(div_); GENLAB_EXPORT(copy_); GENLAB_EXPORT(zero_);
   GENLAB_EXPORT(fill_); GENLAB_EXPORT(clamp_); GENLAB_EXPORT(addcmul_);
   GENLAB_EXPORT(neg); GENLAB_EXPORT(exp); GENLAB_EXPORT(log); GENLAB_EXPORT(sqrt); GENLAB_EXPORT(rsqrt);
-  GENLAB_EXPORT(abs); GENLAB_EXPORT(relu); GENLAB_EXPORT(sigmoid); GENLAB_EXPORT(tanh); GENLAB_EXPORT(sign);
+  GENLAB_EXPORT(abs); GENLAB_EXPORT(relu); GENLAB_EXPORT(relu_); GENLAB_EXPORT(sigmoid); GENLAB_EXPORT(tanh); GENLAB_EXPORT(sign);
   GENLAB_EXPORT(floor); GENLAB_EXPORT(round); GENLAB_EXPORT(square); GENLAB_EXPORT(reciprocal);
   GENLAB_EXPORT(sin); GENLAB_EXPORT(cos); GENLAB_EXPORT(isfinite); GENLAB_EXPORT(isnan);
   GENLAB_EXPORT(clamp); GENLAB_EXPORT(where);

@@ -175,6 +175,7 @@ export interface NativeAddon {
   choleskySolveFactored(u: H, b: H): H;
   addmm_(c: H, a: H, b: H, beta: number, alpha: number): void;
   exp_(t: H): void;
+  relu_(t: H): void;
   // autograd
   setRequiresGrad(t: H, on: boolean): void;
   requiresGrad(t: H): boolean;

@@ -98,6 +98,11 @@ export class Tensor implements Owned {
   rsqrt(): Tensor { return new Tensor(native.rsqrt(this.handle)); }
   abs(): Tensor { return new Tensor(native.abs(this.handle)); }
   relu(): Tensor { return new Tensor(native.relu(this.handle)); }
+  /** In place: this ← max(this, 0); returns this. */
+  relu_(): this {
+    native.relu_(this.handle);
+    return this;
+  }
   sigmoid(): Tensor { return new Tensor(native.sigmoid(this.handle)); }
   tanh(): Tensor { return new Tensor(native.tanh(this.handle)); }
   sign(): Tensor { return new Tensor(native.sign(this.handle)); }

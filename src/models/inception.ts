@@ -28,9 +28,14 @@ class ConvModule extends Module {
       this.bn = this.registerModule('bn', new BatchNorm2d(cout, { scale: affine, center: true, eps: 1e-3, momentum: 0.01, device: c.device }));
     }
   }
+  // Intermediates are freed as soon as they are consumed and the ReLU overwrites its input, which
+  // neither the convolution's nor batch norm's backward reads (see Sequential.forward).
   forward(x: Tensor): Tensor {
     const y = this.conv.forward(x);
-    return (this.bn ? this.bn.forward(y) : y).relu();
+    if (!this.bn) return y.relu_();
+    const z = this.bn.forward(y);
+    y.dispose();
+    return z.relu_();
   }
 }
 
@@ -97,8 +102,14 @@ export class InceptionSmall extends Module {
   }
   forward(x: Tensor): Tensor { // (N, C, 28, 28) -> (N, classes)
     let y = x;
-    for (const b of this.blocks) y = b.forward(y);
-    y = new Flatten().forward(this.pool.forward(y));
+    for (const b of this.blocks) {
+      const next = b.forward(y);
+      if (y !== x) y.dispose();
+      y = next;
+    }
+    const pooled = this.pool.forward(y);
+    y.dispose();
+    y = new Flatten().forward(pooled);
     if (this.dropout) y = this.dropout.forward(y);
     return this.fc.forward(y);
   }

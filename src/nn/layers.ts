@@ -124,6 +124,9 @@ export class Flatten extends Module {
 }
 
 /** Runs its children in order; they are named "0", "1", … as in PyTorch. */
+/** Layers whose backward needs their input but not their output, so a ReLU may overwrite the output. */
+const reluInPlaceAfter = (m: Module): boolean => m instanceof Linear || m instanceof Conv2d || m instanceof BatchNorm2d;
+
 export class Sequential extends Module {
   private readonly layers: Module[];
   constructor(...layers: Module[]) {
@@ -138,7 +141,14 @@ export class Sequential extends Module {
    */
   forward(x: Tensor): Tensor {
     let out = x;
-    for (const m of this.layers) {
+    for (const [i, m] of this.layers.entries()) {
+      // A ReLU right after a layer whose backward does not read its own output runs in place on that
+      // output, which only this loop holds: one activation fewer to allocate and stream through
+      // memory (PyTorch's nn.ReLU(inplace=True), chosen here where it is safe).
+      if (m instanceof ReLU && out !== x && i > 0 && reluInPlaceAfter(this.layers[i - 1])) {
+        out.relu_();
+        continue;
+      }
       const next = m.forward(out);
       if (out !== x && next !== out) out.dispose();
       out = next;
