@@ -145,9 +145,9 @@ export function getNumThreads(): number { return native.getNumThreads(); }
 export function getBlasThreads(): number { return native.getBlasThreads(); }
 /** The number of CPU cores this process may use. */
 export function cpuCount(): number { return native.hardwareConcurrency(); }
-export function engineInfo(): { torch: string; cudaBuild: boolean; cudaAvailable: boolean; threads: number } {
+export function engineInfo(): { torch: string; cudaBuild: boolean; cudaAvailable: boolean; threads: number; blasThreads: number } {
   const v = native.version();
-  return { torch: v.torch, cudaBuild: v.cudaBuild, cudaAvailable: native.cudaIsAvailable(), threads: native.getNumThreads() };
+  return { torch: v.torch, cudaBuild: v.cudaBuild, cudaAvailable: native.cudaIsAvailable(), threads: native.getNumThreads(), blasThreads: native.getBlasThreads() };
 }
 /** Waits for queued CUDA work (timing); a no-op on CPU. */
 export function synchronize(): void { native.cudaSynchronize(); }
