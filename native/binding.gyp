@@ -4,6 +4,7 @@
       "target_name": "genlab_native",
       "sources": [
         "src/addon.cc",
+        "src/allocator.cc",
         "src/ops-create.cc",
         "src/ops-math.cc",
         "src/ops-shape.cc",

@@ -1,7 +1,7 @@
 // Leaks: 2,000 training steps keep the live-tensor count unchanged and resident memory flat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, liveTensors, randint, randn, scope } from '../src/engine/index.js';
+import { Generator, cachedBytes, full, liveTensors, randint, randn, releaseCachedMemory, scope } from '../src/engine/index.js';
 import { F, Linear, ReLU, Sequential } from '../src/nn/index.js';
 import { SGD } from '../src/optim/index.js';
 
@@ -38,4 +38,21 @@ test('2,000 SGD steps of a small MLP leak no tensors and no memory', () => {
   x.dispose();
   y.dispose();
   assert.equal(liveTensors(), baseline);
+});
+
+test('large blocks are kept when freed and handed out again; small ones are not cached', () => {
+  releaseCachedMemory();
+  assert.equal(cachedBytes(), 0);
+  const n = 1 << 20; // 4 MiB of float32
+  full([n], 1).dispose();
+  const kept = cachedBytes();
+  assert.ok(kept >= 4 * n && kept < 4 * n + 8192, `a freed 4 MiB tensor leaves its block cached (${kept} bytes)`);
+  const b = full([n], 2); // the same size: the cached block, filled anew
+  assert.equal(cachedBytes(), 0);
+  assert.equal(b.sum().item(), 2 * n);
+  b.dispose();
+  full([100], 1).dispose(); // 400 bytes: malloc's, never cached
+  assert.equal(cachedBytes(), kept);
+  releaseCachedMemory();
+  assert.equal(cachedBytes(), 0);
 });

@@ -4,9 +4,6 @@
 #include <torch/version.h>
 #include <dlfcn.h>
 #include <thread>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 namespace genlab {
 
@@ -241,22 +238,14 @@ GENLAB_OP(generatorSetState) {
   return info.Env().Undefined();
 }
 
-// Activations at batch 128 are megabytes each (AlexNet's first: 128x64x28x28 floats, 26 MB) and the
-// im2col buffers of a convolution are larger still (AlexNet's second: 128x1600x169 floats, 138 MB).
-// glibc serves blocks above 128 KB (adaptively up to 32 MB, the most M_MMAP_THRESHOLD accepts) with
-// mmap and unmaps them on free, so every step page-faults and zeroes them again: measured, that kernel
-// time exceeded the convolutions' own. So the main thread's blocks all come from the heap (no mmap),
-// and up to 1 GiB of free heap is kept for the next step rather than returned to the kernel. Other
-// threads' arenas still fall back to mmap for blocks larger than their heaps.
-static void tuneAllocator() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
+GENLAB_OP(allocatorCachedBytes) { return Napi::Number::New(info.Env(), static_cast<double>(cachedCpuBytes())); }
+GENLAB_OP(allocatorRelease) {
+  releaseCpuCache();
+  return info.Env().Undefined();
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
-  tuneAllocator();
+  installCpuAllocator();
   GENLAB_EXPORT(dispose);
   GENLAB_EXPORT(isLive);
   GENLAB_EXPORT(liveCount);
@@ -266,6 +255,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   GENLAB_EXPORT(isContiguous);
   GENLAB_EXPORT(setNumThreads);
   GENLAB_EXPORT(getNumThreads);
+  GENLAB_EXPORT(allocatorCachedBytes);
+  GENLAB_EXPORT(allocatorRelease);
   GENLAB_EXPORT(setBlasThreads);
   GENLAB_EXPORT(getBlasThreads);
   GENLAB_EXPORT(hardwareConcurrency);

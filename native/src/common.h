@@ -20,6 +20,11 @@ extern std::atomic<int64_t> liveTensors;
 Napi::Value wrap(Napi::Env env, at::Tensor t);
 void release(Napi::Env env, TensorBox* box);
 
+// allocator.cc: the CPU allocator for tensor storage (large blocks cached by size on free).
+void installCpuAllocator();
+size_t cachedCpuBytes();
+void releaseCpuCache();
+
 at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i);
 c10::optional<at::Tensor> optTensorArg(const Napi::CallbackInfo& info, size_t i);
 std::vector<at::Tensor> tensorListArg(const Napi::CallbackInfo& info, size_t i);

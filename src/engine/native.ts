@@ -25,6 +25,8 @@ export interface NativeAddon {
   isContiguous(t: H): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  allocatorCachedBytes(): number;
+  allocatorRelease(): void;
   setBlasThreads(n: number): boolean;
   getBlasThreads(): number;
   hardwareConcurrency(): number;

@@ -124,6 +124,14 @@ export function noGrad<T>(fn: () => T): T {
 }
 export function isGradEnabled(): boolean { return native.isGradEnabled(); }
 
+/**
+ * Bytes of freed CPU tensor storage kept for reuse: blocks of 64 KiB and more are cached by size
+ * (up to 2 GiB), because a training step allocates the same sizes every time (native/src/allocator.cc).
+ */
+export function cachedBytes(): number { return native.allocatorCachedBytes(); }
+/** Returns the cached blocks to the operating system. */
+export function releaseCachedMemory(): void { native.allocatorRelease(); }
+
 /** Native tensors alive now (freed ones excluded): tests assert it does not grow. */
 export function liveTensors(): number { return native.liveCount(); }
 

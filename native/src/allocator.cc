@@ -1,0 +1,143 @@
+// genlab's CPU allocator for tensor storage: large blocks are kept when freed and handed out again.
+//
+// A training step frees and re-allocates the same activation and gradient sizes every time, megabytes
+// each (AlexNet's im2col buffer at batch 128: 138 MB). glibc serves such blocks with mmap and unmaps
+// them on free, so every step page-faults and zeroes them again: measured, that kernel time exceeded
+// the convolutions' own. Keeping them in glibc's heap instead (M_MMAP_MAX = 0) was measured too: the
+// small native objects a JS tensor handle keeps until V8 collects it land between the large blocks,
+// the heap fragments and grows all run long, and one process in three ran an MLP step 3× slower,
+// page-faulting inside the BLAS call that zeroes its output. So blocks of 64 KiB and more live in
+// their own mappings, cached by size on free (up to kCacheLimit bytes), outside malloc's heap.
+#include "common.h"
+#include <c10/core/CPUAllocator.h>
+#include <torch/version.h>
+#include <sys/mman.h>
+#include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace genlab {
+namespace {
+
+constexpr size_t kAlign = 64;              // c10's alignment for CPU tensors
+constexpr size_t kLarge = 64 << 10;        // blocks from here on are mapped and cached
+constexpr size_t kPage = 4096;
+constexpr size_t kCacheLimit = size_t{2} << 30;  // free bytes kept for reuse; beyond, blocks are unmapped
+
+// Every block starts with this header, kAlign bytes before the data pointer, so the deleter (given
+// only the data pointer, as c10's raw_deallocate requires) finds the block's size and kind.
+struct Header {
+  size_t bytes;  // of the whole block, header included
+  bool mapped;
+};
+static_assert(sizeof(Header) <= kAlign, "header must fit in the alignment padding");
+
+class BlockCache {
+ public:
+  void* take(size_t bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = free_.find(bytes);
+      if (it != free_.end() && !it->second.empty()) {
+        void* p = it->second.back();
+        it->second.pop_back();
+        cached_ -= bytes;
+        return p;
+      }
+    }
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      release();  // out of address space or memory: give the cache back and try once more
+      p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
+    return p == MAP_FAILED ? nullptr : p;
+  }
+
+  void give(void* p, size_t bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (cached_ + bytes <= kCacheLimit) {
+        free_[bytes].push_back(p);
+        cached_ += bytes;
+        return;
+      }
+    }
+    munmap(p, bytes);
+  }
+
+  void release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [bytes, blocks] : free_) {
+      for (void* p : blocks) munmap(p, bytes);
+    }
+    free_.clear();
+    cached_ = 0;
+  }
+
+  size_t cached() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cached_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<size_t, std::vector<void*>> free_;
+  size_t cached_ = 0;
+};
+
+// Never destroyed: tensors may be freed by static destructors after this file's would have run.
+BlockCache& cache() {
+  static auto* c = new BlockCache();
+  return *c;
+}
+
+void deleteBlock(void* data) {
+  if (!data) return;
+  auto* base = static_cast<char*>(data) - kAlign;
+  const Header h = *reinterpret_cast<Header*>(base);
+  if (h.mapped)
+    cache().give(base, h.bytes);
+  else
+    std::free(base);
+}
+
+class CachingCpuAllocator final : public at::Allocator {
+ public:
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+  at::DataPtr allocate(size_t n) override { return make(n); }
+  void copy_data(void* dest, const void* src, std::size_t count) const override { default_copy_data(dest, src, count); }
+#else
+  at::DataPtr allocate(size_t n) const override { return make(n); }
+#endif
+  at::DeleterFnPtr raw_deleter() const override { return &deleteBlock; }
+
+ private:
+  static at::DataPtr make(size_t n) {
+    const at::Device cpu(at::DeviceType::CPU);
+    if (n == 0) return {nullptr, nullptr, &deleteBlock, cpu};
+    const bool mapped = n + kAlign >= kLarge;
+    const size_t bytes = mapped ? (n + kAlign + kPage - 1) / kPage * kPage : n + kAlign;
+    void* base = nullptr;
+    if (mapped)
+      base = cache().take(bytes);
+    else if (posix_memalign(&base, kAlign, bytes) != 0)
+      base = nullptr;
+    if (!base) throw std::runtime_error("out of memory: cannot allocate " + std::to_string(n) + " bytes for a tensor");
+    *static_cast<Header*>(base) = Header{bytes, mapped};
+    void* data = static_cast<char*>(base) + kAlign;
+    return {data, data, &deleteBlock, cpu};
+  }
+};
+
+}  // namespace
+
+void installCpuAllocator() {
+  static auto* allocator = new CachingCpuAllocator();
+  c10::SetCPUAllocator(allocator, /*priority=*/1);
+}
+
+size_t cachedCpuBytes() { return cache().cached(); }
+void releaseCpuCache() { cache().release(); }
+
+}  // namespace genlab
