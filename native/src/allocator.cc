@@ -102,14 +102,15 @@ void deleteBlock(void* data) {
     std::free(base);
 }
 
+// at::Allocator's virtual interface changed in libtorch 2.3 (allocate lost its const, copy_data was
+// added) and again later; this allocator is written against 1.13's and installed up to 2.2. Newer
+// libtorch keeps its own allocator: correct, only without this cache (CUDA builds allocate activations
+// on the GPU anyway).
+#if TORCH_VERSION_MAJOR < 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR < 3)
+#define GENLAB_OWN_CPU_ALLOCATOR 1
 class CachingCpuAllocator final : public at::Allocator {
  public:
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
-  at::DataPtr allocate(size_t n) override { return make(n); }
-  void copy_data(void* dest, const void* src, std::size_t count) const override { default_copy_data(dest, src, count); }
-#else
   at::DataPtr allocate(size_t n) const override { return make(n); }
-#endif
   at::DeleterFnPtr raw_deleter() const override { return &deleteBlock; }
 
  private:
@@ -130,11 +131,15 @@ class CachingCpuAllocator final : public at::Allocator {
   }
 };
 
+#endif
+
 }  // namespace
 
 void installCpuAllocator() {
+#ifdef GENLAB_OWN_CPU_ALLOCATOR
   static auto* allocator = new CachingCpuAllocator();
   c10::SetCPUAllocator(allocator, /*priority=*/1);
+#endif
 }
 
 size_t cachedCpuBytes() { return cache().cached(); }
