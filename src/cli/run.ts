@@ -117,7 +117,7 @@ Examples:
     SCALE_FLAG,
     ...OVERRIDE_FLAGS,
     { name: 'jobs', type: 'int', min: 1, placeholder: 'N', help: `runs at a time, each in its own worker process; 1 fits in this process (default: one per core, ${defaultJobs()} here; 1 at smoke scale or on a GPU)` },
-    { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'libtorch threads per worker' },
+    { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'CPU threads per worker, for libtorch and OpenBLAS alike' },
     { name: 'device', type: 'string', default: 'cpu', placeholder: 'cpu|cuda|cuda:N', help: 'where the workers compute' },
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
     { name: 'dry-run', type: 'bool', help: 'print the plan (run ids, which are complete) and exit' },
