@@ -74,7 +74,7 @@ export interface Timing {
   warmup: number; // untimed steps first
 }
 
-export const median = (xs: number[]): number => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
