@@ -100,6 +100,13 @@ export function fitConfigFromFlags(p: Parsed): FitConfig {
   };
 }
 
+/** Sets the threads for fitting `model`: --threads if given, else the measured default (below). */
+export function applyThreads(p: Parsed, model: string): void {
+  const threads = num(p, 'threads');
+  if (threads !== undefined) setNumThreads(threads);
+  else setNumThreads(/^(alexnet|inception)/.test(model) ? cpuCount() : 1, cpuCount());
+}
+
 /**
  * Applies --device and --threads; returns the device. Without --threads this process is the machine's
  * only trainer (sweep workers are given --threads 1), and the default is what measured fastest on
@@ -109,9 +116,6 @@ export function fitConfigFromFlags(p: Parsed): FitConfig {
  * every core (the demo: 19 s, against 22 s on one thread and 60 s on two for both).
  */
 export function applyRunFlags(p: Parsed, where: string): string {
-  const threads = num(p, 'threads');
-  const conv = /^(alexnet|inception)/.test(str(p, 'model') ?? '');
-  if (threads !== undefined) setNumThreads(threads);
-  else setNumThreads(conv ? cpuCount() : 1, cpuCount());
+  applyThreads(p, str(p, 'model') ?? '');
   return parseDevice(str(p, 'device') ?? 'cpu', `${where}: --device`);
 }

@@ -3,7 +3,7 @@ import { fit, runConfig, type FitSummary } from '../experiments/fit.js';
 import { RunStore } from '../experiments/store.js';
 import type { EpochRecord } from '../train/index.js';
 import type { Command, Io } from './command.js';
-import { DATA_FLAGS, RANDOMIZE_FLAGS, RUN_FLAGS, TRAIN_FLAGS, applyRunFlags, fitConfigFromFlags } from './fit-flags.js';
+import { DATA_FLAGS, RANDOMIZE_FLAGS, RUN_FLAGS, TRAIN_FLAGS, applyRunFlags, applyThreads, fitConfigFromFlags } from './fit-flags.js';
 import { Progress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 
@@ -50,6 +50,7 @@ Examples:
     const store = new RunStore((args.flags.out as string) ?? 'runs');
     try {
       const config = args.flags.resume ? runConfig(store, args.flags.resume as string) : fitConfigFromFlags(args);
+      if (args.flags.resume) applyThreads(args, config.model.name); // the stored run's model, not --model's default
       let progress: Progress | undefined;
       let epoch = 0;
       let last: EpochRecord | undefined;
