@@ -97,7 +97,7 @@ def main():
         if "sgemm" in req:
             answer = sgemm_rate(req)
         elif "setup" in req:
-            session = None
+            session = None  # free the previous model before building the next
             session = Session(req)
             answer = {"ready": True}
         else:

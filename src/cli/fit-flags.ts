@@ -2,7 +2,7 @@
 import { DATASETS } from '../data/index.js';
 import { AUGMENTATIONS } from '../data/augment.js';
 import { CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, parseRandomization } from '../randomize/index.js';
-import { defaultEvalBatchSize, paperLearningRate, checkModelName } from '../models/index.js';
+import { defaultEvalBatchSize, paperLearningRate, checkModelName, isConvNet } from '../models/index.js';
 import { TRAIN_DEFAULTS } from '../train/index.js';
 import { InputError, cpuCount, setNumThreads, parseDevice } from '../engine/index.js';
 import type { FitConfig } from '../experiments/config.js';
@@ -104,7 +104,7 @@ export function fitConfigFromFlags(p: Parsed): FitConfig {
 export function applyThreads(p: Parsed, model: string): void {
   const threads = num(p, 'threads');
   if (threads !== undefined) setNumThreads(threads);
-  else setNumThreads(/^(alexnet|inception)/.test(model) ? cpuCount() : 1, cpuCount());
+  else setNumThreads(isConvNet(model) ? cpuCount() : 1, cpuCount());
 }
 
 /**
@@ -116,6 +116,6 @@ export function applyThreads(p: Parsed, model: string): void {
  * every core (the demo: 19 s, against 22 s on one thread and 60 s on two for both).
  */
 export function applyRunFlags(p: Parsed, where: string): string {
-  applyThreads(p, str(p, 'model') ?? '');
+  applyThreads(p, str(p, 'model') ?? 'mlp-1x512');
   return parseDevice(str(p, 'device') ?? 'cpu', `${where}: --device`);
 }

@@ -35,7 +35,12 @@ export function paperLearningRate(name: string): number {
  * activations are far larger (small Inception at 2,000 held about 10 GB), so those evaluate 250 at a time.
  */
 export function defaultEvalBatchSize(name: string): number {
-  return MLP.test(name) ? 2000 : 250;
+  return isConvNet(name) ? 250 : 2000;
+}
+
+/** Whether a (checked) model name is a convolutional net rather than an MLP. */
+export function isConvNet(name: string): boolean {
+  return !MLP.test(name);
 }
 
 const MLP = /^mlp-(\d+)x(\d+)$/;
