@@ -25,6 +25,8 @@ const CASES: Record<string, (i: In) => Tensor> = {
   conv_groups: (i) => F.conv2d(i.x, i.w, i.b, { padding: [2, 1], groups: 2 }),
   maxpool: (i) => F.maxPool2d(i.x, 3, { stride: 2 }),
   maxpool_pad_ceil: (i) => F.maxPool2d(i.x, 3, { stride: 2, padding: 1, ceilMode: true }),
+  maxpool_ties: (i) => F.maxPool2d(i.x, 3, { stride: 2, padding: 1 }),
+  maxpool_ties_2x2: (i) => F.maxPool2d(i.x, 2),
   avgpool: (i) => F.avgPool2d(i.x, 2),
   avgpool_pad: (i) => F.avgPool2d(i.x, 3, { stride: 2, padding: 1, countIncludePad: false }),
   bn_train: (i) => F.batchNorm(i.x, bnArgs(i, true)),
@@ -85,6 +87,23 @@ for (const name of Object.keys(CASES)) {
     });
   });
 }
+
+test('maxPool2d: the channels-last forward of (N, C, H, W) gives the plain kernel\'s values and gradients, NaN included', () => {
+  leakFree(() => {
+    // A 3-D (N·C, H, W) input takes libtorch's plain kernel; the same values as (N, C, H, W) take genlab's path.
+    const vals = Array.from({ length: 2 * 6 * 9 * 9 }, (_, i) => (i % 17 === 0 ? NaN : (i * 7) % 5));
+    const x4 = tensor(vals).reshape(2, 6, 9, 9).requiresGrad_();
+    const x3 = tensor(vals).reshape(12, 9, 9).requiresGrad_();
+    const gout = tensor(Array.from({ length: 2 * 6 * 5 * 5 }, (_, i) => (i % 11) - 5));
+    const opts = { stride: 2, padding: 1, ceilMode: true };
+    const y4 = F.maxPool2d(x4, 3, opts);
+    const y3 = F.maxPool2d(x3, 3, opts);
+    assertClose(y4.reshape(12, 5, 5), y3, 'values', 0, 0);
+    y4.mul(gout.reshape(2, 6, 5, 5)).sum().backward();
+    y3.mul(gout.reshape(12, 5, 5)).sum().backward();
+    assertClose(x4.grad!.reshape(12, 9, 9), x3.grad!, 'gradients', 0, 0);
+  });
+});
 
 test('Linear and Conv2d with Generator(s) draw what torch.manual_seed(s) draws', () => {
   const ref = reference().init;

@@ -40,7 +40,7 @@ export function get(m: Map<string, Tensor>, key: string): Tensor {
   return t;
 }
 
-/** |a − b| ≤ atol + rtol·|b| elementwise, with the worst element in the message. */
+/** |a − b| ≤ atol + rtol·|b| elementwise (±∞ and NaN must match exactly), with the worst element in the message. */
 export function assertClose(actual: Tensor | number[], expected: Tensor | number[], what: string, rtol = 1e-4, atol = 1e-5): void {
   const a = Array.isArray(actual) ? actual : actual.toArray();
   const b = Array.isArray(expected) ? expected : expected.toArray();
@@ -51,6 +51,7 @@ export function assertClose(actual: Tensor | number[], expected: Tensor | number
   let worst = -1;
   let excess = 0;
   for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(b[i]) && Object.is(a[i], b[i])) continue;
     const over = Math.abs(a[i] - b[i]) - (atol + rtol * Math.abs(b[i]));
     if (!(over <= excess)) {
       excess = Number.isNaN(over) ? Infinity : over;

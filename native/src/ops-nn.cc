@@ -16,10 +16,46 @@ GENLAB_OP(conv2d) {
   return wrap(info.Env(), at::conv2d(tensorArg(info, 0), tensorArg(info, 1), optTensorArg(info, 2), intsArg(info, 3),
                                      intsArg(info, 4), intsArg(info, 5), intArg(info, 6)));
 }
+// libtorch's CPU max pooling of an (N, C, H, W) tensor runs one plane at a time in scalar code; on a
+// channels-last copy it runs across channels in SIMD, 4-5× faster for the paper's conv nets even with
+// the copies (128×32×28×28, 2×2: 14 ms → 3.4 ms). Its backward is the other way round: cheap on (N, C, H, W),
+// slow channels-last. So the forward pools channels-last and the backward is PyTorch's own
+// MaxPool2DWithIndices backward on the row-major input with the same indices. Both kernels take the
+// first maximum of a window in the same order and let NaN win, so values, indices and gradients are
+// those of at::max_pool2d.
+struct ChannelsLastMaxPool : public torch::autograd::Function<ChannelsLastMaxPool> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, std::vector<int64_t> kernel,
+                            std::vector<int64_t> stride, std::vector<int64_t> padding, bool ceilMode) {
+    auto [out, indices] = at::max_pool2d_with_indices(x.contiguous(at::MemoryFormat::ChannelsLast), kernel, stride,
+                                                      padding, {1, 1}, ceilMode);
+    indices = indices.contiguous();
+    ctx->save_for_backward({x, indices});
+    ctx->saved_data["kernel"] = kernel;
+    ctx->saved_data["stride"] = stride;
+    ctx->saved_data["padding"] = padding;
+    ctx->saved_data["ceilMode"] = ceilMode;
+    return out.contiguous();
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    at::Tensor gradInput = at::max_pool2d_with_indices_backward(
+        grads[0].contiguous(), saved[0], ctx->saved_data["kernel"].toIntVector(),
+        ctx->saved_data["stride"].toIntVector(), ctx->saved_data["padding"].toIntVector(), {1, 1},
+        ctx->saved_data["ceilMode"].toBool(), saved[1]);
+    return {gradInput, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
 // maxPool2d(x, kernel[2], stride[2], padding[2], ceilMode)
 GENLAB_OP(maxPool2d) {
-  return wrap(info.Env(), at::max_pool2d(tensorArg(info, 0), intsArg(info, 1), intsArg(info, 2), intsArg(info, 3), {1, 1},
-                                         boolArg(info, 4)));
+  const at::Tensor& x = tensorArg(info, 0);
+  std::vector<int64_t> kernel = intsArg(info, 1), stride = intsArg(info, 2), padding = intsArg(info, 3);
+  bool ceilMode = boolArg(info, 4);
+  if (x.dim() == 4 && x.device().is_cpu() && at::isFloatingType(x.scalar_type()) && x.size(1) > 1) {
+    return wrap(info.Env(), ChannelsLastMaxPool::apply(x, kernel, stride, padding, ceilMode));
+  }
+  return wrap(info.Env(), at::max_pool2d(x, kernel, stride, padding, {1, 1}, ceilMode));
 }
 // avgPool2d(x, kernel[2], stride[2], padding[2], ceilMode, countIncludePad)
 GENLAB_OP(avgPool2d) {
