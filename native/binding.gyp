@@ -9,6 +9,7 @@
         "src/ops-math.cc",
         "src/ops-shape.cc",
         "src/ops-nn.cc",
+        "src/ops-gemm.cc",
         "src/ops-linalg.cc",
         "src/ops-autograd.cc"
       ],

@@ -272,6 +272,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerMath(env, exports);
   registerShape(env, exports);
   registerNn(env, exports);
+  registerGemm(env, exports);
   registerLinalg(env, exports);
   registerAutograd(env, exports);
   return exports;

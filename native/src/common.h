@@ -70,6 +70,7 @@ void registerCreate(Napi::Env env, Exports exports);
 void registerMath(Napi::Env env, Exports exports);
 void registerShape(Napi::Env env, Exports exports);
 void registerNn(Napi::Env env, Exports exports);
+void registerGemm(Napi::Env env, Exports exports);
 void registerLinalg(Napi::Env env, Exports exports);
 void registerAutograd(Napi::Env env, Exports exports);
 

@@ -1,11 +1,8 @@
-// Neural-network kernels: linear, convolution, pooling, normalization, losses.
+// Neural-network kernels: convolution, pooling, normalization, losses (linear and matmul: ops-gemm.cc).
 #include "common.h"
 
 namespace genlab {
 
-GENLAB_OP(matmul) { return wrap(info.Env(), at::matmul(tensorArg(info, 0), tensorArg(info, 1))); }
-// linear(x, weight, bias?): x·weightᵀ + bias, weight (out, in)
-GENLAB_OP(linear) { return wrap(info.Env(), at::linear(tensorArg(info, 0), tensorArg(info, 1), optTensorArg(info, 2))); }
 // addmm(c, a, b, beta, alpha): beta·c + alpha·a·b
 GENLAB_OP(addmm) {
   return wrap(info.Env(), at::addmm(tensorArg(info, 0), tensorArg(info, 1), tensorArg(info, 2), numArg(info, 3), numArg(info, 4)));
@@ -94,7 +91,7 @@ GENLAB_OP(mseLoss) { return wrap(info.Env(), at::mse_loss(tensorArg(info, 0), te
 GENLAB_OP(cdist) { return wrap(info.Env(), at::cdist(tensorArg(info, 0), tensorArg(info, 1), numArg(info, 2))); }
 
 void registerNn(Napi::Env env, Exports exports) {
-  GENLAB_EXPORT(matmul); GENLAB_EXPORT(linear); GENLAB_EXPORT(addmm); GENLAB_EXPORT(conv2d);
+  GENLAB_EXPORT(addmm); GENLAB_EXPORT(conv2d);
   GENLAB_EXPORT(maxPool2d); GENLAB_EXPORT(avgPool2d); GENLAB_EXPORT(batchNorm); GENLAB_EXPORT(localResponseNorm);
   GENLAB_EXPORT(logSoftmax); GENLAB_EXPORT(softmax); GENLAB_EXPORT(crossEntropy); GENLAB_EXPORT(nllLoss);
   GENLAB_EXPORT(mseLoss); GENLAB_EXPORT(cdist);

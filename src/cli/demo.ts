@@ -51,7 +51,7 @@ again reuses finished runs and resumes interrupted ones.`,
     { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of the data set files' },
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory; the report goes to DIR/reports/demo' },
     { name: 'device', type: 'string', default: 'cpu', placeholder: 'cpu|cuda', help: 'where to compute' },
-    { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: 'CPU threads for libtorch and OpenBLAS alike (default: libtorch 1, OpenBLAS every CPU)' },
+    { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: 'CPU threads for libtorch and OpenBLAS alike (default: every CPU; see the README)' },
   ],
   async run(args, io) {
     const device = applyRunFlags(args, 'genlab demo');

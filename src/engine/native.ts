@@ -29,6 +29,7 @@ export interface NativeAddon {
   allocatorRelease(): void;
   setBlasThreads(n: number): boolean;
   getBlasThreads(): number;
+  hasFastSgemm(): boolean;
   hardwareConcurrency(): number;
   manualSeed(seed: number): void;
   cudaIsAvailable(): boolean;

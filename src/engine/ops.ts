@@ -153,9 +153,25 @@ export function getNumThreads(): number { return native.getNumThreads(); }
 export function getBlasThreads(): number { return native.getBlasThreads(); }
 /** The number of CPU cores this process may use. */
 export function cpuCount(): number { return native.hardwareConcurrency(); }
-export function engineInfo(): { torch: string; cudaBuild: boolean; cudaAvailable: boolean; threads: number; blasThreads: number } {
+/**
+ * 'oneDNN' where float32 CPU products (linear, 2-D matmul) run on oneDNN's sgemm, which Debian's
+ * libtorch links (twice OpenBLAS's rate on AVX-512 machines); 'libtorch' where they take libtorch's own path.
+ */
+export function cpuSgemm(): 'oneDNN' | 'libtorch' { return native.hasFastSgemm() ? 'oneDNN' : 'libtorch'; }
+export interface EngineInfo {
+  torch: string;
+  cudaBuild: boolean;
+  cudaAvailable: boolean;
+  threads: number;
+  blasThreads: number;
+  cpuSgemm: 'oneDNN' | 'libtorch';
+}
+export function engineInfo(): EngineInfo {
   const v = native.version();
-  return { torch: v.torch, cudaBuild: v.cudaBuild, cudaAvailable: native.cudaIsAvailable(), threads: native.getNumThreads(), blasThreads: native.getBlasThreads() };
+  return {
+    torch: v.torch, cudaBuild: v.cudaBuild, cudaAvailable: native.cudaIsAvailable(), threads: native.getNumThreads(),
+    blasThreads: native.getBlasThreads(), cpuSgemm: cpuSgemm(),
+  };
 }
 /** Waits for queued CUDA work (timing); a no-op on CPU. */
 export function synchronize(): void { native.cudaSynchronize(); }
