@@ -57,3 +57,14 @@ test('genlab models --json lists Table 1 counts', async () => {
   assert.deepEqual(j.models.map((m) => m.params), [1209866, 1735178, 1387786, 1649402, 1649402]);
   assert.ok(j.models.every((m) => m.matchesPaper));
 });
+
+test('a bad GENLAB_CPU_SGEMM is named, with the values it takes', async () => {
+  process.env.GENLAB_CPU_SGEMM = 'openblas';
+  try {
+    const r = await run(['info']);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'GENLAB_CPU_SGEMM: expected "oneDNN" or "libtorch", got "openblas"\n');
+  } finally {
+    delete process.env.GENLAB_CPU_SGEMM;
+  }
+});

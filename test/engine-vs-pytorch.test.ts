@@ -1,7 +1,7 @@
 // Ops, gradients, default initializations and error text of the engine against PyTorch's values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, native, noGrad, tensor, zeros, type Tensor } from '../src/engine/index.js';
+import { Generator, cpuSgemm, native, noGrad, randn, setCpuSgemm, tensor, zeros, type CpuSgemm, type Tensor } from '../src/engine/index.js';
 import type { Handle } from '../src/engine/native.js';
 import { Conv2d, F, Linear } from '../src/nn/index.js';
 import { assertClose, get, leakFree, loadFixture, reference } from './helpers.js';
@@ -106,6 +106,26 @@ test('maxPool2d: the channels-last forward of (N, C, H, W) gives the plain kerne
     y4.mul(gout.reshape(2, 6, 5, 5)).sum().backward();
     y3.mul(gout.reshape(12, 5, 5)).sum().backward();
     assertClose(x4.grad!.reshape(12, 9, 9), x3.grad!, 'gradients', 0, 0);
+  });
+});
+
+test('setCpuSgemm: oneDNN\'s sgemm and libtorch\'s path give the same products to float rounding', () => {
+  leakFree(() => {
+    const g = new Generator(3);
+    const x = randn([64, 300], { generator: g });
+    const w = randn([200, 300], { generator: g });
+    const b = randn([200], { generator: g });
+    const before = cpuSgemm();
+    try {
+      setCpuSgemm('libtorch');
+      assert.equal(cpuSgemm(), 'libtorch');
+      const viaLibtorch = F.linear(x, w, b);
+      setCpuSgemm(before);
+      assertClose(F.linear(x, w, b), viaLibtorch, `linear via ${before}`, 1e-4, 1e-4);
+    } finally {
+      setCpuSgemm(before);
+    }
+    assert.throws(() => setCpuSgemm('mkl' as CpuSgemm), { name: 'InputError', message: 'CPU sgemm: expected "oneDNN" or "libtorch", got "mkl"' });
   });
 });
 

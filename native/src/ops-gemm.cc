@@ -17,10 +17,10 @@ namespace {
 using DnnlSgemm = int (*)(char, char, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*, int64_t,
                           float, float*, int64_t);
 
-DnnlSgemm dnnlSgemm() {
-  static const DnnlSgemm fn = reinterpret_cast<DnnlSgemm>(dlsym(RTLD_DEFAULT, "dnnl_sgemm"));
-  return fn;
-}
+const DnnlSgemm linkedSgemm = reinterpret_cast<DnnlSgemm>(dlsym(RTLD_DEFAULT, "dnnl_sgemm"));
+bool sgemmEnabled = true;  // setCpuSgemm(false): libtorch's own path even where oneDNN's is linked
+
+DnnlSgemm dnnlSgemm() { return sgemmEnabled ? linkedSgemm : nullptr; }
 
 bool fastEligible(const at::Tensor& a, const at::Tensor& b) {
   return dnnlSgemm() != nullptr && a.dim() == 2 && b.dim() == 2 && a.scalar_type() == at::kFloat &&
@@ -97,9 +97,14 @@ GENLAB_OP(linear) {
 
 // hasFastSgemm(): whether float32 CPU products go through oneDNN's sgemm
 GENLAB_OP(hasFastSgemm) { return Napi::Boolean::New(info.Env(), dnnlSgemm() != nullptr); }
+// setFastSgemm(on) -> whether oneDNN's sgemm is linked (on has no effect where it is not)
+GENLAB_OP(setFastSgemm) {
+  sgemmEnabled = boolArg(info, 0);
+  return Napi::Boolean::New(info.Env(), linkedSgemm != nullptr);
+}
 
 void registerGemm(Napi::Env env, Exports exports) {
-  GENLAB_EXPORT(matmul); GENLAB_EXPORT(linear); GENLAB_EXPORT(hasFastSgemm);
+  GENLAB_EXPORT(matmul); GENLAB_EXPORT(linear); GENLAB_EXPORT(hasFastSgemm); GENLAB_EXPORT(setFastSgemm);
 }
 
 }  // namespace genlab

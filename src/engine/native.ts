@@ -30,6 +30,7 @@ export interface NativeAddon {
   setBlasThreads(n: number): boolean;
   getBlasThreads(): number;
   hasFastSgemm(): boolean;
+  setFastSgemm(on: boolean): boolean;
   hardwareConcurrency(): number;
   manualSeed(seed: number): void;
   cudaIsAvailable(): boolean;

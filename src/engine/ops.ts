@@ -1,5 +1,6 @@
 // Free functions of the engine: creating tensors, joining them, grad mode, threads, counters.
 import { native, type NativeDType } from './native.js';
+import { InputError } from './errors.js';
 import { Tensor, type TensorData } from './tensor.js';
 import type { Device, DType } from './dtype.js';
 import type { Generator } from './generator.js';
@@ -157,14 +158,28 @@ export function cpuCount(): number { return native.hardwareConcurrency(); }
  * 'oneDNN' where float32 CPU products (linear, 2-D matmul) run on oneDNN's sgemm, which Debian's
  * libtorch links (twice OpenBLAS's rate on AVX-512 machines); 'libtorch' where they take libtorch's own path.
  */
-export function cpuSgemm(): 'oneDNN' | 'libtorch' { return native.hasFastSgemm() ? 'oneDNN' : 'libtorch'; }
+export function cpuSgemm(): CpuSgemm { return native.hasFastSgemm() ? 'oneDNN' : 'libtorch'; }
+export type CpuSgemm = 'oneDNN' | 'libtorch';
+/**
+ * Chooses the float32 CPU products' path: 'libtorch' gives PyTorch-on-this-machine's numerics to the
+ * last bit (its OpenBLAS), 'oneDNN' the faster sgemm (the default where it is linked).
+ */
+export function setCpuSgemm(which: CpuSgemm, what = 'CPU sgemm'): void {
+  if (which !== 'oneDNN' && which !== 'libtorch') {
+    throw new InputError(`${what}: expected "oneDNN" or "libtorch", got ${JSON.stringify(which)}`);
+  }
+  const linked = native.setFastSgemm(which === 'oneDNN');
+  if (which === 'oneDNN' && !linked) {
+    throw new InputError(`${what}: "oneDNN" asked for, but this libtorch does not export dnnl_sgemm; products stay on libtorch's path`);
+  }
+}
 export interface EngineInfo {
   torch: string;
   cudaBuild: boolean;
   cudaAvailable: boolean;
   threads: number;
   blasThreads: number;
-  cpuSgemm: 'oneDNN' | 'libtorch';
+  cpuSgemm: CpuSgemm;
 }
 export function engineInfo(): EngineInfo {
   const v = native.version();
