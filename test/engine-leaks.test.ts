@@ -1,7 +1,9 @@
 // Leaks: 2,000 training steps keep the live-tensor count unchanged and resident memory flat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, cachedBytes, engineInfo, full, liveTensors, randint, randn, releaseCachedMemory, scope } from '../src/engine/index.js';
+import {
+  Generator, cachedBytes, cachedMemoryLimit, engineInfo, full, liveTensors, randint, randn, releaseCachedMemory, scope, setCachedMemoryLimit,
+} from '../src/engine/index.js';
 import { BatchNorm2d, Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../src/nn/index.js';
 import { SGD } from '../src/optim/index.js';
 
@@ -94,4 +96,27 @@ test('large blocks are kept when freed and handed out again; small ones are not 
   assert.equal(cachedBytes(), kept);
   releaseCachedMemory();
   assert.equal(cachedBytes(), 0);
+});
+
+test('a full cache unmaps its least recently freed blocks first', { skip: !ownAllocator && `libtorch ${engineInfo().torch} keeps its own CPU allocator` }, () => {
+  const limit = cachedMemoryLimit();
+  assert.ok(limit >= 2 ** 31, `the default limit is at least 2 GiB (${limit})`);
+  releaseCachedMemory();
+  try {
+    const mib = 2 ** 20;
+    setCachedMemoryLimit(10 * mib);
+    full([mib], 1).dispose(); // 4 MiB freed first
+    const small = cachedBytes();
+    full([2 * mib], 1).dispose(); // 8 MiB: room is made by unmapping the 4 MiB block
+    const big = cachedBytes();
+    assert.ok(big >= 8 * mib && big < 8 * mib + 8192, `only the newer 8 MiB block stays cached (${big} bytes)`);
+    assert.ok(small < big);
+    full([2 * mib], 2).dispose(); // reuses it
+    assert.equal(cachedBytes(), big);
+    setCachedMemoryLimit(0);
+    assert.equal(cachedBytes(), 0, 'lowering the limit evicts at once');
+    assert.throws(() => setCachedMemoryLimit(-1), { name: 'InputError', message: 'cached memory limit: expected a whole number of bytes ≥ 0, got -1' });
+  } finally {
+    setCachedMemoryLimit(limit);
+  }
 });

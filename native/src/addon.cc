@@ -243,6 +243,12 @@ GENLAB_OP(allocatorRelease) {
   releaseCpuCache();
   return info.Env().Undefined();
 }
+GENLAB_OP(allocatorCacheLimit) { return Napi::Number::New(info.Env(), static_cast<double>(cpuCacheLimit())); }
+// allocatorSetCacheLimit(bytes): evicts the least recently freed blocks down to it
+GENLAB_OP(allocatorSetCacheLimit) {
+  setCpuCacheLimit(static_cast<size_t>(intArg(info, 0)));
+  return info.Env().Undefined();
+}
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   installCpuAllocator();
@@ -257,6 +263,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   GENLAB_EXPORT(getNumThreads);
   GENLAB_EXPORT(allocatorCachedBytes);
   GENLAB_EXPORT(allocatorRelease);
+  GENLAB_EXPORT(allocatorCacheLimit);
+  GENLAB_EXPORT(allocatorSetCacheLimit);
   GENLAB_EXPORT(setBlasThreads);
   GENLAB_EXPORT(getBlasThreads);
   GENLAB_EXPORT(hardwareConcurrency);

@@ -24,6 +24,8 @@ void release(Napi::Env env, TensorBox* box);
 void installCpuAllocator();
 size_t cachedCpuBytes();
 void releaseCpuCache();
+size_t cpuCacheLimit();
+void setCpuCacheLimit(size_t bytes);
 
 at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i);
 c10::optional<at::Tensor> optTensorArg(const Napi::CallbackInfo& info, size_t i);

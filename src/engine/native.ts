@@ -27,6 +27,8 @@ export interface NativeAddon {
   getNumThreads(): number;
   allocatorCachedBytes(): number;
   allocatorRelease(): void;
+  allocatorCacheLimit(): number;
+  allocatorSetCacheLimit(bytes: number): void;
   setBlasThreads(n: number): boolean;
   getBlasThreads(): number;
   hasFastSgemm(): boolean;

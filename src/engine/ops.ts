@@ -126,12 +126,19 @@ export function noGrad<T>(fn: () => T): T {
 export function isGradEnabled(): boolean { return native.isGradEnabled(); }
 
 /**
- * Bytes of freed CPU tensor storage kept for reuse: blocks of 64 KiB and more are cached by size
- * (up to 2 GiB), because a training step allocates the same sizes every time (native/src/allocator.cc).
+ * Bytes of freed CPU tensor storage kept for reuse: blocks of 64 KiB and more are cached by size,
+ * because a training step allocates the same sizes every time (native/src/allocator.cc).
  */
 export function cachedBytes(): number { return native.allocatorCachedBytes(); }
 /** Returns the cached blocks to the operating system. */
 export function releaseCachedMemory(): void { native.allocatorRelease(); }
+/** The most the cache keeps: a quarter of physical memory, at least 2 GiB, unless set. */
+export function cachedMemoryLimit(): number { return native.allocatorCacheLimit(); }
+/** Sets the cache's limit in bytes; beyond it the least recently freed blocks are unmapped first. */
+export function setCachedMemoryLimit(bytes: number): void {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new InputError(`cached memory limit: expected a whole number of bytes ≥ 0, got ${bytes}`);
+  native.allocatorSetCacheLimit(bytes);
+}
 
 /** Native tensors alive now (freed ones excluded): tests assert it does not grow. */
 export function liveTensors(): number { return native.liveCount(); }
