@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadPreset, parseOverrides, parsePreset, planPreset, presetDir, presetNames, SCALES } from '../src/experiments/preset.js';
+import { loadPreset, parseOverrides, parsePreset, planPreset, presetDir, presetNames, resolveConfig, SCALES } from '../src/experiments/preset.js';
+import { runId } from '../src/experiments/config.js';
 
 const EXPECTED = ['early-stopping', 'fig1a', 'fig1b', 'fig1c', 'fig2b', 'table-random-regularized', 'table1'];
 
@@ -61,4 +62,17 @@ test('--set on a grid axis narrows the grid to that value: labels and variants f
   // Table 1's crop variants are only for the conv nets: an MLP gets wd, none and random labels.
   assert.deepEqual(plan.map((r) => r.label), ['name=mlp-3x512 wd', 'name=mlp-3x512 none', 'name=mlp-3x512 random labels']);
   assert.ok(plan.every((r) => r.config.model.name === 'mlp-3x512' && r.config.train.augment.length === 0));
+});
+
+test('model.init: pytorch spelled out is the default run (same id); others are runs of their own', () => {
+  const base = resolveConfig([{ model: { name: 'inception-small-nobn' } }], 'test');
+  const spelled = resolveConfig([{ model: { name: 'inception-small-nobn', init: 'pytorch' } }], 'test');
+  const he = resolveConfig([{ model: { name: 'inception-small-nobn', init: 'he-normal' } }], 'test');
+  assert.equal(base.model.init, undefined);
+  assert.equal(runId(spelled), runId(base));
+  assert.notEqual(runId(he), runId(base));
+  assert.throws(
+    () => resolveConfig([{ model: { name: 'mlp-1x512', init: 'xavier' } }], 'preset x'),
+    { name: 'InputError', message: 'preset x: fit: model.init: expected one of pytorch, glorot-uniform, he-normal, got "xavier"' },
+  );
 });

@@ -5,7 +5,8 @@ import { CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, parseRandomization } from '..
 import { defaultEvalBatchSize, paperLearningRate, checkModelName, isConvNet } from '../models/index.js';
 import { TRAIN_DEFAULTS } from '../train/index.js';
 import { InputError, cpuCount, cpuSgemm, setNumThreads, parseDevice } from '../engine/index.js';
-import type { FitConfig } from '../experiments/config.js';
+import type { FitConfig, ModelConfig } from '../experiments/config.js';
+import { WEIGHT_INITS } from '../nn/index.js';
 import type { FlagSpec, Parsed } from './args.js';
 
 /** --dataset and --data-dir, as every command that reads data takes them. */
@@ -46,6 +47,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   { name: 'stop-at-fit', type: 'bool', default: true, help: 'stop when fitted (--no-stop-at-fit trains all epochs)' },
   { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of initialization, shuffling, dropout and augmentation' },
   { name: 'bn-params', type: 'enum', choices: ['shift', 'affine'], default: 'shift', help: 'Inception BatchNorm parameters: shift only (TF default; the paper\'s count) or scale and shift' },
+  { name: 'init', type: 'enum', choices: WEIGHT_INITS, default: 'pytorch', help: 'initial weights: PyTorch\'s defaults, TensorFlow\'s glorot-uniform (the paper ran on TensorFlow), or he-normal (N(0, 2/fan_in), for deep nets without BN); biases zero except with pytorch' },
 ];
 
 export const RUN_FLAGS: FlagSpec[] = [
@@ -81,7 +83,7 @@ export function fitConfigFromFlags(p: Parsed): FitConfig {
   return {
     dataset: { name: str(p, 'dataset') ?? 'fashion-mnist', dataDir: str(p, 'data-dir') ?? null, trainSize: num(p, 'train-size') ?? null, testSize: num(p, 'test-size') ?? null, subsetSeed: 0, stratified: Boolean(p.flags.stratified) },
     randomization,
-    model: { name: model, dropout: num(p, 'dropout') ?? 0, bnParams: (str(p, 'bn-params') ?? 'shift') as 'shift' | 'affine', lrnPlacement: 'after-pool' },
+    model: { name: model, dropout: num(p, 'dropout') ?? 0, bnParams: (str(p, 'bn-params') ?? 'shift') as 'shift' | 'affine', lrnPlacement: 'after-pool', init: str(p, 'init') as ModelConfig['init'] },
     train: {
       ...TRAIN_DEFAULTS,
       epochs: num(p, 'epochs') ?? TRAIN_DEFAULTS.epochs,

@@ -3,6 +3,7 @@ import { InputError } from '../engine/index.js';
 import type { RandomizationSpec } from '../randomize/index.js';
 import { checkTrainConfig, type TrainConfig } from '../train/index.js';
 import { checkModelName } from '../models/index.js';
+import { WEIGHT_INITS, type WeightInit } from '../nn/index.js';
 import { configHash } from './store.js';
 
 export interface DatasetConfig {
@@ -19,6 +20,9 @@ export interface ModelConfig {
   dropout: number;
   bnParams: 'shift' | 'affine'; // Inception's BN parameters (see src/models/inception.ts)
   lrnPlacement: 'after-pool' | 'before-pool'; // AlexNet's first LRN
+  // Initial weights (src/nn/init.ts); absent means PyTorch's defaults, so that the runs made before
+  // this key existed keep their ids.
+  init?: Exclude<WeightInit, 'pytorch'>;
 }
 
 /** Everything that decides a run's numbers. Device and threads are not part of it. */
@@ -31,6 +35,11 @@ export interface FitConfig {
 
 export function checkFitConfig(c: FitConfig): FitConfig {
   checkModelName(c.model.name, 'fit: model');
+  const init: unknown = c.model.init;
+  if (init === 'pytorch') delete c.model.init; // the default: one run id whether it is spelled out or not
+  else if (init !== undefined && !WEIGHT_INITS.includes(init as WeightInit)) {
+    throw new InputError(`fit: model.init: expected one of ${WEIGHT_INITS.join(', ')}, got ${JSON.stringify(init)}`);
+  }
   if (!(c.model.dropout >= 0 && c.model.dropout < 1)) throw new InputError(`fit: dropout: expected 0 ≤ p < 1, got ${c.model.dropout}`);
   for (const key of ['trainSize', 'testSize'] as const) {
     const v = c.dataset[key];

@@ -89,6 +89,7 @@ export function buildModel(config: FitConfig, ds: LoadedDataset, device: string,
     dropout: m.dropout || undefined,
     bnParams: m.bnParams,
     lrnPlacement: m.lrnPlacement,
+    init: m.init,
   });
 }
 

@@ -5,6 +5,7 @@ import { AUGMENTATIONS } from '../data/augment.js';
 import { CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, labelCorruption } from '../randomize/index.js';
 import { checkModelName } from '../models/index.js';
 import { SCHEDULES } from '../optim/index.js';
+import { WEIGHT_INITS } from '../nn/index.js';
 
 /** A leaf of the config: how to check a JSON value, and how to read one from `--set key=value`. */
 export type Field =
@@ -44,6 +45,7 @@ export const CONFIG_SCHEMA: Section = {
     dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
     bnParams: { kind: 'enum', choices: ['shift', 'affine'] },
     lrnPlacement: { kind: 'enum', choices: ['after-pool', 'before-pool'] },
+    init: { kind: 'enum', choices: WEIGHT_INITS },
   },
   train: {
     epochs: posInt,

@@ -1,6 +1,6 @@
 // The paper's architectures by name (§3), built from src/nn.
 import { InputError, unknownName, type Generator } from '../engine/index.js';
-import type { Module } from '../nn/index.js';
+import type { Module, WeightInit } from '../nn/index.js';
 import { Mlp } from './mlp.js';
 import { AlexNetSmall } from './alexnet.js';
 import { InceptionSmall } from './inception.js';
@@ -14,6 +14,7 @@ export interface ModelOptions {
   dropout?: number;
   bnParams?: 'shift' | 'affine';
   lrnPlacement?: 'after-pool' | 'before-pool';
+  init?: WeightInit; // default 'pytorch'
 }
 
 export const MODELS = ['mlp-1x512', 'mlp-3x512', 'alexnet-small', 'inception-small', 'inception-small-nobn'] as const;

@@ -2,5 +2,5 @@
 export { Module } from './module.js';
 export * from './layers.js';
 export * as F from './functional.js';
-export { defaultWeight, defaultBias } from './init.js';
+export { defaultWeight, defaultBias, initWeightAndBias, WEIGHT_INITS, type WeightInit } from './init.js';
 export { saveSafetensors, loadSafetensors, type SafetensorsFile } from './safetensors.js';

@@ -2,18 +2,20 @@
 import { ones, zeros, type Generator, type Tensor } from '../engine/index.js';
 import { Module } from './module.js';
 import * as F from './functional.js';
-import { defaultBias, defaultWeight } from './init.js';
+import { initWeightAndBias, type WeightInit } from './init.js';
 
 export interface InitOptions {
   generator?: Generator; // draws initial weights; PyTorch's order, so a seed matches torch.manual_seed
   device?: string;
+  init?: WeightInit; // default 'pytorch'
 }
 
 export class Linear extends Module {
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: InitOptions & { bias?: boolean } = {}) {
     super();
-    this.registerParameter('weight', defaultWeight([outFeatures, inFeatures], inFeatures, opts.generator, opts.device));
-    if (opts.bias ?? true) this.registerParameter('bias', defaultBias(outFeatures, inFeatures, opts.generator, opts.device));
+    const p = initWeightAndBias(opts.init ?? 'pytorch', [outFeatures, inFeatures], inFeatures, outFeatures, opts.bias ?? true, opts.generator, opts.device);
+    this.registerParameter('weight', p.weight);
+    if (p.bias) this.registerParameter('bias', p.bias);
   }
   get weight(): Tensor { return this.param('weight'); }
   get bias(): Tensor | undefined { return this.optionalParam('bias'); }
@@ -42,8 +44,11 @@ export class Conv2d extends Module {
       this.padding = (kernelSize - 1) / 2;
     } else this.padding = c.padding ?? 0;
     const fanIn = (inChannels / this.groups) * kernelSize * kernelSize;
-    this.registerParameter('weight', defaultWeight([outChannels, inChannels / this.groups, kernelSize, kernelSize], fanIn, c.generator, c.device));
-    if (c.bias ?? true) this.registerParameter('bias', defaultBias(outChannels, fanIn, c.generator, c.device));
+    const fanOut = outChannels * kernelSize * kernelSize;
+    const shape = [outChannels, inChannels / this.groups, kernelSize, kernelSize];
+    const p = initWeightAndBias(c.init ?? 'pytorch', shape, fanIn, fanOut, c.bias ?? true, c.generator, c.device);
+    this.registerParameter('weight', p.weight);
+    if (p.bias) this.registerParameter('bias', p.bias);
   }
   forward(x: Tensor): Tensor { // (N, C, H, W) -> (N, O, H', W')
     return F.conv2d(x, this.param('weight'), this.optionalParam('bias'), { stride: this.stride, padding: this.padding, groups: this.groups });
