@@ -3,9 +3,40 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Generator, cachedBytes, cachedMemoryLimit, engineInfo, full, liveTensors, randint, randn, releaseCachedMemory, scope, setCachedMemoryLimit,
+  type Tensor,
 } from '../src/engine/index.js';
-import { BatchNorm2d, Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../src/nn/index.js';
+import { BatchNorm2d, Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential, type Module } from '../src/nn/index.js';
 import { SGD } from '../src/optim/index.js';
+
+/**
+ * Trains `model` on one batch for `steps` SGD steps and checks that nothing leaks: the live-tensor
+ * count after the first step (returned, with the last loss) stays put, and resident memory grows
+ * less than 30 MiB from step `from` on. Frees the model, optimizer and batch.
+ */
+function trainWithoutLeaks(model: Module, x: Tensor, y: Tensor, opt: SGD, steps: number, from: number): { settled: number; loss: number } {
+  const step = (): number => scope(() => {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss.item();
+  });
+  let loss = step();
+  const settled = liveTensors();
+  let rssFrom = 0;
+  for (let i = 2; i <= steps; i++) {
+    loss = step();
+    if (i === from) rssFrom = process.memoryUsage().rss;
+  }
+  const growth = (process.memoryUsage().rss - rssFrom) / 2 ** 20;
+  assert.equal(liveTensors(), settled, `live tensors after ${steps} steps`);
+  assert.ok(growth < 30, `resident memory grew by ${growth.toFixed(1)} MiB between step ${from} and ${steps}; expected < 30`);
+  opt.dispose();
+  model.dispose();
+  x.dispose();
+  y.dispose();
+  return { settled, loss };
+}
 
 test('2,000 SGD steps of a small MLP leak no tensors and no memory', () => {
   const baseline = liveTensors();
@@ -13,32 +44,12 @@ test('2,000 SGD steps of a small MLP leak no tensors and no memory', () => {
   const x = randn([16, 32], { generator: g });
   const y = randint(0, 10, [16], { generator: g });
   const mlp = new Sequential(new Linear(32, 64, { generator: g }), new ReLU(), new Linear(64, 10, { generator: g }));
+  const params = mlp.parameters().length;
   const opt = new SGD(mlp.parameters(), { lr: 0.01, momentum: 0.9, weightDecay: 1e-4 });
-  const step = (): number => scope(() => {
-    opt.zeroGrad();
-    const loss = F.crossEntropy(mlp.forward(x), y);
-    loss.backward();
-    opt.step();
-    return loss.item();
-  });
-  step();
+  const { settled, loss } = trainWithoutLeaks(mlp, x, y, opt, 2000, 500);
   // data (2) + parameters (4) + one momentum buffer per parameter (4)
-  const settled = liveTensors();
-  assert.equal(settled, baseline + 2 + 2 * mlp.parameters().length);
-  let rss500 = 0;
-  let loss = NaN;
-  for (let i = 2; i <= 2000; i++) {
-    loss = step();
-    if (i === 500) rss500 = process.memoryUsage().rss;
-  }
-  const growth = (process.memoryUsage().rss - rss500) / 2 ** 20;
-  assert.equal(liveTensors(), settled, 'live tensors after 2,000 steps');
-  assert.ok(growth < 30, `resident memory grew by ${growth.toFixed(1)} MiB between step 500 and 2,000; expected < 30`);
+  assert.equal(settled, baseline + 2 + 2 * params);
   assert.ok(loss < 0.5, `the MLP should fit 16 examples; final loss ${loss}`);
-  opt.dispose();
-  mlp.dispose();
-  x.dispose();
-  y.dispose();
   assert.equal(liveTensors(), baseline);
 });
 
@@ -52,28 +63,7 @@ test('1,000 SGD steps of a small CNN (genlab\'s own max-pool and sgemm autograd)
     new Conv2d(3, 16, 3, { padding: 1, generator: g }), new BatchNorm2d(16), new ReLU(), new MaxPool2d(2),
     new Flatten(), new Linear(16 * 8 * 8, 10, { generator: g }),
   );
-  const opt = new SGD(cnn.parameters(), { lr: 0.01, momentum: 0.9 });
-  const step = (): number => scope(() => {
-    opt.zeroGrad();
-    const loss = F.crossEntropy(cnn.forward(x), y);
-    loss.backward();
-    opt.step();
-    return loss.item();
-  });
-  step();
-  const settled = liveTensors();
-  let rss200 = 0;
-  for (let i = 2; i <= 1000; i++) {
-    step();
-    if (i === 200) rss200 = process.memoryUsage().rss;
-  }
-  const growth = (process.memoryUsage().rss - rss200) / 2 ** 20;
-  assert.equal(liveTensors(), settled, 'live tensors after 1,000 steps');
-  assert.ok(growth < 30, `resident memory grew by ${growth.toFixed(1)} MiB between step 200 and 1,000; expected < 30`);
-  opt.dispose();
-  cnn.dispose();
-  x.dispose();
-  y.dispose();
+  trainWithoutLeaks(cnn, x, y, new SGD(cnn.parameters(), { lr: 0.01, momentum: 0.9 }), 1000, 200);
   assert.equal(liveTensors(), baseline);
 });
 
