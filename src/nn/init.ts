@@ -38,6 +38,9 @@ export function initWeightAndBias(
   }
   const weight = empty(weightShape, { device });
   if (init === 'he-normal') weight.normal_(0, Math.sqrt(2 / fanIn), generator);
-  else weight.uniform_(-Math.sqrt(6 / (fanIn + fanOut)), Math.sqrt(6 / (fanIn + fanOut)), generator);
+  else {
+    const bound = Math.sqrt(6 / (fanIn + fanOut));
+    weight.uniform_(-bound, bound, generator);
+  }
   return { weight, bias: bias ? zeros([weightShape[0]], { device }) : undefined };
 }

@@ -128,10 +128,10 @@ export class Flatten extends Module {
   forward(x: Tensor): Tensor { return x.flatten(1, -1); }
 }
 
-/** Runs its children in order; they are named "0", "1", … as in PyTorch. */
 /** Layers whose backward needs their input but not their output, so a ReLU may overwrite the output. */
 const reluInPlaceAfter = (m: Module): boolean => m instanceof Linear || m instanceof Conv2d || m instanceof BatchNorm2d;
 
+/** Runs its children in order; they are named "0", "1", … as in PyTorch. */
 export class Sequential extends Module {
   private readonly layers: Module[];
   constructor(...layers: Module[]) {
