@@ -3,9 +3,27 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Generator, getBlasThreads, getNumThreads, randint, randn, scope, setNumThreads, type Tensor } from '../src/engine/index.js';
 import {
-  BatchNorm2d, Conv2d, F, Flatten, Linear, LocalResponseNorm, MaxPool2d, ReLU, Sequential, type Module,
+  Generator,
+  getBlasThreads,
+  getNumThreads,
+  randint,
+  randn,
+  scope,
+  setNumThreads,
+  type Tensor,
+} from '../src/engine/index.js';
+import {
+  BatchNorm2d,
+  Conv2d,
+  F,
+  Flatten,
+  Linear,
+  LocalResponseNorm,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  type Module,
 } from '../src/nn/index.js';
 import { SGD } from '../src/optim/index.js';
 
@@ -25,35 +43,64 @@ const mlp = (sizes: number[], g: Generator): Module => {
   return new Sequential(...layers);
 };
 const denseFlops = (sizes: number[]): number => sizes.slice(1).reduce((s, n, i) => s + 2 * sizes[i] * n, 0);
-const convFlops = (hw: number, cin: number, cout: number, k: number): number => 2 * hw * hw * cout * cin * k * k;
+const convFlops = (hw: number, cin: number, cout: number, k: number): number =>
+  2 * hw * hw * cout * cin * k * k;
 
 /** The models of issue 2's benchmark; engine_ref.py defines the same under the same names. */
 export const MODELS: Record<string, BenchModel> = {
-  'mlp-784-512-10': { name: 'mlp-784-512-10', input: [1, 28, 28], build: (g) => mlp([784, 512, 10], g), flops: denseFlops([784, 512, 10]) },
+  'mlp-784-512-10': {
+    name: 'mlp-784-512-10',
+    input: [1, 28, 28],
+    build: (g) => mlp([784, 512, 10], g),
+    flops: denseFlops([784, 512, 10]),
+  },
   'mlp-3x512': {
-    name: 'mlp-3x512', input: [3, 28, 28],
-    build: (g) => mlp([2352, 512, 512, 512, 10], g), flops: denseFlops([2352, 512, 512, 512, 10]),
+    name: 'mlp-3x512',
+    input: [3, 28, 28],
+    build: (g) => mlp([2352, 512, 512, 512, 10], g),
+    flops: denseFlops([2352, 512, 512, 512, 10]),
   },
   // The paper's small AlexNet (TensorFlow's CIFAR-10 tutorial model) on 3×28×28, SAME convolutions:
   // (3,28,28) conv5(64) → (64,28,28) pool3/2 → (64,13,13) conv5(64) → pool3/2 → (64,6,6) → 384 → 192 → 10
   'alexnet-small': {
-    name: 'alexnet-small', input: [3, 28, 28],
-    build: (g) => new Sequential(
-      new Conv2d(3, 64, 5, { padding: 'same', generator: g }), new ReLU(), new MaxPool2d(3, { stride: 2 }), new LocalResponseNorm(5),
-      new Conv2d(64, 64, 5, { padding: 'same', generator: g }), new ReLU(), new LocalResponseNorm(5), new MaxPool2d(3, { stride: 2 }),
-      new Flatten(), new Linear(64 * 6 * 6, 384, { generator: g }), new ReLU(), new Linear(384, 192, { generator: g }), new ReLU(),
-      new Linear(192, 10, { generator: g }),
-    ),
+    name: 'alexnet-small',
+    input: [3, 28, 28],
+    build: (g) =>
+      new Sequential(
+        new Conv2d(3, 64, 5, { padding: 'same', generator: g }),
+        new ReLU(),
+        new MaxPool2d(3, { stride: 2 }),
+        new LocalResponseNorm(5),
+        new Conv2d(64, 64, 5, { padding: 'same', generator: g }),
+        new ReLU(),
+        new LocalResponseNorm(5),
+        new MaxPool2d(3, { stride: 2 }),
+        new Flatten(),
+        new Linear(64 * 6 * 6, 384, { generator: g }),
+        new ReLU(),
+        new Linear(384, 192, { generator: g }),
+        new ReLU(),
+        new Linear(192, 10, { generator: g }),
+      ),
     flops: convFlops(28, 3, 64, 5) + convFlops(13, 64, 64, 5) + denseFlops([2304, 384, 192, 10]),
   },
   // (3,28,28) conv3(32) BN ReLU pool2 → (32,14,14) conv3(64) BN ReLU pool2 → (64,7,7) → 10
   'cnn-bn': {
-    name: 'cnn-bn', input: [3, 28, 28],
-    build: (g) => new Sequential(
-      new Conv2d(3, 32, 3, { padding: 1, generator: g }), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
-      new Conv2d(32, 64, 3, { padding: 1, generator: g }), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
-      new Flatten(), new Linear(64 * 7 * 7, 10, { generator: g }),
-    ),
+    name: 'cnn-bn',
+    input: [3, 28, 28],
+    build: (g) =>
+      new Sequential(
+        new Conv2d(3, 32, 3, { padding: 1, generator: g }),
+        new BatchNorm2d(32),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Conv2d(32, 64, 3, { padding: 1, generator: g }),
+        new BatchNorm2d(64),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(64 * 7 * 7, 10, { generator: g }),
+      ),
     flops: convFlops(28, 3, 32, 3) + convFlops(14, 32, 64, 3) + denseFlops([3136, 10]),
   },
 };
@@ -86,7 +133,11 @@ export class GenlabSession {
   private readonly y: Tensor;
   private readonly opt: SGD;
 
-  constructor(m: BenchModel, private readonly batch: number, warmup: number) {
+  constructor(
+    m: BenchModel,
+    private readonly batch: number,
+    warmup: number,
+  ) {
     const g = new Generator(0);
     this.model = m.build(g);
     this.x = randn([batch, ...m.input], { generator: g });
@@ -151,7 +202,11 @@ export class Reference {
     this.lines = createInterface({ input: this.child.stdout });
     this.lines.on('line', (l) => this.pending.shift()?.(l));
     this.child.on('error', (e) => this.fail(`cannot start ${python}: ${e.message}`));
-    this.child.on('exit', (code) => this.fail(`bench/engine_ref.py exited with code ${code}: ${this.stderr.trim().split('\n').pop() ?? ''}`));
+    this.child.on('exit', (code) =>
+      this.fail(
+        `bench/engine_ref.py exited with code ${code}: ${this.stderr.trim().split('\n').pop() ?? ''}`,
+      ),
+    );
   }
 
   private failure: string | undefined;
@@ -197,14 +252,22 @@ export interface BenchResult {
 }
 
 /** Runs every row in both frameworks, interleaved so load on the machine affects both alike. */
-export async function runEngineBench(threads: number, t: Timing, progress: (msg: string) => void): Promise<BenchResult> {
+export async function runEngineBench(
+  threads: number,
+  t: Timing,
+  progress: (msg: string) => void,
+): Promise<BenchResult> {
   setNumThreads(threads);
   const ref = new Reference(threads);
   try {
     await ref.ask<{ ready: boolean }>();
     const n = 512;
     progress(`sgemm ${n}×${n}`);
-    const sgemm = { n, genlab: genlabSgemm(n, 9), pytorch: (await ref.ask<{ gflops: number }>({ sgemm: n, reps: 9 })).gflops };
+    const sgemm = {
+      n,
+      genlab: genlabSgemm(n, 9),
+      pytorch: (await ref.ask<{ gflops: number }>({ sgemm: n, reps: 9 })).gflops,
+    };
     const rows: BenchRow[] = [];
     for (const [i, r] of ROWS.entries()) {
       const m = MODELS[r.model];
@@ -236,7 +299,13 @@ export async function runEngineBench(threads: number, t: Timing, progress: (msg:
     }
     const blas = getBlasThreads();
     const openblasThreads = blas < 0 ? 'not OpenBLAS' : String(blas);
-    return { threads: getNumThreads(), openblasThreads, sgemm, rows, minRatio: Math.min(...rows.map((r) => r.ratio)) };
+    return {
+      threads: getNumThreads(),
+      openblasThreads,
+      sgemm,
+      rows,
+      minRatio: Math.min(...rows.map((r) => r.ratio)),
+    };
   } finally {
     ref.close();
   }
@@ -247,11 +316,16 @@ export function formatTable(r: BenchResult): string {
   const head = ['model @batch', 'genlab ex/s', 'PyTorch ex/s', 'ratio', 'genlab GFLOP/s', 'PyTorch GFLOP/s'];
   const pct = (g: number, peak: number): string => `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%)`;
   const body = r.rows.map((x) => [
-    x.name, x.genlab.toFixed(0), x.pytorch.toFixed(0), x.ratio.toFixed(2),
-    pct(x.gflopsGenlab, r.sgemm.genlab), pct(x.gflopsPytorch, r.sgemm.pytorch),
+    x.name,
+    x.genlab.toFixed(0),
+    x.pytorch.toFixed(0),
+    x.ratio.toFixed(2),
+    pct(x.gflopsGenlab, r.sgemm.genlab),
+    pct(x.gflopsPytorch, r.sgemm.pytorch),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
     `threads: ${r.threads} (libtorch intra-op, both sides); OpenBLAS threads: ${r.openblasThreads} (both sides)`,
     `sgemm ${r.sgemm.n}×${r.sgemm.n}: genlab ${r.sgemm.genlab.toFixed(1)} GFLOP/s, PyTorch ${r.sgemm.pytorch.toFixed(1)} GFLOP/s (% below is of these)`,

@@ -39,7 +39,10 @@ function exportInputs(dir: string, base: LoadedDataset, config: ReturnType<typeo
   const ds = applyRandomization(base, drawRandomization(base, config.randomization));
   const images = ds.train.images.data() as Float32Array;
   writeFileSync(path.join(dir, 'images.f32'), new Uint8Array(images.buffer));
-  writeFileSync(path.join(dir, 'labels.i64'), new Uint8Array((ds.train.labels.data() as BigInt64Array).buffer));
+  writeFileSync(
+    path.join(dir, 'labels.i64'),
+    new Uint8Array((ds.train.labels.data() as BigInt64Array).buffer),
+  );
   const model = buildModel(config, ds, 'cpu');
   const state = new Map([...model.stateDict()].map(([k, t]) => [k.replace(/^net\./, ''), t]));
   saveSafetensors(path.join(dir, 'weights.safetensors'), state);
@@ -47,11 +50,23 @@ function exportInputs(dir: string, base: LoadedDataset, config: ReturnType<typeo
   disposeDataset(ds);
 }
 
-export async function runFitBench(n: number, threads: number, progress: (msg: string) => void): Promise<FitBenchResult> {
+export async function runFitBench(
+  n: number,
+  threads: number,
+  progress: (msg: string) => void,
+): Promise<FitBenchResult> {
   setNumThreads(threads);
   const dir = mkdtempSync(path.join(tmpdir(), 'genlab-bench-fit-'));
   try {
-    const config = demoConfig('mlp-1x512', 'fashion-mnist', null, n, 1000, { labels: 'random', inputs: 'true' }, 500);
+    const config = demoConfig(
+      'mlp-1x512',
+      'fashion-mnist',
+      null,
+      n,
+      1000,
+      { labels: 'random', inputs: 'true' },
+      500,
+    );
     const base = loadDataset({ name: 'fashion-mnist', trainSize: n, testSize: 1000 });
     exportInputs(dir, base, config);
     progress(`genlab: fitting random labels on ${n} examples`);
@@ -65,18 +80,63 @@ export async function runFitBench(n: number, threads: number, progress: (msg: st
     disposeDataset(base);
     const g = out.summary;
     progress('pytorch: the same examples, labels and initial weights');
-    const req = { threads, seed: 0, n, shape: [1, 28, 28], images: path.join(dir, 'images.f32'), labels: path.join(dir, 'labels.i64'), weights: path.join(dir, 'weights.safetensors'), lr: config.train.lr, batchSize: 128, evalBatchSize: config.train.evalBatchSize, maxEpochs: 500 };
-    const r = spawnSync('/usr/bin/python3', [path.join(HERE, '../../bench/fit_ref.py'), JSON.stringify(req)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads) } });
-    if (r.status !== 0) throw new Error(`bench fit: /usr/bin/python3 bench/fit_ref.py failed: ${r.stderr.trim().split('\n').pop() ?? r.error?.message}`);
-    const p = JSON.parse(r.stdout) as { seconds: number; cpuSeconds: number; epochs: number; steps: number; trainAcc: number };
+    const req = {
+      threads,
+      seed: 0,
+      n,
+      shape: [1, 28, 28],
+      images: path.join(dir, 'images.f32'),
+      labels: path.join(dir, 'labels.i64'),
+      weights: path.join(dir, 'weights.safetensors'),
+      lr: config.train.lr,
+      batchSize: 128,
+      evalBatchSize: config.train.evalBatchSize,
+      maxEpochs: 500,
+    };
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [path.join(HERE, '../../bench/fit_ref.py'), JSON.stringify(req)],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          OMP_NUM_THREADS: String(threads),
+          OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads),
+        },
+      },
+    );
+    if (r.status !== 0)
+      throw new Error(
+        `bench fit: /usr/bin/python3 bench/fit_ref.py failed: ${r.stderr.trim().split('\n').pop() ?? r.error?.message}`,
+      );
+    const p = JSON.parse(r.stdout) as {
+      seconds: number;
+      cpuSeconds: number;
+      epochs: number;
+      steps: number;
+      trainAcc: number;
+    };
     return {
-      n, threads,
+      n,
+      threads,
       genlabSeconds: g.wallSeconds,
       pytorchSeconds: p.seconds,
       speedup: p.seconds / g.wallSeconds,
       cpuSpeedup: p.cpuSeconds / genlabCpu,
-      genlab: { epochs: g.epochs, steps: g.steps, trainAcc: g.trainAcc, secondsPerEpoch: g.wallSeconds / g.epochs, cpuSeconds: genlabCpu },
-      pytorch: { epochs: p.epochs, steps: p.steps, trainAcc: p.trainAcc, secondsPerEpoch: p.seconds / p.epochs, cpuSeconds: p.cpuSeconds },
+      genlab: {
+        epochs: g.epochs,
+        steps: g.steps,
+        trainAcc: g.trainAcc,
+        secondsPerEpoch: g.wallSeconds / g.epochs,
+        cpuSeconds: genlabCpu,
+      },
+      pytorch: {
+        epochs: p.epochs,
+        steps: p.steps,
+        trainAcc: p.trainAcc,
+        secondsPerEpoch: p.seconds / p.epochs,
+        cpuSeconds: p.cpuSeconds,
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

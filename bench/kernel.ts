@@ -39,36 +39,66 @@ function reference(spec: object): Promise<{ seconds: number; testError: number }
   return new Promise((resolve, reject) => {
     execFile('/usr/bin/python3', [REF, file], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       rmSync(dir, { recursive: true, force: true });
-      if (err) reject(new Error(`bench kernel: ${REF} failed: ${stderr.trim().split('\n').pop() ?? err.message}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; testError: number });
+      if (err)
+        reject(new Error(`bench kernel: ${REF} failed: ${stderr.trim().split('\n').pop() ?? err.message}`));
+      else
+        resolve(
+          JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; testError: number },
+        );
     });
   });
 }
 
 /** genlab first (its peak memory is this process's), then the reference in a child process. */
-export async function runKernelBench(o: KernelBenchOptions, progress: (msg: string) => void): Promise<KernelBenchResult> {
+export async function runKernelBench(
+  o: KernelBenchOptions,
+  progress: (msg: string) => void,
+): Promise<KernelBenchResult> {
   // libtorch's elementwise work on one thread: with two, its OpenMP workers and OpenBLAS's spinning
   // threads take turns on 2 cores and each 1,024² tile op waited ~7 ms (measured); BLAS stays threaded.
   setNumThreads(1, o.threads);
   const ds = loadDataset({
-    name: 'fashion-mnist', dataDir: o.dataDir, trainSize: o.n, subsetSeed: 0,
+    name: 'fashion-mnist',
+    dataDir: o.dataDir,
+    trainSize: o.n,
+    subsetSeed: 0,
     preprocess: { scale: true, centerCrop: null, perImageStandardization: false, normalize: false },
   });
   let g;
   try {
     progress(`genlab, n = ${o.n}, ${o.dtype}`);
-    g = runKernel(ds.train, ds.test, ds.classes.length, { kernel: 'gaussian', gamma: PIXEL_GAMMA, ridge: 0, features: DEFAULT_FEATURES, dtype: o.dtype, solve: { solver: 'cholesky' } });
+    g = runKernel(ds.train, ds.test, ds.classes.length, {
+      kernel: 'gaussian',
+      gamma: PIXEL_GAMMA,
+      ridge: 0,
+      features: DEFAULT_FEATURES,
+      dtype: o.dtype,
+      solve: { solver: 'cholesky' },
+    });
   } finally {
     disposeDataset(ds);
   }
   let ref: { seconds: number; testError: number } | null = null;
   if (o.reference) {
     progress(`NumPy/SciPy, n = ${o.n}, ${o.dtype}`);
-    ref = await reference({ data_dir: ds.source.dir, train_indices: ds.source.trainIndices ?? null, dtype: o.dtype, gamma: PIXEL_GAMMA, threads: o.threads });
+    ref = await reference({
+      data_dir: ds.source.dir,
+      train_indices: ds.source.trainIndices ?? null,
+      dtype: o.dtype,
+      gamma: PIXEL_GAMMA,
+      threads: o.threads,
+    });
   }
   return {
-    n: o.n, dtype: o.dtype, threads: o.threads, genlabSeconds: g.solveSeconds, numpySeconds: ref?.seconds ?? null,
-    speedup: ref ? ref.seconds / g.solveSeconds : null, testErrorGenlab: g.testError, testErrorNumpy: ref?.testError ?? null, peakRssMiB: g.peakRssMiB,
+    n: o.n,
+    dtype: o.dtype,
+    threads: o.threads,
+    genlabSeconds: g.solveSeconds,
+    numpySeconds: ref?.seconds ?? null,
+    speedup: ref ? ref.seconds / g.solveSeconds : null,
+    testErrorGenlab: g.testError,
+    testErrorNumpy: ref?.testError ?? null,
+    peakRssMiB: g.peakRssMiB,
   };
 }
 

@@ -13,7 +13,10 @@ function find(dir, out = []) {
 }
 
 const filter = process.argv.slice(2);
-const files = ['dist/src', 'dist/test'].flatMap((d) => find(d)).filter((f) => filter.length === 0 || filter.some((s) => f.includes(s))).sort();
+const files = ['dist/src', 'dist/test']
+  .flatMap((d) => find(d))
+  .filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)))
+  .sort();
 if (files.length === 0) {
   console.error('run-tests: no test files found under dist/ (run npm run build:ts)');
   process.exit(1);

@@ -15,13 +15,17 @@ function layout() {
   if (!root) {
     const lib = '/usr/lib/x86_64-linux-gnu';
     if (!fs.existsSync('/usr/include/torch/csrc/api/include/torch/torch.h')) {
-      fail('libtorch headers not found in /usr/include; expected Debian\'s libtorch-dev (apt-get install libtorch-dev) or LIBTORCH=/path/to/libtorch');
+      fail(
+        "libtorch headers not found in /usr/include; expected Debian's libtorch-dev (apt-get install libtorch-dev) or LIBTORCH=/path/to/libtorch",
+      );
     }
     return { include: ['/usr/include/torch/csrc/api/include'], lib };
   }
   const include = [path.join(root, 'include'), path.join(root, 'include/torch/csrc/api/include')];
   if (!fs.existsSync(path.join(include[1], 'torch/torch.h'))) {
-    fail(`LIBTORCH=${root}: no include/torch/csrc/api/include/torch/torch.h there; expected the root of a libtorch (the folder holding include/ and lib/)`);
+    fail(
+      `LIBTORCH=${root}: no include/torch/csrc/api/include/torch/torch.h there; expected the root of a libtorch (the folder holding include/ and lib/)`,
+    );
   }
   return { include, lib: path.join(root, 'lib') };
 }
@@ -33,7 +37,9 @@ function has(lib, name) {
 // A libtorch built with the old C++ ABI (pip wheels before 2.7) names std::string without __cxx11.
 function cxx11Abi(lib) {
   try {
-    const syms = execFileSync('nm', ['-D', '--defined-only', path.join(lib, 'libc10.so')], { maxBuffer: 1 << 28 }).toString();
+    const syms = execFileSync('nm', ['-D', '--defined-only', path.join(lib, 'libc10.so')], {
+      maxBuffer: 1 << 28,
+    }).toString();
     return /__cxx11/.test(syms) ? 1 : 0;
   } catch {
     return 1;

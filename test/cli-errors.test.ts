@@ -17,10 +17,22 @@ const cases: [string[], string][] = [
   [['fit', '--epochs', '0'], 'genlab fit: --epochs: expected an integer ≥ 1, got 0\n'],
   [['fit', '--batch-size', '12.5'], 'genlab fit: --batch-size: expected an integer, got "12.5"\n'],
   [['fit', '--learning-rate', '0.1'], 'genlab fit: unknown flag --learning-rate; see genlab fit --help\n'],
-  [['fit', '--epoch', '3'], 'genlab fit: unknown flag --epoch; see genlab fit --help; did you mean "--epochs"?\n'],
-  [['fit', '--model', 'alexnet-smal'], 'genlab fit: --model: unknown model "alexnet-smal"; expected one of mlp-1x512, mlp-3x512, alexnet-small, inception-small, inception-small-nobn, mlp-DEPTHxWIDTH; did you mean "alexnet-small"?\n'],
-  [['fit', '--inputs', 'random-pixel'], 'genlab fit: --inputs: unknown value "random-pixel"; expected one of true, shuffled-pixels, random-pixels, gaussian; did you mean "random-pixels"?\n'],
-  [['fit', '--augment', 'crop,flips'], 'genlab fit: --augment: unknown item "flips"; expected items from crop, flip, brightness, contrast, saturation, hue; did you mean "flip"?\n'],
+  [
+    ['fit', '--epoch', '3'],
+    'genlab fit: unknown flag --epoch; see genlab fit --help; did you mean "--epochs"?\n',
+  ],
+  [
+    ['fit', '--model', 'alexnet-smal'],
+    'genlab fit: --model: unknown model "alexnet-smal"; expected one of mlp-1x512, mlp-3x512, alexnet-small, inception-small, inception-small-nobn, mlp-DEPTHxWIDTH; did you mean "alexnet-small"?\n',
+  ],
+  [
+    ['fit', '--inputs', 'random-pixel'],
+    'genlab fit: --inputs: unknown value "random-pixel"; expected one of true, shuffled-pixels, random-pixels, gaussian; did you mean "random-pixels"?\n',
+  ],
+  [
+    ['fit', '--augment', 'crop,flips'],
+    'genlab fit: --augment: unknown item "flips"; expected items from crop, flip, brightness, contrast, saturation, hue; did you mean "flip"?\n',
+  ],
   [['fit', '--lr'], 'genlab fit: --lr: expected a value (X), got nothing\n'],
   [['fti'], 'genlab: unknown command "fti"; expected one of demo, fit, runs, models, info, data, bench'],
   [['models', '--input', '3x28'], 'genlab models: --input: expected CxHxW like 3x28x28, got "3x28"\n'],
@@ -54,7 +66,10 @@ test('genlab models --json lists Table 1 counts', async () => {
   const r = await run(['models', '--json']);
   assert.equal(r.code, 0);
   const j = JSON.parse(r.out) as { models: { name: string; params: number; matchesPaper: boolean }[] };
-  assert.deepEqual(j.models.map((m) => m.params), [1209866, 1735178, 1387786, 1649402, 1649402]);
+  assert.deepEqual(
+    j.models.map((m) => m.params),
+    [1209866, 1735178, 1387786, 1649402, 1649402],
+  );
   assert.ok(j.models.every((m) => m.matchesPaper));
 });
 

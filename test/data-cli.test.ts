@@ -12,7 +12,17 @@ import { decodePngSize } from '../src/report/png.js';
 import { loadArtifact } from '../src/randomize/index.js';
 
 function capture(): Io & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', isTTY: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    isTTY: false,
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -34,8 +44,29 @@ test('genlab data --json: sizes, shape, classes, fraction changed; PNGs and the 
   const dir = mnistDir(400, 50);
   const out = mkdtempSync(path.join(tmpdir(), 'genlab-data-out-'));
   const io = capture();
-  const code = await main(['data', '--dataset', 'mnist', '--data-dir', dir, '--labels', 'corrupted:0.5', '--corruption', 'wrong-class',
-    '--inputs', 'random-pixels', '--train-size', '200', '--seed', '4', '--out', out, '--json'], io);
+  const code = await main(
+    [
+      'data',
+      '--dataset',
+      'mnist',
+      '--data-dir',
+      dir,
+      '--labels',
+      'corrupted:0.5',
+      '--corruption',
+      'wrong-class',
+      '--inputs',
+      'random-pixels',
+      '--train-size',
+      '200',
+      '--seed',
+      '4',
+      '--out',
+      out,
+      '--json',
+    ],
+    io,
+  );
   assert.equal(code, 0, io.stderr);
   const r = JSON.parse(io.stdout) as Record<string, unknown>;
   assert.equal(r.trainSize, 200);
@@ -45,10 +76,16 @@ test('genlab data --json: sizes, shape, classes, fraction changed; PNGs and the 
   assert.ok(Math.abs((r.labelChangedFraction as number) - 0.5) < 0.12);
   assert.equal(r.expectedLabelChangedFraction, 0.5);
   const h = r.histogram as Record<string, number[]>;
-  assert.deepEqual(h.trainBefore.reduce((a, b) => a + b), 200);
+  assert.deepEqual(
+    h.trainBefore.reduce((a, b) => a + b),
+    200,
+  );
   assert.deepEqual(h.test, Array(10).fill(5));
   for (const f of ['before.png', 'after.png']) {
-    assert.deepEqual(decodePngSize(readFileSync(path.join(out, f))), { width: 8 * 26 + 2, height: 10 * 26 + 2 });
+    assert.deepEqual(decodePngSize(readFileSync(path.join(out, f))), {
+      width: 8 * 26 + 2,
+      height: 10 * 26 + 2,
+    });
   }
   const a = loadArtifact(out);
   assert.equal(a.labelChangedFraction, r.labelChangedFraction);
@@ -58,7 +95,20 @@ test('genlab data --json: sizes, shape, classes, fraction changed; PNGs and the 
 
 test('genlab data prints counts, the label histogram and the fraction changed', async () => {
   const io = capture();
-  const code = await main(['data', '--dataset', 'mnist', '--data-dir', mnistDir(100, 20), '--labels', 'random', '--out', mkdtempSync(path.join(tmpdir(), 'genlab-o-'))], io);
+  const code = await main(
+    [
+      'data',
+      '--dataset',
+      'mnist',
+      '--data-dir',
+      mnistDir(100, 20),
+      '--labels',
+      'random',
+      '--out',
+      mkdtempSync(path.join(tmpdir(), 'genlab-o-')),
+    ],
+    io,
+  );
   assert.equal(code, 0, io.stderr);
   assert.match(io.stdout, /^mnist from .*\ntrain 100, test 20, shape \[1, 12, 12\], 10 classes\n/);
   assert.match(io.stdout, /randomization: labels random \(uniform\), inputs true, seed 0; test set: clean\n/);
@@ -68,10 +118,22 @@ test('genlab data prints counts, the label histogram and the fraction changed', 
 
 test('genlab data: bad input is one line on stderr and exit code 2', async () => {
   const cases: [string[], string][] = [
-    [['--dataset', 'mnist'], 'data: mnist needs --data-dir DIR; download them from http://yann.lecun.com/exdb/mnist/ and pass --data-dir\n'],
-    [['--dataset', 'fashion-mnist', '--data-dir', '/nonexistent'], '/nonexistent: directory not found; expected train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each raw or .gz); install Debian\'s dataset-fashion-mnist (apt install dataset-fashion-mnist) or pass --data-dir\n'],
-    [['--inputs', 'shuffled-pixel'], 'genlab data: --inputs: unknown value "shuffled-pixel"; expected one of true, shuffled-pixels, random-pixels, gaussian; did you mean "shuffled-pixels"?\n'],
-    [['--labels', 'corrupted:2'], 'randomize.labels: bad corruption level "2"; expected a number in [0, 1], e.g. corrupted:0.2\n'],
+    [
+      ['--dataset', 'mnist'],
+      'data: mnist needs --data-dir DIR; download them from http://yann.lecun.com/exdb/mnist/ and pass --data-dir\n',
+    ],
+    [
+      ['--dataset', 'fashion-mnist', '--data-dir', '/nonexistent'],
+      "/nonexistent: directory not found; expected train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each raw or .gz); install Debian's dataset-fashion-mnist (apt install dataset-fashion-mnist) or pass --data-dir\n",
+    ],
+    [
+      ['--inputs', 'shuffled-pixel'],
+      'genlab data: --inputs: unknown value "shuffled-pixel"; expected one of true, shuffled-pixels, random-pixels, gaussian; did you mean "shuffled-pixels"?\n',
+    ],
+    [
+      ['--labels', 'corrupted:2'],
+      'randomize.labels: bad corruption level "2"; expected a number in [0, 1], e.g. corrupted:0.2\n',
+    ],
   ];
   for (const [argv, message] of cases) {
     const io = capture();

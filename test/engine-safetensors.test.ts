@@ -18,44 +18,48 @@ function withTempDir(fn: (dir: string) => void): void {
 }
 
 test('save then load keeps names, dtypes, shapes, values and metadata', () => {
-  withTempDir((dir) => leakFree(() => {
-    const file = path.join(dir, 'w.safetensors');
-    const tensors = new Map<string, Tensor>([
-      ['a.f32', tensor([1.5, -2, 3.25, 4, 5, 6], [2, 3])],
-      ['b.f64', tensor([Math.PI, Math.E], [2], { dtype: 'float64' })],
-      ['c.i64', tensor(BigInt64Array.from([-(2n ** 40n), 7n]))],
-      ['d.i32', tensor(Int32Array.from([1, -1, 3]))],
-      ['e.u8', tensor(Uint8Array.from([0, 255]), [1, 2])],
-      ['f.bool', tensor(Uint8Array.from([1, 0, 1]), [3], { dtype: 'bool' })],
-      ['g.scalar', tensor([42], [])],
-    ]);
-    saveSafetensors(file, tensors, { note: 'round trip' });
-    const back = loadSafetensors(file);
-    assert.deepEqual(back.metadata, { note: 'round trip' });
-    assert.deepEqual([...back.tensors.keys()], [...tensors.keys()]);
-    for (const [k, t] of tensors) {
-      const u = get(back.tensors, k);
-      assert.equal(u.dtype, t.dtype, `${k}: dtype`);
-      assert.deepEqual(u.shape, t.shape, `${k}: shape`);
-      assert.deepEqual(u.data(), t.data(), `${k}: values`);
-    }
-  }));
+  withTempDir((dir) =>
+    leakFree(() => {
+      const file = path.join(dir, 'w.safetensors');
+      const tensors = new Map<string, Tensor>([
+        ['a.f32', tensor([1.5, -2, 3.25, 4, 5, 6], [2, 3])],
+        ['b.f64', tensor([Math.PI, Math.E], [2], { dtype: 'float64' })],
+        ['c.i64', tensor(BigInt64Array.from([-(2n ** 40n), 7n]))],
+        ['d.i32', tensor(Int32Array.from([1, -1, 3]))],
+        ['e.u8', tensor(Uint8Array.from([0, 255]), [1, 2])],
+        ['f.bool', tensor(Uint8Array.from([1, 0, 1]), [3], { dtype: 'bool' })],
+        ['g.scalar', tensor([42], [])],
+      ]);
+      saveSafetensors(file, tensors, { note: 'round trip' });
+      const back = loadSafetensors(file);
+      assert.deepEqual(back.metadata, { note: 'round trip' });
+      assert.deepEqual([...back.tensors.keys()], [...tensors.keys()]);
+      for (const [k, t] of tensors) {
+        const u = get(back.tensors, k);
+        assert.equal(u.dtype, t.dtype, `${k}: dtype`);
+        assert.deepEqual(u.shape, t.shape, `${k}: shape`);
+        assert.deepEqual(u.data(), t.data(), `${k}: values`);
+      }
+    }),
+  );
 });
 
-test('a module\'s state dict survives a save and load into a fresh module', () => {
-  withTempDir((dir) => leakFree(() => {
-    const file = path.join(dir, 'linear.safetensors');
-    const a = new Linear(5, 3, { generator: new Generator(1) });
-    const b = new Linear(5, 3, { generator: new Generator(2) });
-    try {
-      saveSafetensors(file, a.stateDict());
-      b.loadStateDict(loadSafetensors(file).tensors);
-      for (const [k, t] of a.stateDict()) assertClose(b.stateDict().get(k)!.detach(), t.detach(), k, 0, 0);
-    } finally {
-      a.dispose();
-      b.dispose();
-    }
-  }));
+test("a module's state dict survives a save and load into a fresh module", () => {
+  withTempDir((dir) =>
+    leakFree(() => {
+      const file = path.join(dir, 'linear.safetensors');
+      const a = new Linear(5, 3, { generator: new Generator(1) });
+      const b = new Linear(5, 3, { generator: new Generator(2) });
+      try {
+        saveSafetensors(file, a.stateDict());
+        b.loadStateDict(loadSafetensors(file).tensors);
+        for (const [k, t] of a.stateDict()) assertClose(b.stateDict().get(k)!.detach(), t.detach(), k, 0, 0);
+      } finally {
+        a.dispose();
+        b.dispose();
+      }
+    }),
+  );
 });
 
 test('a file written by the PyTorch script (by hand, 1.13 has no safetensors) loads', () => {
@@ -77,12 +81,18 @@ test('malformed files are InputErrors naming the file', () => {
   withTempDir((dir) => {
     const short = path.join(dir, 'short.safetensors');
     writeFileSync(short, Buffer.from([1, 2, 3, 4]));
-    assert.throws(() => loadSafetensors(short), (e: unknown) => e instanceof InputError &&
-      e.message === `${short}: truncated: expected an 8-byte header length, file holds 4 bytes`);
+    assert.throws(
+      () => loadSafetensors(short),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.message === `${short}: truncated: expected an 8-byte header length, file holds 4 bytes`,
+    );
     const lying = path.join(dir, 'lying.safetensors');
     const head = Buffer.alloc(8);
     head.writeBigUInt64LE(100n);
     writeFileSync(lying, Buffer.concat([head, Buffer.from('{}')]));
-    assert.throws(() => loadSafetensors(lying), { message: `${lying}: truncated: header says 100 bytes of JSON, file holds 2` });
+    assert.throws(() => loadSafetensors(lying), {
+      message: `${lying}: truncated: header says 100 bytes of JSON, file holds 2`,
+    });
   });
 });

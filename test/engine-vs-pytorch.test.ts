@@ -1,7 +1,18 @@
 // Ops, gradients, default initializations and error text of the engine against PyTorch's values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, cpuSgemm, native, noGrad, randn, setCpuSgemm, tensor, zeros, type CpuSgemm, type Tensor } from '../src/engine/index.js';
+import {
+  Generator,
+  cpuSgemm,
+  native,
+  noGrad,
+  randn,
+  setCpuSgemm,
+  tensor,
+  zeros,
+  type CpuSgemm,
+  type Tensor,
+} from '../src/engine/index.js';
 import type { Handle } from '../src/engine/native.js';
 import { Conv2d, F, Linear } from '../src/nn/index.js';
 import { assertClose, get, leakFree, loadFixture, reference } from './helpers.js';
@@ -92,7 +103,7 @@ for (const name of Object.keys(CASES)) {
   });
 }
 
-test('maxPool2d: the channels-last forward of (N, C, H, W) gives the plain kernel\'s values and gradients, NaN included', () => {
+test("maxPool2d: the channels-last forward of (N, C, H, W) gives the plain kernel's values and gradients, NaN included", () => {
   leakFree(() => {
     // A 3-D (N·C, H, W) input takes libtorch's plain kernel; the same values as (N, C, H, W) take genlab's path.
     const vals = Array.from({ length: 2 * 6 * 9 * 9 }, (_, i) => (i % 17 === 0 ? NaN : (i * 7) % 5));
@@ -103,13 +114,17 @@ test('maxPool2d: the channels-last forward of (N, C, H, W) gives the plain kerne
     const y4 = F.maxPool2d(x4, 3, opts);
     const y3 = F.maxPool2d(x3, 3, opts);
     assertClose(y4.reshape(12, 5, 5), y3, 'values', 0, 0);
-    y4.mul(gout.reshape(2, 6, 5, 5)).sum().backward();
-    y3.mul(gout.reshape(12, 5, 5)).sum().backward();
+    y4.mul(gout.reshape(2, 6, 5, 5))
+      .sum()
+      .backward();
+    y3.mul(gout.reshape(12, 5, 5))
+      .sum()
+      .backward();
     assertClose(x4.grad!.reshape(12, 9, 9), x3.grad!, 'gradients', 0, 0);
   });
 });
 
-test('setCpuSgemm: oneDNN\'s sgemm and libtorch\'s path give the same products to float rounding', () => {
+test("setCpuSgemm: oneDNN's sgemm and libtorch's path give the same products to float rounding", () => {
   leakFree(() => {
     const g = new Generator(3);
     const x = randn([64, 300], { generator: g });
@@ -125,7 +140,10 @@ test('setCpuSgemm: oneDNN\'s sgemm and libtorch\'s path give the same products t
     } finally {
       setCpuSgemm(before);
     }
-    assert.throws(() => setCpuSgemm('mkl' as CpuSgemm), { name: 'InputError', message: 'CPU sgemm: expected "oneDNN" or "libtorch", got "mkl"' });
+    assert.throws(() => setCpuSgemm('mkl' as CpuSgemm), {
+      name: 'InputError',
+      message: 'CPU sgemm: expected "oneDNN" or "libtorch", got "mkl"',
+    });
   });
 });
 
@@ -134,9 +152,14 @@ test('Linear and Conv2d with Generator(s) draw what torch.manual_seed(s) draws',
   leakFree(() => {
     const st = loadFixture('train.safetensors');
     const lin = new Linear(ref.linear.in, ref.linear.out, { generator: new Generator(ref.linear.seed) });
-    const conv = new Conv2d(ref.conv.in, ref.conv.out, ref.conv.kernel, { generator: new Generator(ref.conv.seed) });
+    const conv = new Conv2d(ref.conv.in, ref.conv.out, ref.conv.kernel, {
+      generator: new Generator(ref.conv.seed),
+    });
     try {
-      for (const [m, prefix] of [[lin, 'init.linear'], [conv, 'init.conv']] as const) {
+      for (const [m, prefix] of [
+        [lin, 'init.linear'],
+        [conv, 'init.conv'],
+      ] as const) {
         for (const [k, t] of m.stateDict()) {
           // The same libtorch draws the same float32 values: equal, not merely close.
           assertClose(t.detach(), get(st, `${prefix}.${k}`), `${prefix}.${k}`, 0, 0);
@@ -149,7 +172,7 @@ test('Linear and Conv2d with Generator(s) draw what torch.manual_seed(s) draws',
   });
 });
 
-test('shape mismatches throw an Error naming the op with libtorch\'s message, and the process goes on', () => {
+test("shape mismatches throw an Error naming the op with libtorch's message, and the process goes on", () => {
   const msg = reference().errors;
   leakFree(() => {
     const x = zeros([1, 2, 5, 5]);
@@ -173,14 +196,27 @@ test('wrong argument types throw a TypeError naming the op', () => {
   leakFree(() => {
     const x = tensor([1, 2, 3]);
     const bogus = 'not a tensor' as unknown as Handle;
-    assert.throws(() => native.linear(bogus, x.handle), { name: 'TypeError', message: 'linear: argument 0: expected a tensor handle' });
-    assert.throws(() => native.add(x.handle, bogus), TypeError);
-    assert.throws(() => F.conv2d(zeros([1, 1, 3, 3]), zeros([1, 1, 1, 1]), undefined, { stride: 'two' as unknown as number }), {
+    assert.throws(() => native.linear(bogus, x.handle), {
       name: 'TypeError',
-      message: 'conv2d: argument 3: expected an array of integers',
+      message: 'linear: argument 0: expected a tensor handle',
     });
+    assert.throws(() => native.add(x.handle, bogus), TypeError);
+    assert.throws(
+      () =>
+        F.conv2d(zeros([1, 1, 3, 3]), zeros([1, 1, 1, 1]), undefined, { stride: 'two' as unknown as number }),
+      {
+        name: 'TypeError',
+        message: 'conv2d: argument 3: expected an array of integers',
+      },
+    );
     const ceilMode = 'yes' as unknown as boolean;
-    assert.throws(() => F.maxPool2d(zeros([1, 1, 4, 4]), 2, { ceilMode }), /^TypeError: maxPool2d: argument 4: expected a boolean$/);
-    assert.equal(noGrad(() => x.sum().item()), 6);
+    assert.throws(
+      () => F.maxPool2d(zeros([1, 1, 4, 4]), 2, { ceilMode }),
+      /^TypeError: maxPool2d: argument 4: expected a boolean$/,
+    );
+    assert.equal(
+      noGrad(() => x.sum().item()),
+      6,
+    );
   });
 });

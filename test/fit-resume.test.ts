@@ -9,7 +9,25 @@ import { writeSyntheticMnist } from './synthetic-data.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const data = writeSyntheticMnist({ train: 1500, test: 300, side: 10 });
-const ARGS = ['fit', '--dataset', 'mnist', '--data-dir', data, '--model', 'mlp-1x96', '--labels', 'random', '--batch-size', '16', '--epochs', '6', '--no-stop-at-fit', '--lr', '0.05', '--json'];
+const ARGS = [
+  'fit',
+  '--dataset',
+  'mnist',
+  '--data-dir',
+  data,
+  '--model',
+  'mlp-1x96',
+  '--labels',
+  'random',
+  '--batch-size',
+  '16',
+  '--epochs',
+  '6',
+  '--no-stop-at-fit',
+  '--lr',
+  '0.05',
+  '--json',
+];
 
 function genlab(args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -21,7 +39,9 @@ function epochsDone(dir: string): number {
   if (!existsSync(file)) return 0;
   try {
     const buf = readFileSync(file);
-    const header = JSON.parse(buf.subarray(8, 8 + Number(buf.readBigUInt64LE(0))).toString()) as { __metadata__: { state: string } };
+    const header = JSON.parse(buf.subarray(8, 8 + Number(buf.readBigUInt64LE(0))).toString()) as {
+      __metadata__: { state: string };
+    };
     return (JSON.parse(header.__metadata__.state) as { epoch: number }).epoch;
   } catch {
     return 0;
@@ -56,26 +76,66 @@ test('kill -9 mid-run, then --resume: same metrics and step losses as an uninter
   const b = genlab(['fit', '--resume', String(ref.run), '--out', broken, '--json']);
   assert.equal(b.code, 0, b.err);
   const resumed = JSON.parse(b.out) as Record<string, unknown>;
-  for (const k of ['epochs', 'steps', 'stepsToFit', 'trainAcc', 'testAcc', 'bestTestAcc', 'bestTestEpoch', 'labelChangedFraction']) {
+  for (const k of [
+    'epochs',
+    'steps',
+    'stepsToFit',
+    'trainAcc',
+    'testAcc',
+    'bestTestAcc',
+    'bestTestEpoch',
+    'labelChangedFraction',
+  ]) {
     assert.equal(resumed[k], ref[k], k);
   }
   const losses = (dir: string) => readFileSync(path.join(dir, String(ref.run), 'steps.f32'));
-  assert.ok(losses(whole).equals(losses(broken)), 'per-step losses are identical, none lost or counted twice');
+  assert.ok(
+    losses(whole).equals(losses(broken)),
+    'per-step losses are identical, none lost or counted twice',
+  );
   assert.equal(losses(whole).length, 4 * Number(ref.steps));
 
   const again = genlab([...ARGS, '--out', broken]);
   assert.equal(again.code, 0);
   assert.equal((JSON.parse(again.out) as { alreadyComplete: boolean }).alreadyComplete, true);
 
-  const listed = JSON.parse(genlab(['runs', '--out', broken, '--json']).out) as { runs: { id: string; status: string }[] };
-  assert.deepEqual(listed.runs.map((r) => [r.id, r.status]), [[ref.run, 'complete']]);
+  const listed = JSON.parse(genlab(['runs', '--out', broken, '--json']).out) as {
+    runs: { id: string; status: string }[];
+  };
+  assert.deepEqual(
+    listed.runs.map((r) => [r.id, r.status]),
+    [[ref.run, 'complete']],
+  );
 });
 
 test('a tiny MLP fits random labels on a few hundred examples', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'genlab-fit-'));
-  const r = genlab(['fit', '--dataset', 'mnist', '--data-dir', data, '--train-size', '300', '--model', 'mlp-1x256', '--labels', 'random', '--epochs', '150', '--out', out, '--json']);
+  const r = genlab([
+    'fit',
+    '--dataset',
+    'mnist',
+    '--data-dir',
+    data,
+    '--train-size',
+    '300',
+    '--model',
+    'mlp-1x256',
+    '--labels',
+    'random',
+    '--epochs',
+    '150',
+    '--out',
+    out,
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.err);
-  const s = JSON.parse(r.out) as { trainAcc: number; stepsToFit: number | null; testAcc: number; labelChangedFraction: number; params: number };
+  const s = JSON.parse(r.out) as {
+    trainAcc: number;
+    stepsToFit: number | null;
+    testAcc: number;
+    labelChangedFraction: number;
+    params: number;
+  };
   assert.equal(s.trainAcc, 1);
   assert.ok(s.stepsToFit !== null && s.stepsToFit > 0);
   assert.ok(s.testAcc < 0.25, `test accuracy stays near chance: ${s.testAcc}`);
@@ -85,7 +145,24 @@ test('a tiny MLP fits random labels on a few hundred examples', () => {
 
 test('a learning rate that blows up marks the run diverged, with the reason', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'genlab-div-'));
-  const r = genlab(['fit', '--dataset', 'mnist', '--data-dir', data, '--train-size', '200', '--model', 'mlp-2x64', '--lr', '1e6', '--epochs', '5', '--out', out, '--json']);
+  const r = genlab([
+    'fit',
+    '--dataset',
+    'mnist',
+    '--data-dir',
+    data,
+    '--train-size',
+    '200',
+    '--model',
+    'mlp-2x64',
+    '--lr',
+    '1e6',
+    '--epochs',
+    '5',
+    '--out',
+    out,
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.err);
   const s = JSON.parse(r.out) as { diverged: boolean; divergedReason: string; status: string };
   assert.equal(s.diverged, true);

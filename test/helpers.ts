@@ -8,7 +8,8 @@ import { loadSafetensors } from '../src/nn/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // dist/test -> repository root (compiled), or test -> repository root (sources)
-const root = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+const root =
+  path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
 
 /** A file under test/fixtures/ (made by test/fixtures/make-fixtures.py). */
 export function fixturePath(name: string): string {
@@ -21,7 +22,10 @@ export function loadFixture(name: string): Map<string, Tensor> {
 }
 
 export interface Reference {
-  init: { linear: { seed: number; in: number; out: number }; conv: { seed: number; in: number; out: number; kernel: number } };
+  init: {
+    linear: { seed: number; in: number; out: number };
+    conv: { seed: number; in: number; out: number; kernel: number };
+  };
   mlp: { momentum: number[]; nesterov_wd: number[] };
   cnn: { momentum: number[]; evalLoss: number };
   sgd: { lr: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean }[];
@@ -41,7 +45,13 @@ export function get(m: Map<string, Tensor>, key: string): Tensor {
 }
 
 /** |a − b| ≤ atol + rtol·|b| elementwise (±∞ and NaN must match exactly), with the worst element in the message. */
-export function assertClose(actual: Tensor | number[], expected: Tensor | number[], what: string, rtol = 1e-4, atol = 1e-5): void {
+export function assertClose(
+  actual: Tensor | number[],
+  expected: Tensor | number[],
+  what: string,
+  rtol = 1e-4,
+  atol = 1e-5,
+): void {
   const a = Array.isArray(actual) ? actual : actual.toArray();
   const b = Array.isArray(expected) ? expected : expected.toArray();
   if (!Array.isArray(actual) && !Array.isArray(expected)) {
@@ -58,7 +68,10 @@ export function assertClose(actual: Tensor | number[], expected: Tensor | number
       worst = i;
     }
   }
-  assert.ok(worst < 0, `${what}: element ${worst} is ${a[worst]}; expected ${b[worst]} (rtol ${rtol}, atol ${atol})`);
+  assert.ok(
+    worst < 0,
+    `${what}: element ${worst} is ${a[worst]}; expected ${b[worst]} (rtol ${rtol}, atol ${atol})`,
+  );
 }
 
 /** Runs fn in a scope and asserts that no tensor outlives it. */

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadPreset, parseOverrides, parsePreset, planPreset, presetDir, presetNames, resolveConfig, SCALES } from '../src/experiments/preset.js';
+import {
+  loadPreset,
+  parseOverrides,
+  parsePreset,
+  planPreset,
+  presetDir,
+  presetNames,
+  resolveConfig,
+  SCALES,
+} from '../src/experiments/preset.js';
 import { runId } from '../src/experiments/config.js';
 
 const EXPECTED = ['early-stopping', 'fig1a', 'fig1b', 'fig1c', 'fig2b', 'table-random-regularized', 'table1'];
@@ -27,40 +36,100 @@ test('every preset loads and plans at every scale, with unique run ids', () => {
 });
 
 test('fig1c and early-stopping report the runs of fig1b and table1: same configs, same ids', () => {
-  for (const [a, b] of [['fig1c', 'fig1b'], ['early-stopping', 'table1']]) {
-    for (const scale of SCALES) assert.deepEqual(planPreset(loadPreset(a), scale).map((r) => r.id), planPreset(loadPreset(b), scale).map((r) => r.id));
+  for (const [a, b] of [
+    ['fig1c', 'fig1b'],
+    ['early-stopping', 'table1'],
+  ]) {
+    for (const scale of SCALES)
+      assert.deepEqual(
+        planPreset(loadPreset(a), scale).map((r) => r.id),
+        planPreset(loadPreset(b), scale).map((r) => r.id),
+      );
   }
 });
 
 test('schema errors name the key path', () => {
-  interface Doc { scales: Record<string, { train?: unknown; dataset: { name: string } }>; grid: Record<string, unknown[]>; [k: string]: unknown }
+  interface Doc {
+    scales: Record<string, { train?: unknown; dataset: { name: string } }>;
+    grid: Record<string, unknown[]>;
+    [k: string]: unknown;
+  }
   const bad = (mutate: (d: Doc) => void) => {
     const d = doc('fig1b') as unknown as Doc;
     mutate(d);
     return () => parsePreset(d, 'presets/fig1b.json');
   };
-  assert.throws(bad((d) => (d.scales.cpu.train = { lr: 'x' })), { message: 'presets/fig1b.json: scales.cpu.train.lr: expected a positive number, got "x"' });
-  assert.throws(bad((d) => (d.scales.cpu.train = { epoch: 3 })), { message: /^presets\/fig1b\.json: scales\.cpu\.train: unknown key "epoch"; expected one of .*; did you mean "epochs"\?$/ });
-  assert.throws(bad((d) => (d.grid['randomization.labels'] = ['corrupted:2'])), { message: /^presets\/fig1b\.json: grid\.randomization\.labels\[0\]: bad corruption level "2"/ });
-  assert.throws(bad((d) => (d.scales.smoke.dataset.name = 'fashion-mnst')), { message: /scales\.smoke\.dataset\.name: unknown value "fashion-mnst"; .*did you mean "fashion-mnist"\?$/ });
-  assert.throws(bad((d) => delete d.scales.paper), { message: 'presets/fig1b.json: scales.paper: missing; expected every scale (smoke, cpu, paper)' });
-  assert.throws(bad((d) => (d.reprot = 'fig1b')), { message: /^presets\/fig1b\.json: unknown key "reprot"; .*did you mean "report"\?$/ });
-  assert.throws(() => loadPreset('fig1d'), { message: /^presets: unknown preset "fig1d"; .*did you mean "fig1a"\?$/ });
+  assert.throws(
+    bad((d) => (d.scales.cpu.train = { lr: 'x' })),
+    { message: 'presets/fig1b.json: scales.cpu.train.lr: expected a positive number, got "x"' },
+  );
+  assert.throws(
+    bad((d) => (d.scales.cpu.train = { epoch: 3 })),
+    {
+      message:
+        /^presets\/fig1b\.json: scales\.cpu\.train: unknown key "epoch"; expected one of .*; did you mean "epochs"\?$/,
+    },
+  );
+  assert.throws(
+    bad((d) => (d.grid['randomization.labels'] = ['corrupted:2'])),
+    { message: /^presets\/fig1b\.json: grid\.randomization\.labels\[0\]: bad corruption level "2"/ },
+  );
+  assert.throws(
+    bad((d) => (d.scales.smoke.dataset.name = 'fashion-mnst')),
+    {
+      message:
+        /scales\.smoke\.dataset\.name: unknown value "fashion-mnst"; .*did you mean "fashion-mnist"\?$/,
+    },
+  );
+  assert.throws(
+    bad((d) => delete d.scales.paper),
+    { message: 'presets/fig1b.json: scales.paper: missing; expected every scale (smoke, cpu, paper)' },
+  );
+  assert.throws(
+    bad((d) => (d.reprot = 'fig1b')),
+    { message: /^presets\/fig1b\.json: unknown key "reprot"; .*did you mean "report"\?$/ },
+  );
+  assert.throws(() => loadPreset('fig1d'), {
+    message: /^presets: unknown preset "fig1d"; .*did you mean "fig1a"\?$/,
+  });
 });
 
 test('--set overrides are checked against the schema and reach every run', () => {
-  assert.throws(() => parseOverrides(['train.lr=x'], 'genlab run'), { message: 'genlab run: --set train.lr: expected a positive number, got "x"' });
-  assert.throws(() => parseOverrides(['train.lrr=1'], 'genlab run'), { message: /^genlab run: --set: train: unknown key "lrr"; .*did you mean "lr"\?$/ });
-  assert.throws(() => parseOverrides(['epochs'], 'genlab run'), { message: 'genlab run: --set "epochs": expected key=value, e.g. train.epochs=20' });
-  const o = parseOverrides(['train.epochs=7', 'dataset.testSize=null', 'train.augment=crop,flip'], 'genlab run');
+  assert.throws(() => parseOverrides(['train.lr=x'], 'genlab run'), {
+    message: 'genlab run: --set train.lr: expected a positive number, got "x"',
+  });
+  assert.throws(() => parseOverrides(['train.lrr=1'], 'genlab run'), {
+    message: /^genlab run: --set: train: unknown key "lrr"; .*did you mean "lr"\?$/,
+  });
+  assert.throws(() => parseOverrides(['epochs'], 'genlab run'), {
+    message: 'genlab run: --set "epochs": expected key=value, e.g. train.epochs=20',
+  });
+  const o = parseOverrides(
+    ['train.epochs=7', 'dataset.testSize=null', 'train.augment=crop,flip'],
+    'genlab run',
+  );
   const plan = planPreset(loadPreset('fig1a'), 'smoke', o);
-  assert.ok(plan.every((r) => r.config.train.epochs === 7 && r.config.dataset.testSize === null && r.config.train.augment.join() === 'crop,flip'));
+  assert.ok(
+    plan.every(
+      (r) =>
+        r.config.train.epochs === 7 &&
+        r.config.dataset.testSize === null &&
+        r.config.train.augment.join() === 'crop,flip',
+    ),
+  );
 });
 
 test('--set on a grid axis narrows the grid to that value: labels and variants follow it', () => {
-  const plan = planPreset(loadPreset('table1'), 'cpu', parseOverrides(['model.name=mlp-3x512'], 'genlab run'));
+  const plan = planPreset(
+    loadPreset('table1'),
+    'cpu',
+    parseOverrides(['model.name=mlp-3x512'], 'genlab run'),
+  );
   // Table 1's crop variants are only for the conv nets: an MLP gets wd, none and random labels.
-  assert.deepEqual(plan.map((r) => r.label), ['name=mlp-3x512 wd', 'name=mlp-3x512 none', 'name=mlp-3x512 random labels']);
+  assert.deepEqual(
+    plan.map((r) => r.label),
+    ['name=mlp-3x512 wd', 'name=mlp-3x512 none', 'name=mlp-3x512 random labels'],
+  );
   assert.ok(plan.every((r) => r.config.model.name === 'mlp-3x512' && r.config.train.augment.length === 0));
 });
 
@@ -71,8 +140,8 @@ test('model.init: pytorch spelled out is the default run (same id); others are r
   assert.equal(base.model.init, undefined);
   assert.equal(runId(spelled), runId(base));
   assert.notEqual(runId(he), runId(base));
-  assert.throws(
-    () => resolveConfig([{ model: { name: 'mlp-1x512', init: 'xavier' } }], 'preset x'),
-    { name: 'InputError', message: 'preset x: fit: model.init: expected one of pytorch, glorot-uniform, he-normal, got "xavier"' },
-  );
+  assert.throws(() => resolveConfig([{ model: { name: 'mlp-1x512', init: 'xavier' } }], 'preset x'), {
+    name: 'InputError',
+    message: 'preset x: fit: model.init: expected one of pytorch, glorot-uniform, he-normal, got "xavier"',
+  });
 });

@@ -15,7 +15,11 @@ function completed(root: string): number {
   return readdirSync(root).filter((d) => existsSync(path.join(root, d, 'summary.json'))).length;
 }
 
-interface RunJson { id: string; outcome: string; summary: { steps: number; dir: string; stepsToFit: number | null } | null }
+interface RunJson {
+  id: string;
+  outcome: string;
+  summary: { steps: number; dir: string; stepsToFit: number | null } | null;
+}
 
 test('killed mid-sweep and restarted: nothing lost, nothing repeated', { timeout: 120_000 }, async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'genlab-kill-'));
@@ -44,8 +48,16 @@ test('killed mid-sweep and restarted: nothing lost, nothing repeated', { timeout
     for (const run of out.runs) {
       assert.ok(run.summary, `${run.id}: no summary`);
       const epochs = epochHistory(run.summary.dir).map((e) => e.epoch);
-      assert.deepEqual(epochs, epochs.map((_, i) => i + 1), `${run.id}: epochs repeated or lost`);
-      assert.equal(statSync(path.join(run.summary.dir, 'steps.f32')).size, run.summary.steps * 4, `${run.id}: step losses repeated or lost`);
+      assert.deepEqual(
+        epochs,
+        epochs.map((_, i) => i + 1),
+        `${run.id}: epochs repeated or lost`,
+      );
+      assert.equal(
+        statSync(path.join(run.summary.dir, 'steps.f32')).size,
+        run.summary.steps * 4,
+        `${run.id}: step losses repeated or lost`,
+      );
       assert.ok(!existsSync(path.join(run.summary.dir, 'worker.lock')));
     }
   } finally {

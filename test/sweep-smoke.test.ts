@@ -18,10 +18,21 @@ test('every preset at smoke scale: runs once, shares runs across presets, and re
     for (const name of presetNames()) {
       const preset = loadPreset(name);
       const plan = planPreset(preset, 'smoke');
-      const onEvent = (e: SweepEvent) => e.type === 'start' && fitted.set(e.run.id, (fitted.get(e.run.id) ?? 0) + 1);
+      const onEvent = (e: SweepEvent) =>
+        e.type === 'start' && fitted.set(e.run.id, (fitted.get(e.run.id) ?? 0) + 1);
       const results = await runSweep(plan, { store, jobs: 1, device: 'cpu', threads: 1, onEvent });
-      for (const r of results) assert.ok(r.outcome === 'complete' || r.outcome === 'skipped', `${name} ${r.run.label}: ${r.outcome} ${r.error ?? ''}`);
-      const files = await writePresetReport(path.join(root, 'reports', name), preset, 'smoke', results.map((r) => ({ run: r.run, summary: r.summary })), `genlab run ${name} --scale smoke`);
+      for (const r of results)
+        assert.ok(
+          r.outcome === 'complete' || r.outcome === 'skipped',
+          `${name} ${r.run.label}: ${r.outcome} ${r.error ?? ''}`,
+        );
+      const files = await writePresetReport(
+        path.join(root, 'reports', name),
+        preset,
+        'smoke',
+        results.map((r) => ({ run: r.run, summary: r.summary })),
+        `genlab run ${name} --scale smoke`,
+      );
       assert.deepEqual(files.missing, []);
       const html = readFileSync(files.html, 'utf8');
       assert.match(html, /<table/);
@@ -30,9 +41,13 @@ test('every preset at smoke scale: runs once, shares runs across presets, and re
         assert.ok(decodePngSize(readFileSync(f.png)).width > 100);
         assert.ok(existsSync(f.svg));
       }
-      if (['fig1a', 'fig1b', 'fig1c', 'fig2b'].includes(name)) assert.equal(files.figures.length, 1, `${name}: expected a figure`);
+      if (['fig1a', 'fig1b', 'fig1c', 'fig2b'].includes(name))
+        assert.equal(files.figures.length, 1, `${name}: expected a figure`);
     }
-    assert.ok([...fitted.values()].every((n) => n === 1), 'a run was fitted twice');
+    assert.ok(
+      [...fitted.values()].every((n) => n === 1),
+      'a run was fitted twice',
+    );
   } finally {
     store.close();
     rmSync(root, { recursive: true, force: true });
@@ -44,7 +59,13 @@ test('a report with missing runs names them and the command that makes them', as
   try {
     const preset = loadPreset('table1');
     const plan = planPreset(preset, 'smoke');
-    const files = await writePresetReport(root, preset, 'smoke', plan.map((run) => ({ run, summary: null })), 'genlab run table1 --scale smoke');
+    const files = await writePresetReport(
+      root,
+      preset,
+      'smoke',
+      plan.map((run) => ({ run, summary: null })),
+      'genlab run table1 --scale smoke',
+    );
     assert.equal(files.missing.length, plan.length);
     const md = readFileSync(files.markdown, 'utf8');
     assert.match(md, /3 of 3 runs are not complete/);

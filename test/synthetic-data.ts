@@ -11,7 +11,13 @@ function idx(magicType: number, dims: number[], data: Uint8Array): Buffer {
   return Buffer.concat([head, Buffer.from(data)]);
 }
 
-function split(rng: Rng, n: number, side: number, classes: number, prototypes: Uint8Array[]): { images: Uint8Array; labels: Uint8Array } {
+function split(
+  rng: Rng,
+  n: number,
+  side: number,
+  classes: number,
+  prototypes: Uint8Array[],
+): { images: Uint8Array; labels: Uint8Array } {
   const images = new Uint8Array(n * side * side);
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -26,14 +32,24 @@ function split(rng: Rng, n: number, side: number, classes: number, prototypes: U
 }
 
 /** A directory holding train/t10k IDX files of side×side images in 10 classes. */
-export function writeSyntheticMnist(opts: { train: number; test: number; side?: number; seed?: number }): string {
+export function writeSyntheticMnist(opts: {
+  train: number;
+  test: number;
+  side?: number;
+  seed?: number;
+}): string {
   const side = opts.side ?? 8;
   const classes = 10;
   const rng = new Rng(opts.seed ?? 1);
-  const prototypes = Array.from({ length: classes }, () => Uint8Array.from({ length: side * side }, () => rng.int(256)));
+  const prototypes = Array.from({ length: classes }, () =>
+    Uint8Array.from({ length: side * side }, () => rng.int(256)),
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'genlab-synth-'));
   mkdirSync(dir, { recursive: true });
-  for (const [prefix, n] of [['train', opts.train], ['t10k', opts.test]] as const) {
+  for (const [prefix, n] of [
+    ['train', opts.train],
+    ['t10k', opts.test],
+  ] as const) {
     const s = split(rng, n, side, classes, prototypes);
     writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), idx(0x08, [n, side, side], s.images));
     writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), idx(0x08, [n], s.labels));

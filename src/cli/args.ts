@@ -38,8 +38,10 @@ function convert(spec: FlagSpec, raw: string, cmd: string): string | number | bo
       const ok = raw.trim() !== '' && Number.isFinite(v) && (spec.type === 'number' || Number.isInteger(v));
       const kind = spec.type === 'int' ? 'an integer' : 'a number';
       if (!ok) throw new InputError(`${where}: expected ${kind}, got "${raw}"`);
-      if (spec.min !== undefined && v < spec.min) throw new InputError(`${where}: expected ${kind} ≥ ${spec.min}, got ${raw}`);
-      if (spec.max !== undefined && v > spec.max) throw new InputError(`${where}: expected ${kind} ≤ ${spec.max}, got ${raw}`);
+      if (spec.min !== undefined && v < spec.min)
+        throw new InputError(`${where}: expected ${kind} ≥ ${spec.min}, got ${raw}`);
+      if (spec.max !== undefined && v > spec.max)
+        throw new InputError(`${where}: expected ${kind} ≤ ${spec.max}, got ${raw}`);
       return v;
     }
     case 'bool': {
@@ -50,16 +52,23 @@ function convert(spec: FlagSpec, raw: string, cmd: string): string | number | bo
     case 'enum': {
       const choices = spec.choices ?? [];
       if (!choices.includes(raw)) {
-        throw new InputError(`${where}: unknown value "${raw}"; expected one of ${choices.join(', ')}${didYouMean(raw, choices)}`);
+        throw new InputError(
+          `${where}: unknown value "${raw}"; expected one of ${choices.join(', ')}${didYouMean(raw, choices)}`,
+        );
       }
       return raw;
     }
     case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       if (spec.choices) {
         for (const it of items) {
           if (!spec.choices.includes(it)) {
-            throw new InputError(`${where}: unknown item "${it}"; expected items from ${spec.choices.join(', ')}${didYouMean(it, spec.choices)}`);
+            throw new InputError(
+              `${where}: unknown item "${it}"; expected items from ${spec.choices.join(', ')}${didYouMean(it, spec.choices)}`,
+            );
           }
         }
       }
@@ -94,14 +103,18 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
     }
     if (!spec) {
       const names = all.map((s) => s.name);
-      throw new InputError(`genlab ${cmd}: unknown flag --${name}; see genlab ${cmd} --help${didYouMean(name, names).replace('"', '"--')}`);
+      throw new InputError(
+        `genlab ${cmd}: unknown flag --${name}; see genlab ${cmd} --help${didYouMean(name, names).replace('"', '"--')}`,
+      );
     }
     if (raw === undefined) {
       if (spec.type === 'bool') raw = 'true';
       else {
         const next = argv[i + 1];
         if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-          throw new InputError(`genlab ${cmd}: --${name}: expected a value${spec.placeholder ? ` (${spec.placeholder})` : ''}, got nothing`);
+          throw new InputError(
+            `genlab ${cmd}: --${name}: expected a value${spec.placeholder ? ` (${spec.placeholder})` : ''}, got nothing`,
+          );
         }
         raw = next;
         i++;
@@ -122,13 +135,26 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
 }
 
 /** The help text of a command: usage, description, and one line per flag. */
-export function formatHelp(cmd: string, usage: string, description: string, specs: readonly FlagSpec[]): string {
+export function formatHelp(
+  cmd: string,
+  usage: string,
+  description: string,
+  specs: readonly FlagSpec[],
+): string {
   const rows = [...specs, ...COMMON_FLAGS].map((s) => {
-    const value = s.type === 'bool' ? '' : ` ${s.placeholder ?? (s.type === 'enum' ? (s.choices ?? []).join('|') : s.type.toUpperCase())}`;
-    const def = s.default !== undefined && s.type !== 'bool' ? ` (default: ${Array.isArray(s.default) ? s.default.join(',') || 'none' : s.default})` : '';
+    const value =
+      s.type === 'bool'
+        ? ''
+        : ` ${s.placeholder ?? (s.type === 'enum' ? (s.choices ?? []).join('|') : s.type.toUpperCase())}`;
+    const def =
+      s.default !== undefined && s.type !== 'bool'
+        ? ` (default: ${Array.isArray(s.default) ? s.default.join(',') || 'none' : s.default})`
+        : '';
     return [`  --${s.name}${value}`, `${s.help}${def}`];
   });
   const width = Math.min(34, Math.max(...rows.map((r) => r[0].length)) + 2);
-  const lines = rows.map(([a, b]) => (a.length >= width ? `${a}\n${' '.repeat(width)}${b}` : a.padEnd(width) + b));
+  const lines = rows.map(([a, b]) =>
+    a.length >= width ? `${a}\n${' '.repeat(width)}${b}` : a.padEnd(width) + b,
+  );
   return `Usage: genlab ${cmd} ${usage}\n\n${description.trim()}\n\nFlags:\n${lines.join('\n')}\n`;
 }

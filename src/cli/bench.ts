@@ -17,9 +17,13 @@ const DEFAULT_THREADS = 1;
 
 async function engine(args: Parsed, io: Io): Promise<number> {
   const threads = (args.flags.threads as number | undefined) ?? DEFAULT_THREADS;
-  if (threads > cpuCount()) throw new InputError(`genlab bench engine: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`);
+  if (threads > cpuCount())
+    throw new InputError(
+      `genlab bench engine: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`,
+    );
   const steps = args.flags.steps as number;
-  const progress = (msg: string): void => io.err(io.isTTY ? `\r\x1b[Kbench engine: ${msg}` : `bench engine: ${msg}\n`);
+  const progress = (msg: string): void =>
+    io.err(io.isTTY ? `\r\x1b[Kbench engine: ${msg}` : `bench engine: ${msg}\n`);
   const result = await runEngineBench(threads, { steps, reps: 9, warmup: 3, minSeconds: 0.5 }, progress);
   if (io.isTTY) io.err('\r\x1b[K');
   if (args.flags.json) {
@@ -41,7 +45,10 @@ async function kernel(args: Parsed, io: Io): Promise<number> {
   const threads = (args.flags.threads as number | undefined) ?? cpuCount();
   const full = args.flags.full === true;
   const progress = (msg: string): void => io.err(`bench kernel: ${msg}\n`);
-  const r = await runKernelBench({ n: full ? 60000 : 10000, threads, dtype: full ? 'float32' : 'float64', reference: !full }, progress);
+  const r = await runKernelBench(
+    { n: full ? 60000 : 10000, threads, dtype: full ? 'float32' : 'float64', reference: !full },
+    progress,
+  );
   io.out(args.flags.json ? JSON.stringify(r) + '\n' : formatKernelBench(r));
   return 0;
 }
@@ -49,8 +56,15 @@ async function kernel(args: Parsed, io: Io): Promise<number> {
 /** The benchmarks by name. */
 export const BENCHMARKS: Record<string, Benchmark> = {
   engine: { summary: 'training steps side by side with PyTorch (examples/s, ratio, GFLOP/s)', run: engine },
-  kernel: { summary: 'Gaussian-kernel interpolation, n = 10,000 Fashion-MNIST, vs NumPy/SciPy cho_factor (--full: n = 60,000)', run: kernel },
-  fit: { summary: 'fit random labels on 10,000 Fashion-MNIST examples (MLP 1×512) in genlab and idiomatic PyTorch', run: fitBench },
+  kernel: {
+    summary:
+      'Gaussian-kernel interpolation, n = 10,000 Fashion-MNIST, vs NumPy/SciPy cho_factor (--full: n = 60,000)',
+    run: kernel,
+  },
+  fit: {
+    summary: 'fit random labels on 10,000 Fashion-MNIST examples (MLP 1×512) in genlab and idiomatic PyTorch',
+    run: fitBench,
+  },
 };
 
 export const benchCommand: Command = {
@@ -58,7 +72,9 @@ export const benchCommand: Command = {
   summary: 'benchmarks side by side with PyTorch / NumPy: engine, fit, kernel',
   usage: 'NAME [--steps N] [--threads T] [--json]',
   description: `Runs the benchmark NAME. Benchmarks:
-${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(8)}${b.summary}`).join('\n')}
+${Object.entries(BENCHMARKS)
+  .map(([n, b]) => `  ${n.padEnd(8)}${b.summary}`)
+  .join('\n')}
 
 genlab bench engine times SGD steps of the issue's models (MLP 784-512-10 at batch 32 and 128,
 MLP 3×512, the paper's small AlexNet, a small CNN with BatchNorm) in genlab and in PyTorch
@@ -66,18 +82,46 @@ MLP 3×512, the paper's small AlexNet, a small CNN with BatchNorm) in genlab and
 and OpenBLAS's): after 3 warm-up steps, 9 repetitions of at least --steps steps (more for fast models: each lasts 0.5 s) on each side, alternating
 between the two, and the best of each (load elsewhere only slows a repetition down). Example: genlab bench engine --json`,
   flags: [
-    { name: 'steps', type: 'int', min: 1, default: 10, placeholder: 'N', help: 'timed training steps per repetition' },
-    { name: 'full', type: 'bool', help: 'kernel: genlab alone at n = 60,000 in float32 (time and peak memory; long)' },
-    { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: `libtorch threads for both frameworks (default: ${DEFAULT_THREADS})` },
-    { name: 'train-size', type: 'int', min: 100, default: 10000, placeholder: 'N', help: 'bench fit: training examples' },
+    {
+      name: 'steps',
+      type: 'int',
+      min: 1,
+      default: 10,
+      placeholder: 'N',
+      help: 'timed training steps per repetition',
+    },
+    {
+      name: 'full',
+      type: 'bool',
+      help: 'kernel: genlab alone at n = 60,000 in float32 (time and peak memory; long)',
+    },
+    {
+      name: 'threads',
+      type: 'int',
+      min: 1,
+      placeholder: 'T',
+      help: `libtorch threads for both frameworks (default: ${DEFAULT_THREADS})`,
+    },
+    {
+      name: 'train-size',
+      type: 'int',
+      min: 100,
+      default: 10000,
+      placeholder: 'N',
+      help: 'bench fit: training examples',
+    },
   ],
   async run(args, io) {
     const [name, ...extra] = args.positionals;
     const names = Object.keys(BENCHMARKS);
-    if (name === undefined) throw new InputError(`genlab bench: missing benchmark name; expected one of ${names.join(', ')}`);
+    if (name === undefined)
+      throw new InputError(`genlab bench: missing benchmark name; expected one of ${names.join(', ')}`);
     const bench = BENCHMARKS[name];
     if (!bench) throw unknownName('genlab bench', 'benchmark', name, names);
-    if (extra.length > 0) throw new InputError(`genlab bench: expected one benchmark name, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
+    if (extra.length > 0)
+      throw new InputError(
+        `genlab bench: expected one benchmark name, got ${args.positionals.length}: ${args.positionals.join(' ')}`,
+      );
     return bench.run(args, io);
   },
 };

@@ -14,4 +14,18 @@ import { kernelCommand } from './kernel.js';
 import { minnormCommand } from './minnorm.js';
 import { rademacherCommand } from './rademacher.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, runsCommand, modelsCommand, infoCommand, dataCommand, benchCommand, expressivityCommand, kernelCommand, minnormCommand, rademacherCommand, runCommand, reportCommand];
+export const COMMANDS: Command[] = [
+  demoCommand,
+  fitCommand,
+  runsCommand,
+  modelsCommand,
+  infoCommand,
+  dataCommand,
+  benchCommand,
+  expressivityCommand,
+  kernelCommand,
+  minnormCommand,
+  rademacherCommand,
+  runCommand,
+  reportCommand,
+];

@@ -23,12 +23,25 @@ export const FIG1A_VARIANTS: { labels: string; inputs: FitConfig['randomization'
   { labels: 'true', inputs: 'gaussian' },
 ];
 
-export function demoConfig(model: string, dataset: string, dataDir: string | null, trainSize: number, testSize: number, v: (typeof FIG1A_VARIANTS)[number], epochs: number): FitConfig {
+export function demoConfig(
+  model: string,
+  dataset: string,
+  dataDir: string | null,
+  trainSize: number,
+  testSize: number,
+  v: (typeof FIG1A_VARIANTS)[number],
+  epochs: number,
+): FitConfig {
   return {
     dataset: { name: dataset, dataDir, trainSize, testSize, subsetSeed: 0, stratified: false },
     randomization: { ...DEFAULT_RANDOMIZATION, labels: v.labels, inputs: v.inputs },
     model: { name: model, dropout: 0, bnParams: 'shift', lrnPlacement: 'after-pool' },
-    train: { ...TRAIN_DEFAULTS, lr: paperLearningRate(model), evalBatchSize: defaultEvalBatchSize(model), epochs },
+    train: {
+      ...TRAIN_DEFAULTS,
+      lr: paperLearningRate(model),
+      evalBatchSize: defaultEvalBatchSize(model),
+      epochs,
+    },
   };
 }
 
@@ -43,15 +56,47 @@ settings until it fits 100% of its training set. Writes the loss-vs-steps figure
 summary table (Markdown, HTML) and prints the table. Runs are kept in the run store: running the demo
 again reuses finished runs and resumes interrupted ones.`,
   flags: [
-    { name: 'train-size', type: 'int', min: 10, default: 2000, placeholder: 'N', help: 'training examples per run' },
+    {
+      name: 'train-size',
+      type: 'int',
+      min: 10,
+      default: 2000,
+      placeholder: 'N',
+      help: 'training examples per run',
+    },
     { name: 'test-size', type: 'int', min: 10, default: 2000, placeholder: 'N', help: 'test examples' },
-    { name: 'model', type: 'string', default: 'mlp-1x512', placeholder: 'M', help: 'architecture (see genlab models)' },
-    { name: 'epochs', type: 'int', min: 1, default: 300, placeholder: 'E', help: 'give up on a run after E epochs' },
+    {
+      name: 'model',
+      type: 'string',
+      default: 'mlp-1x512',
+      placeholder: 'M',
+      help: 'architecture (see genlab models)',
+    },
+    {
+      name: 'epochs',
+      type: 'int',
+      min: 1,
+      default: 300,
+      placeholder: 'E',
+      help: 'give up on a run after E epochs',
+    },
     { name: 'dataset', type: 'string', default: 'fashion-mnist', placeholder: 'D', help: 'data set' },
     { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of the data set files' },
-    { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory; the report goes to DIR/reports/demo' },
+    {
+      name: 'out',
+      type: 'string',
+      default: 'runs',
+      placeholder: 'DIR',
+      help: 'run store directory; the report goes to DIR/reports/demo',
+    },
     { name: 'device', type: 'string', default: 'cpu', placeholder: 'cpu|cuda', help: 'where to compute' },
-    { name: 'threads', type: 'int', min: 1, placeholder: 'T', help: 'CPU threads for libtorch and OpenBLAS alike (default: every CPU; see the README)' },
+    {
+      name: 'threads',
+      type: 'int',
+      min: 1,
+      placeholder: 'T',
+      help: 'CPU threads for libtorch and OpenBLAS alike (default: every CPU; see the README)',
+    },
   ],
   async run(args, io) {
     const device = applyRunFlags(args, 'genlab demo');
@@ -62,7 +107,15 @@ again reuses finished runs and resumes interrupted ones.`,
     const t0 = Date.now();
     try {
       for (const [i, v] of FIG1A_VARIANTS.entries()) {
-        const config = demoConfig(f.model as string, f.dataset as string, (f['data-dir'] as string) ?? null, f['train-size'] as number, f['test-size'] as number, v, f.epochs as number);
+        const config = demoConfig(
+          f.model as string,
+          f.dataset as string,
+          (f['data-dir'] as string) ?? null,
+          f['train-size'] as number,
+          f['test-size'] as number,
+          v,
+          f.epochs as number,
+        );
         const label = `${i + 1}/${FIG1A_VARIANTS.length} labels=${v.labels} inputs=${v.inputs}`;
         let bar: Progress | undefined;
         let epoch = 0;
@@ -81,7 +134,9 @@ again reuses finished runs and resumes interrupted ones.`,
           },
         });
         const s = out.summary;
-        bar?.done(`fitted ${s.stepsToFit !== null ? `at step ${s.stepsToFit}` : 'never'}, train ${(s.trainAcc * 100).toFixed(1)}%`);
+        bar?.done(
+          `fitted ${s.stepsToFit !== null ? `at step ${s.stepsToFit}` : 'never'}, train ${(s.trainAcc * 100).toFixed(1)}%`,
+        );
         if (out.alreadyComplete && !f.json) io.err(`${label}: already in the run store (${s.run})\n`);
         summaries.push(s);
       }
@@ -96,7 +151,9 @@ again reuses finished runs and resumes interrupted ones.`,
       io.out(JSON.stringify({ runs: summaries, files, seconds: (Date.now() - t0) / 1000 }) + '\n');
     } else {
       io.out(`\n${markdownTable(table)}\n`);
-      io.out(`figure: ${files.png}\n        ${files.svg}\ntable:  ${files.markdown}\n        ${files.html}\n`);
+      io.out(
+        `figure: ${files.png}\n        ${files.svg}\ntable:  ${files.markdown}\n        ${files.html}\n`,
+      );
     }
     return summaries.every((s) => s.stepsToFit !== null) ? 0 : 1;
   },

@@ -10,26 +10,66 @@ import { DATASET_FLAGS } from './fit-flags.js';
 
 const FLAGS: FlagSpec[] = [
   ...DATASET_FLAGS,
-  { name: 'train-size', type: 'int', min: 1, placeholder: 'N', help: 'points to fit, a seeded subset (default: the whole training split)' },
-  { name: 'test-size', type: 'int', min: 1, placeholder: 'N', help: 'test points evaluated (default: the whole test split)' },
-  { name: 'labels', type: 'string', default: 'random', placeholder: 'true|random|corrupted:P', help: 'labels to fit' },
-  { name: 'depth', type: 'int', min: 1, default: 1, placeholder: 'K', help: 'hidden ReLU layers: 1 is Theorem 1; K > 1 uses width ⌈n/K⌉ + 3' },
-  { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the labels and of the direction a' },
+  {
+    name: 'train-size',
+    type: 'int',
+    min: 1,
+    placeholder: 'N',
+    help: 'points to fit, a seeded subset (default: the whole training split)',
+  },
+  {
+    name: 'test-size',
+    type: 'int',
+    min: 1,
+    placeholder: 'N',
+    help: 'test points evaluated (default: the whole test split)',
+  },
+  {
+    name: 'labels',
+    type: 'string',
+    default: 'random',
+    placeholder: 'true|random|corrupted:P',
+    help: 'labels to fit',
+  },
+  {
+    name: 'depth',
+    type: 'int',
+    min: 1,
+    default: 1,
+    placeholder: 'K',
+    help: 'hidden ReLU layers: 1 is Theorem 1; K > 1 uses width ⌈n/K⌉ + 3',
+  },
+  {
+    name: 'seed',
+    type: 'int',
+    min: 0,
+    default: 0,
+    placeholder: 'S',
+    help: 'seed of the labels and of the direction a',
+  },
 ];
 
-interface Row { [k: string]: number | string }
+interface Row {
+  [k: string]: number | string;
+}
 
 async function run(flags: Record<string, unknown>, io: Io): Promise<number> {
   const t0 = performance.now();
   const seed = flags.seed as number;
   const depth = flags.depth as number;
   const data = loadFlat({
-    dataset: flags.dataset as string, dataDir: flags['data-dir'] as string | undefined, trainSize: flags['train-size'] as number | undefined,
-    testSize: flags['test-size'] as number | undefined, labels: flags.labels as string, seed,
+    dataset: flags.dataset as string,
+    dataDir: flags['data-dir'] as string | undefined,
+    trainSize: flags['train-size'] as number | undefined,
+    testSize: flags['test-size'] as number | undefined,
+    labels: flags.labels as string,
+    seed,
   });
   const tLoad = performance.now();
   try {
-    const c = theorem1(data.xTrain, data.yTrain, { generator: new Generator(deriveSeed(seed, 'expressivity-direction')) });
+    const c = theorem1(data.xTrain, data.yTrain, {
+      generator: new Generator(deriveSeed(seed, 'expressivity-direction')),
+    });
     const tSolve = performance.now();
     const built = depthNetwork(c, depth);
     const [n, d] = data.xTrain.shape;
@@ -40,10 +80,21 @@ async function run(flags: Record<string, unknown>, io: Io): Promise<number> {
       progress.done();
       const fitted = outputClasses(out, data.classes).eq(data.yTrain).to('float64').mean().item();
       return {
-        dataset: data.name, labels: flags.labels as string, n, d, depth, weights: built.weights, parameters: built.parameters,
-        width: built.width, uniquePoints: c.w.size(0), duplicates: c.duplicates.length, redraws: c.redraws,
-        fittedFraction: fitted, maxResidual: out.sub(data.yTrain.to('float64')).abs().max().item(),
-        minGap: c.minGap, maxAbsWeight: c.w.abs().max().item(),
+        dataset: data.name,
+        labels: flags.labels as string,
+        n,
+        d,
+        depth,
+        weights: built.weights,
+        parameters: built.parameters,
+        width: built.width,
+        uniquePoints: c.w.size(0),
+        duplicates: c.duplicates.length,
+        redraws: c.redraws,
+        fittedFraction: fitted,
+        maxResidual: out.sub(data.yTrain.to('float64')).abs().max().item(),
+        minGap: c.minGap,
+        maxAbsWeight: c.w.abs().max().item(),
         testAcc: outputClasses(test, data.classes).eq(data.yTest).to('float64').mean().item(),
         chance: 1 / data.classes,
       };
@@ -51,7 +102,12 @@ async function run(flags: Record<string, unknown>, io: Io): Promise<number> {
     const tEnd = performance.now();
     built.net.dispose();
     disposeTheorem1(c);
-    const timing = { loadSeconds: (tLoad - t0) / 1000, solveSeconds: (tSolve - tLoad) / 1000, evalSeconds: (tEnd - tSolve) / 1000, seconds: (tEnd - tLoad) / 1000 };
+    const timing = {
+      loadSeconds: (tLoad - t0) / 1000,
+      solveSeconds: (tSolve - tLoad) / 1000,
+      evalSeconds: (tEnd - tSolve) / 1000,
+      seconds: (tEnd - tLoad) / 1000,
+    };
     print({ ...row, ...timing }, flags.json === true, io);
     return row.fittedFraction === 1 ? 0 : 1;
   } finally {
@@ -64,13 +120,26 @@ function print(r: Row, json: boolean, io: Io): void {
     io.out(JSON.stringify(r) + '\n');
     return;
   }
-  const f = (x: number | string): string => (typeof x === 'number' && !Number.isInteger(x) ? x.toPrecision(4) : String(x));
-  io.out(`Theorem 1 on ${r.dataset} (${r.labels} labels): n = ${r.n} points in d = ${r.d}, depth ${r.depth}\n`);
-  io.out(`  weights ${r.weights} (2n + d = ${2 * Number(r.n) + Number(r.d)}), dense parameters ${r.parameters}, width ${r.width}\n`);
-  io.out(`  fitted ${f(Number(r.fittedFraction) * 100)}% of the training points, max residual ${f(r.maxResidual)}\n`);
-  io.out(`  conditioning: smallest projection gap ${f(r.minGap)}, largest |w| ${f(r.maxAbsWeight)}, directions redrawn ${r.redraws}, duplicate images ${r.duplicates}\n`);
-  io.out(`  test accuracy ${f(Number(r.testAcc) * 100)}% (chance ${f(Number(r.chance) * 100)}%): it fits, it does not generalize\n`);
-  io.out(`  ${f(r.seconds)} s (build ${f(r.solveSeconds)} s, evaluate ${f(r.evalSeconds)} s; loading ${f(r.loadSeconds)} s)\n`);
+  const f = (x: number | string): string =>
+    typeof x === 'number' && !Number.isInteger(x) ? x.toPrecision(4) : String(x);
+  io.out(
+    `Theorem 1 on ${r.dataset} (${r.labels} labels): n = ${r.n} points in d = ${r.d}, depth ${r.depth}\n`,
+  );
+  io.out(
+    `  weights ${r.weights} (2n + d = ${2 * Number(r.n) + Number(r.d)}), dense parameters ${r.parameters}, width ${r.width}\n`,
+  );
+  io.out(
+    `  fitted ${f(Number(r.fittedFraction) * 100)}% of the training points, max residual ${f(r.maxResidual)}\n`,
+  );
+  io.out(
+    `  conditioning: smallest projection gap ${f(r.minGap)}, largest |w| ${f(r.maxAbsWeight)}, directions redrawn ${r.redraws}, duplicate images ${r.duplicates}\n`,
+  );
+  io.out(
+    `  test accuracy ${f(Number(r.testAcc) * 100)}% (chance ${f(Number(r.chance) * 100)}%): it fits, it does not generalize\n`,
+  );
+  io.out(
+    `  ${f(r.seconds)} s (build ${f(r.solveSeconds)} s, evaluate ${f(r.evalSeconds)} s; loading ${f(r.loadSeconds)} s)\n`,
+  );
 }
 
 export const expressivityCommand: Command = {

@@ -3,7 +3,15 @@ import { fit, runConfig, type FitSummary } from '../experiments/fit.js';
 import { RunStore } from '../experiments/store.js';
 import type { EpochRecord } from '../train/index.js';
 import type { Command, Io } from './command.js';
-import { DATA_FLAGS, RANDOMIZE_FLAGS, RUN_FLAGS, TRAIN_FLAGS, applyRunFlags, applyThreads, fitConfigFromFlags } from './fit-flags.js';
+import {
+  DATA_FLAGS,
+  RANDOMIZE_FLAGS,
+  RUN_FLAGS,
+  TRAIN_FLAGS,
+  applyRunFlags,
+  applyThreads,
+  fitConfigFromFlags,
+} from './fit-flags.js';
 import { Progress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 
@@ -14,11 +22,22 @@ export function printSummary(io: Io, s: FitSummary): void {
     ['run', s.run],
     ['status', s.status + (s.divergedReason ? ` (${s.divergedReason})` : '')],
     ['model', `${s.model} (${s.params.toLocaleString('en-US')} parameters)`],
-    ['data', `${s.dataset}, ${s.trainSize} training examples, labels ${s.labels}, inputs ${s.inputs} (${pct(s.labelChangedFraction)} of labels changed)`],
-    ['fitted', s.stepsToFit === null ? `no (after ${s.epochs} epochs, ${s.steps} steps)` : `yes, after ${s.stepsToFit} steps (${s.epochsToFit} epochs)`],
+    [
+      'data',
+      `${s.dataset}, ${s.trainSize} training examples, labels ${s.labels}, inputs ${s.inputs} (${pct(s.labelChangedFraction)} of labels changed)`,
+    ],
+    [
+      'fitted',
+      s.stepsToFit === null
+        ? `no (after ${s.epochs} epochs, ${s.steps} steps)`
+        : `yes, after ${s.stepsToFit} steps (${s.epochsToFit} epochs)`,
+    ],
     ['train accuracy', pct(s.trainAcc)],
     ['test accuracy', `${pct(s.testAcc)} (best ${pct(s.bestTestAcc)} at epoch ${s.bestTestEpoch})`],
-    ['time', `${s.wallSeconds.toFixed(1)} s, ${Math.round(s.examplesPerSecond).toLocaleString('en-US')} examples/s`],
+    [
+      'time',
+      `${s.wallSeconds.toFixed(1)} s, ${Math.round(s.examplesPerSecond).toLocaleString('en-US')} examples/s`,
+    ],
     ['files', s.dir],
   ];
   for (const [k, v] of rows) io.out(`${k.padEnd(15)} ${v}\n`);
@@ -41,20 +60,33 @@ Examples:
   genlab fit --inputs random-pixels --model alexnet-small --train-size 2000
   genlab fit --resume mlp-1x512_fashion-mnist-2000          # continue a killed run`,
   flags: [
-    ...DATA_FLAGS, ...RANDOMIZE_FLAGS, ...TRAIN_FLAGS, ...RUN_FLAGS,
-    { name: 'resume', type: 'string', placeholder: 'RUN', help: 'continue the run with this id (or unique prefix, or directory) from its last checkpoint' },
+    ...DATA_FLAGS,
+    ...RANDOMIZE_FLAGS,
+    ...TRAIN_FLAGS,
+    ...RUN_FLAGS,
+    {
+      name: 'resume',
+      type: 'string',
+      placeholder: 'RUN',
+      help: 'continue the run with this id (or unique prefix, or directory) from its last checkpoint',
+    },
     { name: 'restart', type: 'bool', help: 'discard an existing run with the same config and start over' },
   ],
   async run(args, io) {
     const device = applyRunFlags(args, 'genlab fit');
     const store = new RunStore((args.flags.out as string) ?? 'runs');
     try {
-      const config = args.flags.resume ? runConfig(store, args.flags.resume as string) : fitConfigFromFlags(args);
+      const config = args.flags.resume
+        ? runConfig(store, args.flags.resume as string)
+        : fitConfigFromFlags(args);
       if (args.flags.resume) applyThreads(args, config.model.name); // the stored run's model, not --model's default
       let progress: Progress | undefined;
       let epoch = 0;
       let last: EpochRecord | undefined;
-      const interrupt = onInterrupt(io, 'stopping after this epoch\'s checkpoint (Ctrl-C again to quit now; the last checkpoint is kept)');
+      const interrupt = onInterrupt(
+        io,
+        "stopping after this epoch's checkpoint (Ctrl-C again to quit now; the last checkpoint is kept)",
+      );
       try {
         const outcome = await fit(config, {
           store,
@@ -62,23 +94,42 @@ Examples:
           restart: Boolean(args.flags.restart),
           shouldStop: interrupt.stopped,
           onStart: (s) => {
-            if (!args.flags.json) io.err(`run ${s.run}${s.resumedFrom ? ` (resumed after epoch ${s.resumedFrom})` : ''}\n`);
+            if (!args.flags.json)
+              io.err(`run ${s.run}${s.resumedFrom ? ` (resumed after epoch ${s.resumedFrom})` : ''}\n`);
             progress = new Progress(io, 'fit', s.totalEpochs);
             epoch = s.resumedFrom;
           },
-          onStep: (step, loss) => progress?.update(epoch, `epoch ${epoch + 1} step ${step} loss ${loss.toFixed(4)}${last ? ` train ${pct(last.trainAcc)} test ${pct(last.testAcc)}` : ''}`),
+          onStep: (step, loss) =>
+            progress?.update(
+              epoch,
+              `epoch ${epoch + 1} step ${step} loss ${loss.toFixed(4)}${last ? ` train ${pct(last.trainAcc)} test ${pct(last.testAcc)}` : ''}`,
+            ),
           onEpoch: (r) => {
             epoch = r.epoch;
             last = r;
-            progress?.update(epoch, `epoch ${r.epoch} loss ${r.trainLoss.toFixed(4)} train ${pct(r.trainAcc)} test ${pct(r.testAcc)}`);
+            progress?.update(
+              epoch,
+              `epoch ${r.epoch} loss ${r.trainLoss.toFixed(4)} train ${pct(r.trainAcc)} test ${pct(r.testAcc)}`,
+            );
           },
         });
-        progress?.done(last ? `train ${pct(last.trainAcc)} test ${pct(last.testAcc)}` : '', outcome.interrupted ? epoch : undefined);
+        progress?.done(
+          last ? `train ${pct(last.trainAcc)} test ${pct(last.testAcc)}` : '',
+          outcome.interrupted ? epoch : undefined,
+        );
         const s = outcome.summary;
-        if (args.flags.json) io.out(JSON.stringify({ ...s, alreadyComplete: outcome.alreadyComplete, interrupted: outcome.interrupted }) + '\n');
+        if (args.flags.json)
+          io.out(
+            JSON.stringify({
+              ...s,
+              alreadyComplete: outcome.alreadyComplete,
+              interrupted: outcome.interrupted,
+            }) + '\n',
+          );
         else {
           if (outcome.alreadyComplete) io.err(`already complete: ${s.run} (use --restart to train again)\n`);
-          if (outcome.interrupted) io.err(`interrupted after epoch ${s.epochs}; continue with: genlab fit --resume ${s.run}\n`);
+          if (outcome.interrupted)
+            io.err(`interrupted after epoch ${s.epochs}; continue with: genlab fit --resume ${s.run}\n`);
           printSummary(io, s);
         }
         return outcome.interrupted ? 130 : 0;

@@ -6,7 +6,8 @@ export const infoCommand: Command = {
   name: 'info',
   summary: 'show the engine: libtorch version, CUDA, threads',
   usage: '[--json]',
-  description: 'Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN\'s where libtorch links it, else libtorch\'s own), and the thread counts (libtorch\'s and OpenBLAS\'s, before a command sets them).',
+  description:
+    "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
   flags: [],
   async run(args, io) {
     const info = { ...engineInfo(), cpus: cpuCount(), node: process.version };
@@ -14,8 +15,11 @@ export const infoCommand: Command = {
     else {
       io.out(`libtorch ${info.torch}${info.cudaBuild ? ' (CUDA build)' : ' (CPU build)'}\n`);
       io.out(`CUDA available: ${info.cudaAvailable ? 'yes' : 'no'}\n`);
-      io.out(`float32 CPU matrix products: ${info.cpuSgemm === 'oneDNN' ? 'oneDNN sgemm' : 'libtorch (at::mm)'}\n`);
-      const blas = info.blasThreads < 0 ? 'not OpenBLAS' : `${info.blasThreads} (commands set it with --threads)`;
+      io.out(
+        `float32 CPU matrix products: ${info.cpuSgemm === 'oneDNN' ? 'oneDNN sgemm' : 'libtorch (at::mm)'}\n`,
+      );
+      const blas =
+        info.blasThreads < 0 ? 'not OpenBLAS' : `${info.blasThreads} (commands set it with --threads)`;
       io.out(`threads: ${info.threads} of ${info.cpus} CPUs; OpenBLAS threads: ${blas}\nnode ${info.node}\n`);
     }
     return 0;

@@ -31,7 +31,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
     const names = COMMANDS.map((c) => c.name);
-    io.err(`genlab: unknown command "${name}"; expected one of ${names.join(', ')}${didYouMean(name, names)}\n`);
+    io.err(
+      `genlab: unknown command "${name}"; expected one of ${names.join(', ')}${didYouMean(name, names)}\n`,
+    );
     return 2;
   }
   try {

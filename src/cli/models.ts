@@ -5,13 +5,14 @@ import type { Command } from './command.js';
 
 function parseInput(s: string): [number, number, number] {
   const m = /^(\d+)x(\d+)x(\d+)$/.exec(s);
-  if (!m || [m[1], m[2], m[3]].some((v) => Number(v) < 1)) throw new InputError(`genlab models: --input: expected CxHxW like 3x28x28, got "${s}"`);
+  if (!m || [m[1], m[2], m[3]].some((v) => Number(v) < 1))
+    throw new InputError(`genlab models: --input: expected CxHxW like 3x28x28, got "${s}"`);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'list the paper\'s architectures and their parameter counts',
+  summary: "list the paper's architectures and their parameter counts",
   usage: '[--input CxHxW] [--classes K] [--json]',
   description: `
 Builds each architecture of the paper (§3) for an input shape and counts its parameters. On 3x28x28
@@ -37,7 +38,8 @@ Builds each architecture of the paper (§3) for an input shape and counts its pa
     }
     io.out(`${'model'.padEnd(22)} ${'parameters'.padStart(12)} ${'Table 1'.padStart(12)}\n`);
     for (const r of rows) {
-      const paper = r.paper === null ? '' : `${r.paper.toLocaleString('en-US')} ${r.matchesPaper ? '✓' : '✗'}`;
+      const paper =
+        r.paper === null ? '' : `${r.paper.toLocaleString('en-US')} ${r.matchesPaper ? '✓' : '✗'}`;
       io.out(`${r.name.padEnd(22)} ${r.params.toLocaleString('en-US').padStart(12)} ${paper.padStart(12)}\n`);
     }
     return 0;

@@ -7,7 +7,11 @@ export class Progress {
   private lastLine = 0;
   private drawn = false;
 
-  constructor(private io: Io, private label: string, private total: number) {}
+  constructor(
+    private io: Io,
+    private label: string,
+    private total: number,
+  ) {}
 
   /** done of total; detail is shown after the bar (loss, accuracy…). */
   update(done: number, detail = '', force = false): void {
@@ -42,5 +46,7 @@ export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '--:--';
   const m = Math.floor(s / 60);
   const sec = Math.floor(s % 60);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+  return m >= 60
+    ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
+    : `${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
 }

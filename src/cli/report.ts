@@ -18,7 +18,10 @@ async function reportRuns(args: Parsed, io: Io, store: RunStore): Promise<number
   for (const ref of args.positionals) {
     const id = store.resolve(ref);
     const s = storedSummary(store, id);
-    if (!s) throw new InputError(`genlab report: run ${id} is not complete; expected a finished run (continue it with: genlab fit --resume ${id})`);
+    if (!s)
+      throw new InputError(
+        `genlab report: run ${id} is not complete; expected a finished run (continue it with: genlab fit --resume ${id})`,
+      );
     summaries.push(s);
   }
   const dir = (args.flags['report-dir'] as string | undefined) ?? path.join(store.root, 'reports', 'runs');
@@ -30,7 +33,7 @@ async function reportRuns(args: Parsed, io: Io, store: RunStore): Promise<number
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'the paper\'s figures and tables from stored runs, with the paper\'s numbers side by side',
+  summary: "the paper's figures and tables from stored runs, with the paper's numbers side by side",
   usage: 'PRESET|RUN… [--scale smoke|cpu|paper] [--out DIR] [--report-dir DIR] [--json]',
   description: `
 Makes a preset's figures (PNG and SVG) and tables (Markdown and HTML, each cell as genlab | paper | Δ)
@@ -49,7 +52,12 @@ Examples:
     SCALE_FLAG,
     ...OVERRIDE_FLAGS,
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
-    { name: 'report-dir', type: 'string', placeholder: 'DIR', help: 'where the report goes (default: OUT/reports/PRESET-SCALE)' },
+    {
+      name: 'report-dir',
+      type: 'string',
+      placeholder: 'DIR',
+      help: 'where the report goes (default: OUT/reports/PRESET-SCALE)',
+    },
   ],
   async run(args, io) {
     const store = new RunStore(args.flags.out as string);
@@ -65,16 +73,33 @@ Examples:
       }
       const { preset, scale, plan } = planFromFlags(args, 'genlab report');
       const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
-      const dir = (args.flags['report-dir'] as string | undefined) ?? path.join(store.root, 'reports', `${preset.name}-${scale}`);
+      const dir =
+        (args.flags['report-dir'] as string | undefined) ??
+        path.join(store.root, 'reports', `${preset.name}-${scale}`);
       const outArg = args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : '';
       const command = runCommandFor(preset, scale, outArg);
       const files = await writePresetReport(dir, preset, scale, runs, command);
       if (args.flags.json) {
-        io.out(JSON.stringify({ preset: preset.name, scale, html: files.html, markdown: files.markdown, figures: files.figures, missing: files.missing, tables: files.tables }) + '\n');
+        io.out(
+          JSON.stringify({
+            preset: preset.name,
+            scale,
+            html: files.html,
+            markdown: files.markdown,
+            figures: files.figures,
+            missing: files.missing,
+            tables: files.tables,
+          }) + '\n',
+        );
       } else {
         for (const t of files.tables) io.out(`${markdownTable(t)}\n`);
-        if (files.missing.length) io.err(`${files.missing.length} of ${plan.length} runs not complete (${files.missing.slice(0, 3).join(', ')}${files.missing.length > 3 ? ', …' : ''}); make them with: ${command}\n`);
-        io.out(`report: ${files.html}\n        ${files.markdown}\n${files.figures.map((f) => `figure: ${f.png}\n        ${f.svg}\n`).join('')}`);
+        if (files.missing.length)
+          io.err(
+            `${files.missing.length} of ${plan.length} runs not complete (${files.missing.slice(0, 3).join(', ')}${files.missing.length > 3 ? ', …' : ''}); make them with: ${command}\n`,
+          );
+        io.out(
+          `report: ${files.html}\n        ${files.markdown}\n${files.figures.map((f) => `figure: ${f.png}\n        ${f.svg}\n`).join('')}`,
+        );
       }
       return 0;
     } finally {

@@ -6,16 +6,25 @@ export const runsCommand: Command = {
   name: 'runs',
   summary: 'list stored runs and their results',
   usage: '[--out DIR] [--status S] [--model M] [--json]',
-  description: 'Lists every run recorded under the run store (--out, default ./runs), oldest first, with its status and results.',
+  description:
+    'Lists every run recorded under the run store (--out, default ./runs), oldest first, with its status and results.',
   flags: [
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
-    { name: 'status', type: 'enum', choices: ['running', 'complete', 'diverged', 'failed'], help: 'only runs with this status' },
+    {
+      name: 'status',
+      type: 'enum',
+      choices: ['running', 'complete', 'diverged', 'failed'],
+      help: 'only runs with this status',
+    },
     { name: 'model', type: 'string', placeholder: 'M', help: 'only runs of this model' },
   ],
   async run(args, io) {
     const store = new RunStore(args.flags.out as string);
     try {
-      const rows = store.list({ status: args.flags.status as RunStatus | undefined, model: args.flags.model as string | undefined });
+      const rows = store.list({
+        status: args.flags.status as RunStatus | undefined,
+        model: args.flags.model as string | undefined,
+      });
       if (args.flags.json) {
         io.out(JSON.stringify({ root: store.root, runs: rows }) + '\n');
         return 0;
@@ -24,11 +33,16 @@ export const runsCommand: Command = {
         io.out(`no runs under ${store.root} (start one with genlab fit or genlab demo)\n`);
         return 0;
       }
-      const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
-      io.out(`${'run'.padEnd(64)} ${'status'.padEnd(9)} ${'epochs'.padStart(6)} ${'fit@step'.padStart(8)} ${'train'.padStart(7)} ${'test'.padStart(7)}\n`);
+      const pct = (x: unknown) =>
+        typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-';
+      io.out(
+        `${'run'.padEnd(64)} ${'status'.padEnd(9)} ${'epochs'.padStart(6)} ${'fit@step'.padStart(8)} ${'train'.padStart(7)} ${'test'.padStart(7)}\n`,
+      );
       for (const r of rows) {
         const s = r.summary ?? {};
-        io.out(`${r.id.padEnd(64)} ${r.status.padEnd(9)} ${String(s.epochs ?? '-').padStart(6)} ${String(s.stepsToFit ?? '-').padStart(8)} ${pct(s.trainAcc).padStart(7)} ${pct(s.testAcc).padStart(7)}\n`);
+        io.out(
+          `${r.id.padEnd(64)} ${r.status.padEnd(9)} ${String(s.epochs ?? '-').padStart(6)} ${String(s.stepsToFit ?? '-').padStart(8)} ${pct(s.trainAcc).padStart(7)} ${pct(s.testAcc).padStart(7)}\n`,
+        );
       }
       return 0;
     } finally {

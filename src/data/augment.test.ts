@@ -9,10 +9,20 @@ const close = (a: number, b: number, tol = 1e-4): boolean => Math.abs(a - b) <= 
 test('augmentSpec switches on the named augmentations with documented defaults', () => {
   assert.deepEqual(augmentSpec([]), NO_AUGMENTATION);
   const all = augmentSpec(AUGMENTATIONS);
-  assert.deepEqual(all, { crop: true, cropPadding: 2, cropSize: null, flip: true, brightness: 63 / 255, contrast: [0.2, 1.8], saturation: [0.5, 1.5], hue: 0.2 });
+  assert.deepEqual(all, {
+    crop: true,
+    cropPadding: 2,
+    cropSize: null,
+    flip: true,
+    brightness: 63 / 255,
+    contrast: [0.2, 1.8],
+    saturation: [0.5, 1.5],
+    hue: 0.2,
+  });
   assert.equal(augmentSpec(['flip']).crop, false);
   assert.throws(() => augmentSpec(['flp']), {
-    message: 'augment: unknown augmentation "flp"; expected one of crop, flip, brightness, contrast, saturation, hue; did you mean "flip"?',
+    message:
+      'augment: unknown augmentation "flp"; expected one of crop, flip, brightness, contrast, saturation, hue; did you mean "flip"?',
   });
 });
 
@@ -20,7 +30,11 @@ test('random crop: every output is a window of the zero-padded image; cropSize t
   const before = liveTensors();
   scope(() => {
     // image values are 1 + y·10 + x, so a window's top-left value gives its offset
-    const x = arange(0, 36, 1, { dtype: 'float32' }).reshape(1, 1, 6, 6).add(1).expand(64, 2, 6, 6).contiguous();
+    const x = arange(0, 36, 1, { dtype: 'float32' })
+      .reshape(1, 1, 6, 6)
+      .add(1)
+      .expand(64, 2, 6, 6)
+      .contiguous();
     const y = augmentBatch(x, { ...NO_AUGMENTATION, crop: true, cropPadding: 2 }, new Generator(1));
     assert.deepEqual(y.shape, [64, 2, 6, 6]);
     const v = y.toArray();
@@ -44,7 +58,10 @@ test('random crop: every output is a window of the zero-padded image; cropSize t
     }
     assert.ok(offsets.size > 10, `only ${offsets.size} distinct offsets`);
     const big = rand([4, 3, 32, 32]);
-    assert.deepEqual(augmentBatch(big, { ...NO_AUGMENTATION, crop: true, cropSize: 28 }, new Generator(2)).shape, [4, 3, 28, 28]);
+    assert.deepEqual(
+      augmentBatch(big, { ...NO_AUGMENTATION, crop: true, cropSize: 28 }, new Generator(2)).shape,
+      [4, 3, 28, 28],
+    );
   });
   assert.equal(liveTensors(), before);
 });
@@ -67,7 +84,9 @@ test('brightness shifts each image by one constant; contrast keeps channel means
   const before = liveTensors();
   scope(() => {
     const x = rand([50, 3, 5, 5], { generator: new Generator(2) });
-    const b = augmentBatch(x, augmentSpec(['brightness']), new Generator(4)).sub(x).flatten(1);
+    const b = augmentBatch(x, augmentSpec(['brightness']), new Generator(4))
+      .sub(x)
+      .flatten(1);
     const spread = b.maxDim(1).values.sub(b.minDim(1).values).abs().max().item();
     assert.ok(spread < 1e-5);
     assert.ok(b.abs().max().item() <= 63 / 255 + 1e-6);
@@ -77,9 +96,19 @@ test('brightness shifts each image by one constant; contrast keeps channel means
     const g = augmentBatch(grey, augmentSpec(['saturation', 'hue']), new Generator(4));
     assert.ok(g.allclose(grey, 1e-3, 1e-3), 'grey stays grey');
     const h = augmentBatch(x, augmentSpec(['hue']), new Generator(4));
-    const lum = (t: typeof x): number[] => t.narrow(1, 0, 1).mul(0.299).add(t.narrow(1, 1, 1).mul(0.587)).add(t.narrow(1, 2, 1).mul(0.114)).flatten().toArray();
+    const lum = (t: typeof x): number[] =>
+      t
+        .narrow(1, 0, 1)
+        .mul(0.299)
+        .add(t.narrow(1, 1, 1).mul(0.587))
+        .add(t.narrow(1, 2, 1).mul(0.114))
+        .flatten()
+        .toArray();
     const [l0, l1] = [lum(x), lum(h)];
-    assert.ok(l0.every((v, i) => close(v, l1[i], 1e-2)), 'hue rotation keeps luma');
+    assert.ok(
+      l0.every((v, i) => close(v, l1[i], 1e-2)),
+      'hue rotation keeps luma',
+    );
     assert.ok(h.sub(x).abs().max().item() > 1e-3, 'hue changes colours');
     const mono = rand([3, 1, 5, 5]);
     assert.ok(augmentBatch(mono, augmentSpec(['saturation', 'hue']), new Generator(1)).allclose(mono));

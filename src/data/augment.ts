@@ -1,5 +1,16 @@
 // Data augmentation (PAPER.md §5), batched on tensors: random crop, flip, brightness, contrast, saturation, hue.
-import { Generator, InputError, Tensor, arange, rand, randint, scope, tensor, unknownName, where } from '../engine/index.js';
+import {
+  Generator,
+  InputError,
+  Tensor,
+  arange,
+  rand,
+  randint,
+  scope,
+  tensor,
+  unknownName,
+  where,
+} from '../engine/index.js';
 
 /**
  * What augmentBatch does to each training batch; every image draws its own parameters. Values are
@@ -17,11 +28,25 @@ export interface AugmentSpec {
 }
 
 /** The names accepted by --augment. */
-export const AUGMENTATIONS: readonly string[] = ['crop', 'flip', 'brightness', 'contrast', 'saturation', 'hue'];
+export const AUGMENTATIONS: readonly string[] = [
+  'crop',
+  'flip',
+  'brightness',
+  'contrast',
+  'saturation',
+  'hue',
+];
 
 /** Everything off. */
 export const NO_AUGMENTATION: AugmentSpec = {
-  crop: false, cropPadding: 0, cropSize: null, flip: false, brightness: 0, contrast: [1, 1], saturation: [1, 1], hue: 0,
+  crop: false,
+  cropPadding: 0,
+  cropSize: null,
+  flip: false,
+  brightness: 0,
+  contrast: [1, 1],
+  saturation: [1, 1],
+  hue: 0,
 };
 
 /**
@@ -31,7 +56,14 @@ export const NO_AUGMENTATION: AugmentSpec = {
  * by 2, which shifts images by up to ±2 pixels: the offsets of the paper's 28-from-32 crop.
  */
 export const AUGMENT_DEFAULTS: AugmentSpec = {
-  crop: true, cropPadding: 2, cropSize: null, flip: true, brightness: 63 / 255, contrast: [0.2, 1.8], saturation: [0.5, 1.5], hue: 0.2,
+  crop: true,
+  cropPadding: 2,
+  cropSize: null,
+  flip: true,
+  brightness: 63 / 255,
+  contrast: [0.2, 1.8],
+  saturation: [0.5, 1.5],
+  hue: 0.2,
 };
 
 /** The spec that switches on the named augmentations (the rest off). */
@@ -53,18 +85,26 @@ function checkRange(r: [number, number], key: string): void {
 
 /** Validates a spec (e.g. one read from a preset); throws InputError naming the key. */
 export function checkAugmentSpec(spec: AugmentSpec): void {
-  if (!Number.isInteger(spec.cropPadding) || spec.cropPadding < 0) throw new InputError(`augment.cropPadding: expected a non-negative integer, got ${spec.cropPadding}`);
+  if (!Number.isInteger(spec.cropPadding) || spec.cropPadding < 0)
+    throw new InputError(`augment.cropPadding: expected a non-negative integer, got ${spec.cropPadding}`);
   const s = spec.cropSize;
-  if (s !== undefined && s !== null && (!Number.isInteger(s) || s < 1)) throw new InputError(`augment.cropSize: expected a positive integer or null, got ${s}`);
-  if (!(spec.brightness >= 0 && Number.isFinite(spec.brightness))) throw new InputError(`augment.brightness: expected a number ≥ 0, got ${spec.brightness}`);
-  if (!(spec.hue >= 0 && spec.hue <= 0.5)) throw new InputError(`augment.hue: expected a number in [0, 0.5], got ${spec.hue}`);
+  if (s !== undefined && s !== null && (!Number.isInteger(s) || s < 1))
+    throw new InputError(`augment.cropSize: expected a positive integer or null, got ${s}`);
+  if (!(spec.brightness >= 0 && Number.isFinite(spec.brightness)))
+    throw new InputError(`augment.brightness: expected a number ≥ 0, got ${spec.brightness}`);
+  if (!(spec.hue >= 0 && spec.hue <= 0.5))
+    throw new InputError(`augment.hue: expected a number in [0, 0.5], got ${spec.hue}`);
   checkRange(spec.contrast, 'contrast');
   checkRange(spec.saturation, 'saturation');
 }
 
 /** (n) uniform draws in [lo, hi), shaped (n, 1, 1, 1) on the batch's device. */
 function uniform(n: number, lo: number, hi: number, g: Generator, device: string): Tensor {
-  return rand([n], { generator: g }).mul(hi - lo).add(lo).reshape(n, 1, 1, 1).to(device);
+  return rand([n], { generator: g })
+    .mul(hi - lo)
+    .add(lo)
+    .reshape(n, 1, 1, 1)
+    .to(device);
 }
 
 /** A random out×out window of each image (after zero padding), by two gathers: rows, then columns. */
@@ -73,20 +113,39 @@ function randomCrop(x: Tensor, pad: number, size: number | null | undefined, g: 
   const xp = pad > 0 ? x.pad([pad, pad, pad, pad]) : x;
   const [hp, wp] = [h + 2 * pad, w + 2 * pad];
   const [oh, ow] = [size ?? h, size ?? w];
-  if (oh > hp || ow > wp) throw new InputError(`augment.cropSize: ${oh}×${ow} does not fit padded images of ${hp}×${wp}`);
+  if (oh > hp || ow > wp)
+    throw new InputError(`augment.cropSize: ${oh}×${ow} does not fit padded images of ${hp}×${wp}`);
   const dev = x.device;
-  const oy = randint(0, hp - oh + 1, [n], { generator: g }).to('float64').to(dev);
-  const ox = randint(0, wp - ow + 1, [n], { generator: g }).to('float64').to(dev);
+  const oy = randint(0, hp - oh + 1, [n], { generator: g })
+    .to('float64')
+    .to(dev);
+  const ox = randint(0, wp - ow + 1, [n], { generator: g })
+    .to('float64')
+    .to(dev);
   // Offsets and positions in float64, then int64: the addon's add passes alpha as a double, which libtorch refuses for integers.
-  const rows = oy.reshape(n, 1).add(arange(0, oh, 1, { device: dev, dtype: 'float64' }).reshape(1, oh)).to('int64'); // (n, oh)
-  const cols = ox.reshape(n, 1).add(arange(0, ow, 1, { device: dev, dtype: 'float64' }).reshape(1, ow)).to('int64'); // (n, ow)
+  const rows = oy
+    .reshape(n, 1)
+    .add(arange(0, oh, 1, { device: dev, dtype: 'float64' }).reshape(1, oh))
+    .to('int64'); // (n, oh)
+  const cols = ox
+    .reshape(n, 1)
+    .add(arange(0, ow, 1, { device: dev, dtype: 'float64' }).reshape(1, ow))
+    .to('int64'); // (n, ow)
   const byRows = xp.gather(2, rows.reshape(n, 1, oh, 1).expand(n, c, oh, wp)); // (n, c, oh, wp)
   return byRows.gather(3, cols.reshape(n, 1, 1, ow).expand(n, c, oh, ow)); // (n, c, oh, ow)
 }
 
 // RGB ↔ YIQ (NTSC). A hue rotation by θ is Tinv · R(θ) · T = A + cos θ · B + sin θ · S.
-const T = [[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]];
-const TINV = [[1, 0.956, 0.621], [1, -0.272, -0.647], [1, -1.106, 1.703]];
+const T = [
+  [0.299, 0.587, 0.114],
+  [0.596, -0.274, -0.322],
+  [0.211, -0.523, 0.312],
+];
+const TINV = [
+  [1, 0.956, 0.621],
+  [1, -0.272, -0.647],
+  [1, -1.106, 1.703],
+];
 function conj(m: number[][]): number[] {
   const out: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -98,15 +157,33 @@ function conj(m: number[][]): number[] {
   }
   return out;
 }
-const HUE_A = conj([[1, 0, 0], [0, 0, 0], [0, 0, 0]]);
-const HUE_B = conj([[0, 0, 0], [0, 1, 0], [0, 0, 1]]);
-const HUE_S = conj([[0, 0, 0], [0, 0, -1], [0, 1, 0]]);
+const HUE_A = conj([
+  [1, 0, 0],
+  [0, 0, 0],
+  [0, 0, 0],
+]);
+const HUE_B = conj([
+  [0, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+]);
+const HUE_S = conj([
+  [0, 0, 0],
+  [0, 0, -1],
+  [0, 1, 0],
+]);
 
 function rotateHue(x: Tensor, maxDelta: number, g: Generator): Tensor {
   const [n, c, h, w] = x.shape;
-  const theta = rand([n], { generator: g }).mul(4 * Math.PI * maxDelta).sub(2 * Math.PI * maxDelta).reshape(n, 1, 1);
+  const theta = rand([n], { generator: g })
+    .mul(4 * Math.PI * maxDelta)
+    .sub(2 * Math.PI * maxDelta)
+    .reshape(n, 1, 1);
   const m = (k: number[]): Tensor => tensor(Float32Array.from(k), [1, 3, 3]);
-  const rot = m(HUE_A).add(theta.cos().mul(m(HUE_B))).add(theta.sin().mul(m(HUE_S))).to(x.device); // (n, 3, 3)
+  const rot = m(HUE_A)
+    .add(theta.cos().mul(m(HUE_B)))
+    .add(theta.sin().mul(m(HUE_S)))
+    .to(x.device); // (n, 3, 3)
   return rot.matmul(x.reshape(n, c, h * w)).reshape(n, c, h, w);
 }
 
@@ -120,7 +197,8 @@ function grey(x: Tensor): Tensor {
  */
 export function augmentBatch(x: Tensor, spec: AugmentSpec, generator: Generator): Tensor {
   checkAugmentSpec(spec);
-  if (x.ndim !== 4) throw new InputError(`augment: expected a batch (N, C, H, W), got shape [${x.shape.join(', ')}]`);
+  if (x.ndim !== 4)
+    throw new InputError(`augment: expected a batch (N, C, H, W), got shape [${x.shape.join(', ')}]`);
   return scope(() => {
     const n = x.shape[0];
     const dev = x.device;
@@ -130,12 +208,18 @@ export function augmentBatch(x: Tensor, spec: AugmentSpec, generator: Generator)
     if (spec.brightness > 0) y = y.add(uniform(n, -spec.brightness, spec.brightness, generator, dev));
     if (spec.contrast[0] !== 1 || spec.contrast[1] !== 1) {
       const mean = y.mean([2, 3], true);
-      y = y.sub(mean).mul(uniform(n, spec.contrast[0], spec.contrast[1], generator, dev)).add(mean);
+      y = y
+        .sub(mean)
+        .mul(uniform(n, spec.contrast[0], spec.contrast[1], generator, dev))
+        .add(mean);
     }
     const rgb = y.shape[1] === 3;
     if (rgb && (spec.saturation[0] !== 1 || spec.saturation[1] !== 1)) {
       const g = grey(y);
-      y = y.sub(g).mul(uniform(n, spec.saturation[0], spec.saturation[1], generator, dev)).add(g);
+      y = y
+        .sub(g)
+        .mul(uniform(n, spec.saturation[0], spec.saturation[1], generator, dev))
+        .add(g);
     }
     if (rgb && spec.hue > 0) y = rotateHue(y, spec.hue, generator);
     return y === x ? x.clone() : y;

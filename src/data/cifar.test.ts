@@ -16,7 +16,13 @@ test('CIFAR-10 records split into labels and planar images', () => {
 });
 
 test('CIFAR-100 keeps the fine or the coarse label', () => {
-  const bytes = encodeCifar([[3, 71], [19, 5]], pixels(2));
+  const bytes = encodeCifar(
+    [
+      [3, 71],
+      [19, 5],
+    ],
+    pixels(2),
+  );
   const fine = parseCifar(bytes, 'b', { labelBytes: 2, labelIndex: 1, classes: 100, imageBytes: 3072 });
   const coarse = parseCifar(bytes, 'b', { labelBytes: 2, labelIndex: 0, classes: 20, imageBytes: 3072 });
   assert.deepEqual([...fine.labels], [71, 5]);
@@ -26,9 +32,12 @@ test('CIFAR-100 keeps the fine or the coarse label', () => {
 test('CIFAR errors name the file and what was expected', () => {
   const two = encodeCifar([[1], [2]], pixels(2));
   assert.throws(() => parseCifar(two.subarray(0, 5000), 'data_batch_1.bin', C10), {
-    message: 'data_batch_1.bin: truncated: 5000 bytes is not a whole number of 3073-byte records; expected 3073 or 6146',
+    message:
+      'data_batch_1.bin: truncated: 5000 bytes is not a whole number of 3073-byte records; expected 3073 or 6146',
   });
-  assert.throws(() => parseCifar(new Uint8Array(0), 'x.bin', C10), { message: 'x.bin: empty; expected records of 3073 bytes' });
+  assert.throws(() => parseCifar(new Uint8Array(0), 'x.bin', C10), {
+    message: 'x.bin: empty; expected records of 3073 bytes',
+  });
   assert.throws(() => parseCifar(encodeCifar([[1], [10]], pixels(2)), 'x.bin', C10), {
     message: 'x.bin: label 10 in record 1 is outside the 10 classes; expected 0..9',
   });
@@ -38,7 +47,10 @@ test('random and truncated CIFAR bytes only ever throw InputError', () => {
   const rng = new Rng(3);
   const good = encodeCifar([[1], [2]], pixels(2));
   for (let trial = 0; trial < 200; trial++) {
-    const bytes = trial % 2 === 0 ? Uint8Array.from({ length: rng.int(7000) }, () => rng.int(256)) : good.slice(0, rng.int(good.length + 1));
+    const bytes =
+      trial % 2 === 0
+        ? Uint8Array.from({ length: rng.int(7000) }, () => rng.int(256))
+        : good.slice(0, rng.int(good.length + 1));
     try {
       parseCifar(bytes, 'fuzz', C10);
     } catch (e) {

@@ -21,7 +21,9 @@ export function parseCifar(bytes: Uint8Array, where: string, f: CifarFormat): Ci
   if (bytes.length === 0) throw new InputError(`${where}: empty; expected records of ${record} bytes`);
   if (bytes.length % record !== 0) {
     const whole = Math.floor(bytes.length / record);
-    throw new InputError(`${where}: truncated: ${bytes.length} bytes is not a whole number of ${record}-byte records; expected ${whole * record} or ${(whole + 1) * record}`);
+    throw new InputError(
+      `${where}: truncated: ${bytes.length} bytes is not a whole number of ${record}-byte records; expected ${whole * record} or ${(whole + 1) * record}`,
+    );
   }
   const count = bytes.length / record;
   const images = new Uint8Array(count * f.imageBytes);
@@ -31,7 +33,9 @@ export function parseCifar(bytes: Uint8Array, where: string, f: CifarFormat): Ci
     const at = i * record;
     const label = bytes[at + f.labelIndex];
     if (label >= f.classes) {
-      throw new InputError(`${where}: label ${label} in record ${i} is outside the ${f.classes} classes; expected 0..${f.classes - 1}`);
+      throw new InputError(
+        `${where}: label ${label} in record ${i} is outside the ${f.classes} classes; expected 0..${f.classes - 1}`,
+      );
     }
     labels[i] = label;
     images.set(bytes.subarray(at + f.labelBytes, at + record), i * f.imageBytes);
@@ -55,7 +59,11 @@ export function readCifar(files: readonly string[], f: CifarFormat): CifarRecord
 }
 
 /** Serializes records in the CIFAR binary layout (tests write small files with it). */
-export function encodeCifar(labels: readonly (readonly number[])[], images: Uint8Array, imageBytes = 3072): Uint8Array {
+export function encodeCifar(
+  labels: readonly (readonly number[])[],
+  images: Uint8Array,
+  imageBytes = 3072,
+): Uint8Array {
   const labelBytes = labels[0]?.length ?? 1;
   const record = labelBytes + imageBytes;
   const out = new Uint8Array(labels.length * record);
@@ -66,4 +74,15 @@ export function encodeCifar(labels: readonly (readonly number[])[], images: Uint
   return out;
 }
 
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+export const CIFAR10_CLASSES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];

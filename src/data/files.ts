@@ -10,13 +10,17 @@ export function readMaybeGz(file: string): Uint8Array {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new InputError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(
+      `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {
-      throw new InputError(`${file}: not a valid gzip stream (${(e as Error).message}); expected a complete .gz file`);
+      throw new InputError(
+        `${file}: not a valid gzip stream (${(e as Error).message}); expected a complete .gz file`,
+      );
     }
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -37,7 +41,12 @@ export function findFile(dirs: readonly string[], name: string): string | undefi
  * The paths of the named files, looked up in dir and its known subdirectories. A missing directory
  * or file is an InputError that lists every expected file and how to get them.
  */
-export function requireFiles(dir: string, subdirs: readonly string[], names: readonly string[], howToGet: string): string[] {
+export function requireFiles(
+  dir: string,
+  subdirs: readonly string[],
+  names: readonly string[],
+  howToGet: string,
+): string[] {
   const expected = `expected ${names.join(', ')} (each raw or .gz)`;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(`${dir}: directory not found; ${expected}; ${howToGet}`);
@@ -55,5 +64,9 @@ export function requireFiles(dir: string, subdirs: readonly string[], names: rea
 export function readLines(dirs: readonly string[], name: string): string[] | undefined {
   const p = findFile(dirs, name);
   if (p === undefined) return undefined;
-  return new TextDecoder().decode(readMaybeGz(p)).split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
+  return new TextDecoder()
+    .decode(readMaybeGz(p))
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

@@ -26,7 +26,11 @@ test('IDX errors name the file and say what was expected', () => {
   const good = encodeIdx([3, 4, 5], images);
   const cases: [Uint8Array, number, string][] = [
     [Uint8Array.from([0, 0]), 3, 'f: truncated: 2 bytes; expected an IDX header of at least 4 bytes'],
-    [Uint8Array.from([1, 2, 8, 3, 0, 0]), 3, 'f: bad magic number; expected IDX (00 00 08 03), got 01 02 08 03'],
+    [
+      Uint8Array.from([1, 2, 8, 3, 0, 0]),
+      3,
+      'f: bad magic number; expected IDX (00 00 08 03), got 01 02 08 03',
+    ],
     [Uint8Array.from([0, 0, 0x0d, 3]), 3, 'f: wrong dtype; expected 0x08 (unsigned byte), got 0x0d (float)'],
     [good, 1, 'f: wrong number of dimensions; expected 1, got 3'],
     [good.subarray(0, 10), 3, 'f: truncated: header needs 16 bytes, file holds 10'],
@@ -36,7 +40,10 @@ test('IDX errors name the file and say what was expected', () => {
     [encodeIdx([4], Uint8Array.from([1, 2])), 1, 'f: truncated: header says 4 labels, file holds 2'],
   ];
   for (const [bytes, ndim, message] of cases) {
-    assert.throws(() => parseIdx(bytes, 'f', ndim), (e: Error) => e instanceof InputError && e.message === message);
+    assert.throws(
+      () => parseIdx(bytes, 'f', ndim),
+      (e: Error) => e instanceof InputError && e.message === message,
+    );
   }
   assert.throws(() => checkLabels(Uint8Array.from([1, 2, 12]), 10, 'l'), {
     message: 'l: label 12 at index 2 is outside the 10 classes; expected 0..9',
@@ -73,5 +80,8 @@ test('random, truncated and bit-flipped IDX bytes only ever throw InputError', (
       assert.ok(e instanceof InputError, `gz trial ${trial}: ${String(e)}`);
     }
   }
-  assert.throws(() => readIdx(path.join(dir, 'absent'), 3), (e: Error) => e instanceof InputError && /absent: cannot read: ENOENT/.test(e.message));
+  assert.throws(
+    () => readIdx(path.join(dir, 'absent'), 3),
+    (e: Error) => e instanceof InputError && /absent: cannot read: ENOENT/.test(e.message),
+  );
 });

@@ -15,14 +15,26 @@ const rng = new Rng(11);
 const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => rng.int(256));
 
 /** An MNIST-layout directory: train n×h×w, test m×h×w, labels cycling 0..9; some files gzip'd. */
-function idxDir(n: number, m: number, h = 6, w = 5, opts: { testLabels?: Uint8Array; trainLabelCount?: number } = {}): string {
+function idxDir(
+  n: number,
+  m: number,
+  h = 6,
+  w = 5,
+  opts: { testLabels?: Uint8Array; trainLabelCount?: number } = {},
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'genlab-mnist-'));
   const labels = (k: number): Uint8Array => Uint8Array.from({ length: k }, (_, i) => i % 10);
   const nl = opts.trainLabelCount ?? n;
-  writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(encodeIdx([n, h, w], bytes(n * h * w))));
+  writeFileSync(
+    path.join(dir, 'train-images-idx3-ubyte.gz'),
+    gzipSync(encodeIdx([n, h, w], bytes(n * h * w))),
+  );
   writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), encodeIdx([nl], labels(nl)));
   writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), encodeIdx([m, h, w], bytes(m * h * w)));
-  writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'), gzipSync(encodeIdx([m], opts.testLabels ?? labels(m))));
+  writeFileSync(
+    path.join(dir, 't10k-labels-idx1-ubyte.gz'),
+    gzipSync(encodeIdx([m], opts.testLabels ?? labels(m))),
+  );
   return dir;
 }
 
@@ -48,7 +60,11 @@ test('preprocessing: [0,1] scale, center crop, TF per-image standardization, dat
   const dir = idxDir(8, 4);
   const raw = loadDataset({ name: 'mnist', dataDir: dir, preprocess: RAW });
   const std = loadDataset({ name: 'mnist', dataDir: dir, preprocess: { centerCrop: 4 } });
-  const norm = loadDataset({ name: 'mnist', dataDir: dir, preprocess: { perImageStandardization: false, normalize: true } });
+  const norm = loadDataset({
+    name: 'mnist',
+    dataDir: dir,
+    preprocess: { perImageStandardization: false, normalize: true },
+  });
   scope(() => {
     // center crop of 6×5 to 4: rows 1..4, columns 0..3 (offsets floor((6-4)/2), floor((5-4)/2))
     const crop = raw.train.images.narrow(2, 1, 4).narrow(3, 0, 4).div(255);
@@ -56,7 +72,11 @@ test('preprocessing: [0,1] scale, center crop, TF per-image standardization, dat
     const mean = x.reduce((a, b) => a + b, 0) / x.length;
     const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length);
     const want = x.map((v) => (v - mean) / Math.max(sd, 1 / Math.sqrt(x.length)));
-    std.train.images.select(0, 0).flatten().toArray().forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-5));
+    std.train.images
+      .select(0, 0)
+      .flatten()
+      .toArray()
+      .forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-5));
     assert.deepEqual(std.shape, [1, 4, 4]);
     assert.ok(Math.abs(norm.train.images.mean().item()) < 1e-5);
     assert.ok(Math.abs(norm.train.images.std(undefined, false).item() - 1) < 1e-4);
@@ -65,7 +85,10 @@ test('preprocessing: [0,1] scale, center crop, TF per-image standardization, dat
   assert.throws(() => loadDataset({ name: 'mnist', dataDir: dir, preprocess: { centerCrop: 9 } }), {
     message: 'preprocess.centerCrop: crop 9 does not fit images of 6×5; expected at most 5',
   });
-  assert.throws(() => loadDataset({ name: 'mnist', dataDir: dir, preprocess: { sclae: true } as never }), InputError);
+  assert.throws(
+    () => loadDataset({ name: 'mnist', dataDir: dir, preprocess: { sclae: true } as never }),
+    InputError,
+  );
   [raw, std, norm].forEach(disposeDataset);
   assert.equal(liveTensors(), before);
 });
@@ -73,15 +96,31 @@ test('preprocessing: [0,1] scale, center crop, TF per-image standardization, dat
 test('seeded subsets, stratified by class when asked', () => {
   const before = liveTensors();
   const dir = idxDir(200, 50);
-  const a = loadDataset({ name: 'mnist', dataDir: dir, trainSize: 50, testSize: 10, subsetSeed: 4, stratified: true });
-  const b = loadDataset({ name: 'mnist', dataDir: dir, trainSize: 50, testSize: 10, subsetSeed: 4, stratified: true });
+  const a = loadDataset({
+    name: 'mnist',
+    dataDir: dir,
+    trainSize: 50,
+    testSize: 10,
+    subsetSeed: 4,
+    stratified: true,
+  });
+  const b = loadDataset({
+    name: 'mnist',
+    dataDir: dir,
+    trainSize: 50,
+    testSize: 10,
+    subsetSeed: 4,
+    stratified: true,
+  });
   const c = loadDataset({ name: 'mnist', dataDir: dir, trainSize: 50, subsetSeed: 5 });
   assert.deepEqual(labelHistogram(a.train.labels, 10), Array(10).fill(5));
   assert.deepEqual(a.source.trainIndices, b.source.trainIndices);
   assert.notDeepEqual(a.source.trainIndices, c.source.trainIndices);
   assert.equal(new Set(c.source.trainIndices).size, 50);
   assert.equal(a.test.labels.shape[0], 10);
-  assert.throws(() => loadDataset({ name: 'mnist', dataDir: dir, trainSize: 201 }), { message: 'data: trainSize: subset size 201 out of range; expected an integer in 1..200' });
+  assert.throws(() => loadDataset({ name: 'mnist', dataDir: dir, trainSize: 201 }), {
+    message: 'data: trainSize: subset size 201 out of range; expected an integer in 1..200',
+  });
   [a, b, c].forEach(disposeDataset);
   assert.equal(liveTensors(), before);
 });
@@ -89,12 +128,24 @@ test('seeded subsets, stratified by class when asked', () => {
 test('bad directories and files are one-line InputErrors', () => {
   const before = liveTensors();
   assert.throws(() => loadDataset({ name: 'fashion-mnist', dataDir: '/nonexistent/fm' }), {
-    message: '/nonexistent/fm: directory not found; expected train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each raw or .gz); install Debian\'s dataset-fashion-mnist (apt install dataset-fashion-mnist) or pass --data-dir',
+    message:
+      "/nonexistent/fm: directory not found; expected train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each raw or .gz); install Debian's dataset-fashion-mnist (apt install dataset-fashion-mnist) or pass --data-dir",
   });
-  assert.throws(() => loadDataset({ name: 'cifar10' }), (e: Error) => e instanceof InputError && /^data: cifar10 needs --data-dir DIR; download the CIFAR-10 "binary version"/.test(e.message));
-  assert.throws(() => loadDataset({ name: 'fashion-mnst' }), { message: 'data: unknown data set "fashion-mnst"; expected one of fashion-mnist, mnist, cifar10, cifar100; did you mean "fashion-mnist"?' });
+  assert.throws(
+    () => loadDataset({ name: 'cifar10' }),
+    (e: Error) =>
+      e instanceof InputError &&
+      /^data: cifar10 needs --data-dir DIR; download the CIFAR-10 "binary version"/.test(e.message),
+  );
+  assert.throws(() => loadDataset({ name: 'fashion-mnst' }), {
+    message:
+      'data: unknown data set "fashion-mnst"; expected one of fashion-mnist, mnist, cifar10, cifar100; did you mean "fashion-mnist"?',
+  });
   const empty = mkdtempSync(path.join(tmpdir(), 'genlab-empty-'));
-  assert.throws(() => loadDataset({ name: 'cifar10', dataDir: empty }), (e: Error) => e instanceof InputError && e.message.startsWith(`${empty}: missing data_batch_1.bin, `));
+  assert.throws(
+    () => loadDataset({ name: 'cifar10', dataDir: empty }),
+    (e: Error) => e instanceof InputError && e.message.startsWith(`${empty}: missing data_batch_1.bin, `),
+  );
   const mismatch = idxDir(10, 5, 6, 5, { trainLabelCount: 9 });
   assert.throws(() => loadDataset({ name: 'mnist', dataDir: mismatch }), {
     message: `${mismatch}/train-labels-idx1-ubyte: holds 9 labels but ${mismatch}/train-images-idx3-ubyte.gz holds 10 images; expected equal counts`,
@@ -112,19 +163,32 @@ test('a CIFAR-10 binary directory (in cifar-10-batches-bin/) and CIFAR-100 fine/
   const dir = path.join(root, 'cifar-10-batches-bin');
   mkdirSync(dir);
   const img = bytes(2 * 3072);
-  for (let b = 1; b <= 5; b++) writeFileSync(path.join(dir, `data_batch_${b}.bin`), encodeCifar([[b], [b + 1]], img));
+  for (let b = 1; b <= 5; b++)
+    writeFileSync(path.join(dir, `data_batch_${b}.bin`), encodeCifar([[b], [b + 1]], img));
   writeFileSync(path.join(dir, 'test_batch.bin.gz'), gzipSync(encodeCifar([[0], [9]], img)));
   writeFileSync(path.join(dir, 'batches.meta.txt'), 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n');
   const ds = loadDataset({ name: 'cifar10', dataDir: root, preprocess: { ...RAW, centerCrop: null } });
   assert.deepEqual(ds.train.images.shape, [10, 3, 32, 32]);
   assert.deepEqual(ds.train.labels.toArray(), [1, 2, 2, 3, 3, 4, 4, 5, 5, 6]);
   assert.deepEqual(ds.classes, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
-  assert.deepEqual(scope(() => ds.test.images.select(0, 1).select(0, 0).select(0, 0).narrow(0, 0, 4).toArray()), [...img.subarray(3072, 3076)]);
+  assert.deepEqual(
+    scope(() => ds.test.images.select(0, 1).select(0, 0).select(0, 0).narrow(0, 0, 4).toArray()),
+    [...img.subarray(3072, 3076)],
+  );
   const cropped = loadDataset({ name: 'cifar10', dataDir: root });
   assert.deepEqual(cropped.shape, [3, 28, 28]);
   assert.deepEqual(cropped.preprocessing.centerCrop, 28);
   const d100 = mkdtempSync(path.join(tmpdir(), 'genlab-cifar100-'));
-  writeFileSync(path.join(d100, 'train.bin'), encodeCifar([[3, 71], [19, 5]], img));
+  writeFileSync(
+    path.join(d100, 'train.bin'),
+    encodeCifar(
+      [
+        [3, 71],
+        [19, 5],
+      ],
+      img,
+    ),
+  );
   writeFileSync(path.join(d100, 'test.bin'), encodeCifar([[0, 99]], img.subarray(0, 3072)));
   const fine = loadDataset({ name: 'cifar100', dataDir: d100 });
   const coarse = loadDataset({ name: 'cifar100', dataDir: d100, cifar100Labels: 'coarse' });

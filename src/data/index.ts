@@ -1,7 +1,13 @@
 // Data sets as tensors: read once, subset with a seed, preprocess, and hand to the trainer (PAPER.md §2).
 import { Tensor, deriveSeed, keep, parseDevice, scope, tensor, unknownName } from '../engine/index.js';
 import { DATASETS, readDataset, type RawSplit } from './registry.js';
-import { channelStats, normalizeChannels, preprocessImages, resolvePreprocess, type PreprocessSpec } from './preprocess.js';
+import {
+  channelStats,
+  normalizeChannels,
+  preprocessImages,
+  resolvePreprocess,
+  type PreprocessSpec,
+} from './preprocess.js';
 import { drawSubset } from './subset.js';
 
 export { DATASETS } from './registry.js';
@@ -32,7 +38,11 @@ export interface LoadOptions {
   cifar100Labels?: 'fine' | 'coarse'; // CIFAR-100's label set (default fine)
 }
 
-function splitTensors(raw: RawSplit, shape: readonly number[], indices: number[] | null): { images: Tensor; labels: Tensor } {
+function splitTensors(
+  raw: RawSplit,
+  shape: readonly number[],
+  indices: number[] | null,
+): { images: Tensor; labels: Tensor } {
   return scope(() => {
     let images = tensor(raw.images, [raw.count, ...shape]);
     let labels = tensor(raw.labels, [raw.count]).to('int64');
@@ -45,7 +55,13 @@ function splitTensors(raw: RawSplit, shape: readonly number[], indices: number[]
   });
 }
 
-function subsetOf(raw: RawSplit, size: number | undefined, seed: number, stratified: boolean, label: string): number[] | null {
+function subsetOf(
+  raw: RawSplit,
+  size: number | undefined,
+  seed: number,
+  stratified: boolean,
+  label: string,
+): number[] | null {
   if (size === undefined || size === raw.count) return null;
   return drawSubset(raw.labels, size, seed, stratified, `data: ${label}Size`);
 }
@@ -59,8 +75,20 @@ export function loadDataset(opts: LoadOptions): LoadedDataset {
   const preprocessing = resolvePreprocess(opts.name, opts.preprocess);
   const { raw, dir } = readDataset(opts.name, opts.dataDir, { cifar100Labels: opts.cifar100Labels });
   const seed = opts.subsetSeed ?? 0;
-  const trainIndices = subsetOf(raw.train, opts.trainSize, deriveSeed(seed, 'subset', 'train'), opts.stratified ?? false, 'train');
-  const testIndices = subsetOf(raw.test, opts.testSize, deriveSeed(seed, 'subset', 'test'), opts.stratified ?? false, 'test');
+  const trainIndices = subsetOf(
+    raw.train,
+    opts.trainSize,
+    deriveSeed(seed, 'subset', 'train'),
+    opts.stratified ?? false,
+    'train',
+  );
+  const testIndices = subsetOf(
+    raw.test,
+    opts.testSize,
+    deriveSeed(seed, 'subset', 'test'),
+    opts.stratified ?? false,
+    'test',
+  );
   const ds = scope(() => {
     const prepare = (split: RawSplit, indices: number[] | null): Split => {
       const t = splitTensors(split, raw.shape, indices);
@@ -77,7 +105,8 @@ export function loadDataset(opts: LoadOptions): LoadedDataset {
       normalizeChannels(train.images, preprocessing.mean, preprocessing.std);
       normalizeChannels(test.images, preprocessing.mean, preprocessing.std);
     }
-    const move = (s: Split): Split => (device === 'cpu' ? s : { images: s.images.to(device), labels: s.labels.to(device) });
+    const move = (s: Split): Split =>
+      device === 'cpu' ? s : { images: s.images.to(device), labels: s.labels.to(device) };
     return { train: move(train), test: move(test) };
   });
   keep(ds);

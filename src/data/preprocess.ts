@@ -14,7 +14,14 @@ export interface PreprocessSpec {
 /** genlab's defaults: the paper's CIFAR pipeline (crop 28, per-image whitening) and the same whitening for MNIST-like sets. */
 export function defaultPreprocess(dataset: string): PreprocessSpec {
   const cifar = dataset.startsWith('cifar');
-  return { scale: true, centerCrop: cifar ? 28 : null, perImageStandardization: true, normalize: false, mean: null, std: null };
+  return {
+    scale: true,
+    centerCrop: cifar ? 28 : null,
+    perImageStandardization: true,
+    normalize: false,
+    mean: null,
+    std: null,
+  };
 }
 
 const KEYS = ['scale', 'centerCrop', 'perImageStandardization', 'normalize', 'mean', 'std'];
@@ -22,28 +29,37 @@ const KEYS = ['scale', 'centerCrop', 'perImageStandardization', 'normalize', 'me
 /** Merges user choices into the defaults, validating each key (unknown keys are errors). */
 export function resolvePreprocess(dataset: string, partial: Partial<PreprocessSpec> = {}): PreprocessSpec {
   for (const k of Object.keys(partial)) {
-    if (!KEYS.includes(k)) throw new InputError(`preprocess: unknown key "${k}"; expected one of ${KEYS.join(', ')}`);
+    if (!KEYS.includes(k))
+      throw new InputError(`preprocess: unknown key "${k}"; expected one of ${KEYS.join(', ')}`);
   }
   const spec = { ...defaultPreprocess(dataset), ...partial };
   for (const k of ['scale', 'perImageStandardization', 'normalize'] as const) {
-    if (typeof spec[k] !== 'boolean') throw new InputError(`preprocess.${k}: expected true or false, got ${JSON.stringify(spec[k])}`);
+    if (typeof spec[k] !== 'boolean')
+      throw new InputError(`preprocess.${k}: expected true or false, got ${JSON.stringify(spec[k])}`);
   }
   const c = spec.centerCrop;
-  if (c !== null && (!Number.isInteger(c) || c < 1)) throw new InputError(`preprocess.centerCrop: expected a positive integer or null, got ${JSON.stringify(c)}`);
+  if (c !== null && (!Number.isInteger(c) || c < 1))
+    throw new InputError(
+      `preprocess.centerCrop: expected a positive integer or null, got ${JSON.stringify(c)}`,
+    );
   for (const k of ['mean', 'std'] as const) {
     const v = spec[k];
     if (v !== null && (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x)))) {
       throw new InputError(`preprocess.${k}: expected an array of numbers or null, got ${JSON.stringify(v)}`);
     }
   }
-  if (spec.std?.some((s) => s <= 0)) throw new InputError(`preprocess.std: expected positive values, got ${JSON.stringify(spec.std)}`);
+  if (spec.std?.some((s) => s <= 0))
+    throw new InputError(`preprocess.std: expected positive values, got ${JSON.stringify(spec.std)}`);
   return spec;
 }
 
 /** The centered size×size window of (N, C, H, W); offsets as TF's central crop: floor((H − size) / 2). */
 export function centerCrop(x: Tensor, size: number): Tensor {
   const [, , h, w] = x.shape;
-  if (size > h || size > w) throw new InputError(`preprocess.centerCrop: crop ${size} does not fit images of ${h}×${w}; expected at most ${Math.min(h, w)}`);
+  if (size > h || size > w)
+    throw new InputError(
+      `preprocess.centerCrop: crop ${size} does not fit images of ${h}×${w}; expected at most ${Math.min(h, w)}`,
+    );
   return x.narrow(2, Math.floor((h - size) / 2), size).narrow(3, Math.floor((w - size) / 2), size);
 }
 
@@ -90,7 +106,9 @@ export function preprocessImages(raw: Tensor, spec: PreprocessSpec): Tensor {
 export function normalizeChannels(x: Tensor, mean: readonly number[], std: readonly number[]): void {
   const c = x.shape[1];
   if (mean.length !== c || std.length !== c) {
-    throw new InputError(`preprocess: normalization statistics have ${mean.length}/${std.length} channels; expected ${c}`);
+    throw new InputError(
+      `preprocess: normalization statistics have ${mean.length}/${std.length} channels; expected ${c}`,
+    );
   }
   scope(() => {
     x.sub_(tensor(Float32Array.from(mean), [1, c, 1, 1]));

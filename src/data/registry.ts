@@ -27,19 +27,45 @@ interface DatasetDef {
   read(dir: string, opts: ReadOptions): RawDataset;
 }
 
-const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const IDX_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+const IDX_FILES = [
+  'train-images-idx3-ubyte',
+  'train-labels-idx1-ubyte',
+  't10k-images-idx3-ubyte',
+  't10k-labels-idx1-ubyte',
+];
 
-function readIdxSplit(imagesFile: string, labelsFile: string, classes: number): { split: RawSplit; h: number; w: number } {
+function readIdxSplit(
+  imagesFile: string,
+  labelsFile: string,
+  classes: number,
+): { split: RawSplit; h: number; w: number } {
   const images = readIdx(imagesFile, 3);
   const labels = readIdx(labelsFile, 1);
   const [n, h, w] = images.dims;
   if (labels.dims[0] !== n) {
-    throw new InputError(`${labelsFile}: holds ${labels.dims[0]} labels but ${imagesFile} holds ${n} images; expected equal counts`);
+    throw new InputError(
+      `${labelsFile}: holds ${labels.dims[0]} labels but ${imagesFile} holds ${n} images; expected equal counts`,
+    );
   }
   checkLabels(labels.data, classes, labelsFile);
-  return { split: { count: n, images: images.data, labels: labels.data, files: [imagesFile, labelsFile] }, h, w };
+  return {
+    split: { count: n, images: images.data, labels: labels.data, files: [imagesFile, labelsFile] },
+    h,
+    w,
+  };
 }
 
 function idxDataset(classes: string[], howToGet: string, defaultDir: string | null): DatasetDef {
@@ -51,7 +77,9 @@ function idxDataset(classes: string[], howToGet: string, defaultDir: string | nu
       const train = readIdxSplit(trI, trL, classes.length);
       const test = readIdxSplit(teI, teL, classes.length);
       if (train.h !== test.h || train.w !== test.w) {
-        throw new InputError(`${teI}: images are ${test.h}×${test.w}; expected ${train.h}×${train.w} as in ${trI}`);
+        throw new InputError(
+          `${teI}: images are ${test.h}×${test.w}; expected ${train.h}×${train.w} as in ${trI}`,
+        );
       }
       return { classes, shape: [1, train.h, train.w], train: train.split, test: test.split };
     },
@@ -63,7 +91,14 @@ function cifarSplit(files: string[], f: CifarFormat): RawSplit {
   return { count: r.count, images: r.images, labels: r.labels, files };
 }
 
-const CIFAR10_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin'];
+const CIFAR10_FILES = [
+  'data_batch_1.bin',
+  'data_batch_2.bin',
+  'data_batch_3.bin',
+  'data_batch_4.bin',
+  'data_batch_5.bin',
+  'test_batch.bin',
+];
 const CIFAR_HOW = (v: string, url: string): string =>
   `download the CIFAR-${v} "binary version" (${url}), unpack it and pass --data-dir`;
 
@@ -74,9 +109,16 @@ const cifar10: DatasetDef = {
     const sub = ['cifar-10-batches-bin'];
     const files = requireFiles(dir, sub, CIFAR10_FILES, this.howToGet);
     const f: CifarFormat = { labelBytes: 1, labelIndex: 0, classes: 10, imageBytes: 3072 };
-    const classes = readLines([dir, ...sub.map((s) => path.join(dir, s))], 'batches.meta.txt') ?? CIFAR10_CLASSES;
-    if (classes.length !== 10) throw new InputError(`${dir}: batches.meta.txt names ${classes.length} classes; expected 10`);
-    return { classes, shape: [3, 32, 32], train: cifarSplit(files.slice(0, 5), f), test: cifarSplit(files.slice(5), f) };
+    const classes =
+      readLines([dir, ...sub.map((s) => path.join(dir, s))], 'batches.meta.txt') ?? CIFAR10_CLASSES;
+    if (classes.length !== 10)
+      throw new InputError(`${dir}: batches.meta.txt names ${classes.length} classes; expected 10`);
+    return {
+      classes,
+      shape: [3, 32, 32],
+      train: cifarSplit(files.slice(0, 5), f),
+      test: cifarSplit(files.slice(5), f),
+    };
   },
 };
 
@@ -91,7 +133,8 @@ const cifar100: DatasetDef = {
     const f: CifarFormat = { labelBytes: 2, labelIndex: fine ? 1 : 0, classes: count, imageBytes: 3072 };
     const namesFile = fine ? 'fine_label_names.txt' : 'coarse_label_names.txt';
     const names = readLines([dir, ...sub.map((s) => path.join(dir, s))], namesFile);
-    if (names !== undefined && names.length !== count) throw new InputError(`${dir}: ${namesFile} names ${names.length} classes; expected ${count}`);
+    if (names !== undefined && names.length !== count)
+      throw new InputError(`${dir}: ${namesFile} names ${names.length} classes; expected ${count}`);
     const classes = names ?? Array.from({ length: count }, (_, i) => String(i));
     return { classes, shape: [3, 32, 32], train: cifarSplit([train], f), test: cifarSplit([test], f) };
   },
@@ -100,7 +143,7 @@ const cifar100: DatasetDef = {
 const REGISTRY: Record<string, DatasetDef> = {
   'fashion-mnist': idxDataset(
     FASHION_CLASSES,
-    'install Debian\'s dataset-fashion-mnist (apt install dataset-fashion-mnist) or pass --data-dir',
+    "install Debian's dataset-fashion-mnist (apt install dataset-fashion-mnist) or pass --data-dir",
     '/usr/share/datasets/fashion-mnist',
   ),
   mnist: idxDataset(DIGITS, 'download them from http://yann.lecun.com/exdb/mnist/ and pass --data-dir', null),
@@ -112,7 +155,11 @@ const REGISTRY: Record<string, DatasetDef> = {
 export const DATASETS: readonly string[] = Object.keys(REGISTRY);
 
 /** Reads a data set's files (raw bytes, no tensors). */
-export function readDataset(name: string, dataDir: string | undefined, opts: ReadOptions = {}): { raw: RawDataset; dir: string } {
+export function readDataset(
+  name: string,
+  dataDir: string | undefined,
+  opts: ReadOptions = {},
+): { raw: RawDataset; dir: string } {
   const def = REGISTRY[name];
   if (def === undefined) throw unknownName('data', 'data set', name, DATASETS);
   const dir = dataDir ?? def.defaultDir;

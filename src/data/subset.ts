@@ -5,7 +5,13 @@ import { InputError, Rng } from '../engine/index.js';
  * Indices (ascending) of `size` examples out of labels.length, drawn with seed. Stratified draws keep
  * each class's share: quota_k = size·n_k/N rounded by largest remainder (ties to the lower class).
  */
-export function drawSubset(labels: Uint8Array, size: number, seed: number, stratified: boolean, where: string): number[] {
+export function drawSubset(
+  labels: Uint8Array,
+  size: number,
+  seed: number,
+  stratified: boolean,
+  where: string,
+): number[] {
   const n = labels.length;
   if (!Number.isInteger(size) || size < 1 || size > n) {
     throw new InputError(`${where}: subset size ${size} out of range; expected an integer in 1..${n}`);

@@ -25,7 +25,9 @@ export function parseDevice(name: string, where = 'device'): Device {
   }
   if (m[1] === 'cuda') {
     if (!native.cudaIsAvailable()) {
-      const build = native.version().cudaBuild ? 'no CUDA device is visible' : 'the addon was built against a CPU-only libtorch (set LIBTORCH to a CUDA libtorch and rebuild)';
+      const build = native.version().cudaBuild
+        ? 'no CUDA device is visible'
+        : 'the addon was built against a CPU-only libtorch (set LIBTORCH to a CUDA libtorch and rebuild)';
       throw new Error(`${where}: "${name}" requested but CUDA is not available: ${build}`);
     }
     const index = m[2] === undefined ? 0 : Number(m[2]);

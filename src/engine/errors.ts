@@ -35,6 +35,13 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
 }
 
 /** `unknown X "name"; expected one of a, b, c; did you mean "a"?` as an InputError. */
-export function unknownName(where: string, what: string, name: string, candidates: readonly string[]): InputError {
-  return new InputError(`${where}: unknown ${what} "${name}"; expected one of ${candidates.join(', ')}${didYouMean(name, candidates)}`);
+export function unknownName(
+  where: string,
+  what: string,
+  name: string,
+  candidates: readonly string[],
+): InputError {
+  return new InputError(
+    `${where}: unknown ${what} "${name}"; expected one of ${candidates.join(', ')}${didYouMean(name, candidates)}`,
+  );
 }

@@ -6,12 +6,17 @@ import { Tensor } from './tensor.js';
 export class Generator {
   readonly handle: GeneratorHandle;
   constructor(readonly seed: number) {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`generator: seed must be a non-negative integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new Error(`generator: seed must be a non-negative integer, got ${seed}`);
     this.handle = native.newGenerator(seed);
   }
   /** The generator's state as a uint8 tensor (to checkpoint). */
-  getState(): Tensor { return new Tensor(native.generatorGetState(this.handle)); }
-  setState(state: Tensor): void { native.generatorSetState(this.handle, state.handle); }
+  getState(): Tensor {
+    return new Tensor(native.generatorGetState(this.handle));
+  }
+  setState(state: Tensor): void {
+    native.generatorSetState(this.handle, state.handle);
+  }
 }
 
 /**

@@ -157,10 +157,34 @@ export interface NativeAddon {
   matmul(a: H, b: H): H;
   linear(x: H, w: H, b?: H): H;
   addmm(c: H, a: H, b: H, beta: number, alpha: number): H;
-  conv2d(x: H, w: H, b: H | undefined, stride: number[], padding: number[], dilation: number[], groups: number): H;
+  conv2d(
+    x: H,
+    w: H,
+    b: H | undefined,
+    stride: number[],
+    padding: number[],
+    dilation: number[],
+    groups: number,
+  ): H;
   maxPool2d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean): H;
-  avgPool2d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean, countIncludePad: boolean): H;
-  batchNorm(x: H, w: H | undefined, b: H | undefined, rm: H | undefined, rv: H | undefined, training: boolean, momentum: number, eps: number): H;
+  avgPool2d(
+    x: H,
+    kernel: number[],
+    stride: number[],
+    padding: number[],
+    ceilMode: boolean,
+    countIncludePad: boolean,
+  ): H;
+  batchNorm(
+    x: H,
+    w: H | undefined,
+    b: H | undefined,
+    rm: H | undefined,
+    rv: H | undefined,
+    training: boolean,
+    momentum: number,
+    eps: number,
+  ): H;
   localResponseNorm(x: H, size: number, alpha: number, beta: number, k: number): H;
   logSoftmax(t: H, dim: number): H;
   softmax(t: H, dim: number): H;
@@ -200,7 +224,9 @@ function locate(): string {
     const p = path.resolve(here, up, 'native/build/Release/genlab_native.node');
     if (existsSync(p)) return p;
   }
-  throw new Error('engine: native addon not built; expected native/build/Release/genlab_native.node — run `npm run setup`');
+  throw new Error(
+    'engine: native addon not built; expected native/build/Release/genlab_native.node — run `npm run setup`',
+  );
 }
 
 const require = createRequire(import.meta.url);

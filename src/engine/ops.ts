@@ -15,7 +15,8 @@ export interface RandomOptions extends CreateOptions {
 
 function checkShape(shape: readonly number[], where: string): number[] {
   for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new Error(`${where}: shape [${shape.join(', ')}] must hold non-negative integers`);
+    if (!Number.isInteger(s) || s < 0)
+      throw new Error(`${where}: shape [${shape.join(', ')}] must hold non-negative integers`);
   }
   return [...shape];
 }
@@ -32,7 +33,11 @@ const ARRAY_DTYPE: [new (...a: never[]) => TensorData, NativeDType][] = [
  * A tensor from values. A TypedArray keeps its dtype (Uint8Array → uint8 unless dtype says bool);
  * a plain array becomes float32 unless dtype says otherwise. shape defaults to [length].
  */
-export function tensor(values: TensorData | readonly number[], shape?: readonly number[], opts: CreateOptions = {}): Tensor {
+export function tensor(
+  values: TensorData | readonly number[],
+  shape?: readonly number[],
+  opts: CreateOptions = {},
+): Tensor {
   let data: TensorData;
   let dtype: NativeDType;
   if (Array.isArray(values)) {
@@ -50,7 +55,8 @@ export function tensor(values: TensorData | readonly number[], shape?: readonly 
   }
   const s = checkShape(shape ?? [data.length], 'tensor');
   const n = s.reduce((a, b) => a * b, 1);
-  if (n !== data.length) throw new Error(`tensor: shape [${s.join(', ')}] needs ${n} values; got ${data.length}`);
+  if (n !== data.length)
+    throw new Error(`tensor: shape [${s.join(', ')}] needs ${n} values; got ${data.length}`);
   return new Tensor(native.fromBuffer(data, s, dtype, opts.device));
 }
 
@@ -62,11 +68,16 @@ function scopedConvert(t: Tensor, dtype: DType): Tensor {
 
 function fromNumbers(values: readonly number[], dtype: NativeDType): TensorData {
   switch (dtype) {
-    case 'float32': return Float32Array.from(values);
-    case 'float64': return Float64Array.from(values);
-    case 'int64': return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
-    case 'int32': return Int32Array.from(values);
-    default: return Uint8Array.from(values);
+    case 'float32':
+      return Float32Array.from(values);
+    case 'float64':
+      return Float64Array.from(values);
+    case 'int64':
+      return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+    case 'int32':
+      return Int32Array.from(values);
+    default:
+      return Uint8Array.from(values);
   }
 }
 
@@ -89,29 +100,60 @@ export function arange(start: number, end: number, step = 1, opts: CreateOptions
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return new Tensor(native.eye(n, m, opts.dtype ?? 'float32', opts.device));
 }
-export function zerosLike(t: Tensor): Tensor { return new Tensor(native.zerosLike(t.handle)); }
-export function onesLike(t: Tensor): Tensor { return new Tensor(native.onesLike(t.handle)); }
+export function zerosLike(t: Tensor): Tensor {
+  return new Tensor(native.zerosLike(t.handle));
+}
+export function onesLike(t: Tensor): Tensor {
+  return new Tensor(native.onesLike(t.handle));
+}
 
 /** Uniform on [0, 1). */
 export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return new Tensor(native.rand(checkShape(shape, 'rand'), opts.generator?.handle, opts.dtype ?? 'float32', opts.device));
+  return new Tensor(
+    native.rand(checkShape(shape, 'rand'), opts.generator?.handle, opts.dtype ?? 'float32', opts.device),
+  );
 }
 /** Standard normal. */
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return new Tensor(native.randn(checkShape(shape, 'randn'), opts.generator?.handle, opts.dtype ?? 'float32', opts.device));
+  return new Tensor(
+    native.randn(checkShape(shape, 'randn'), opts.generator?.handle, opts.dtype ?? 'float32', opts.device),
+  );
 }
 /** Integers in [low, high), int64. */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return new Tensor(native.randint(low, high, checkShape(shape, 'randint'), opts.generator?.handle, opts.device));
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+): Tensor {
+  return new Tensor(
+    native.randint(low, high, checkShape(shape, 'randint'), opts.generator?.handle, opts.device),
+  );
 }
 /** A random permutation of 0..n-1, int64. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   return new Tensor(native.randperm(n, opts.generator?.handle, opts.device));
 }
 
-export function cat(ts: readonly Tensor[], dim = 0): Tensor { return new Tensor(native.cat(ts.map((t) => t.handle), dim)); }
-export function stack(ts: readonly Tensor[], dim = 0): Tensor { return new Tensor(native.stack(ts.map((t) => t.handle), dim)); }
-export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor { return new Tensor(native.where(cond.handle, a.handle, b.handle)); }
+export function cat(ts: readonly Tensor[], dim = 0): Tensor {
+  return new Tensor(
+    native.cat(
+      ts.map((t) => t.handle),
+      dim,
+    ),
+  );
+}
+export function stack(ts: readonly Tensor[], dim = 0): Tensor {
+  return new Tensor(
+    native.stack(
+      ts.map((t) => t.handle),
+      dim,
+    ),
+  );
+}
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  return new Tensor(native.where(cond.handle, a.handle, b.handle));
+}
 
 /** Runs fn with autograd recording off (PyTorch's torch.no_grad()). */
 export function noGrad<T>(fn: () => T): T {
@@ -123,25 +165,36 @@ export function noGrad<T>(fn: () => T): T {
     native.setGradEnabled(was);
   }
 }
-export function isGradEnabled(): boolean { return native.isGradEnabled(); }
+export function isGradEnabled(): boolean {
+  return native.isGradEnabled();
+}
 
 /**
  * Bytes of freed CPU tensor storage kept for reuse: blocks of 64 KiB and more are cached by size,
  * because a training step allocates the same sizes every time (native/src/allocator.cc).
  */
-export function cachedBytes(): number { return native.allocatorCachedBytes(); }
+export function cachedBytes(): number {
+  return native.allocatorCachedBytes();
+}
 /** Returns the cached blocks to the operating system. */
-export function releaseCachedMemory(): void { native.allocatorRelease(); }
+export function releaseCachedMemory(): void {
+  native.allocatorRelease();
+}
 /** The most the cache keeps: a quarter of physical memory, at least 2 GiB, unless set. */
-export function cachedMemoryLimit(): number { return native.allocatorCacheLimit(); }
+export function cachedMemoryLimit(): number {
+  return native.allocatorCacheLimit();
+}
 /** Sets the cache's limit in bytes; beyond it the least recently freed blocks are unmapped first. */
 export function setCachedMemoryLimit(bytes: number): void {
-  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new InputError(`cached memory limit: expected a whole number of bytes ≥ 0, got ${bytes}`);
+  if (!Number.isSafeInteger(bytes) || bytes < 0)
+    throw new InputError(`cached memory limit: expected a whole number of bytes ≥ 0, got ${bytes}`);
   native.allocatorSetCacheLimit(bytes);
 }
 
 /** Native tensors alive now (freed ones excluded): tests assert it does not grow. */
-export function liveTensors(): number { return native.liveCount(); }
+export function liveTensors(): number {
+  return native.liveCount();
+}
 
 /**
  * Sets the CPU threads of this process: `n` for libtorch's intra-op pool and `blas` (default `n`) for
@@ -150,22 +203,33 @@ export function liveTensors(): number { return native.liveCount(); }
  * wins over `blas`.
  */
 export function setNumThreads(n: number, blas = n): void {
-  for (const [what, v] of [['threads', n], ['BLAS threads', blas]] as const) {
+  for (const [what, v] of [
+    ['threads', n],
+    ['BLAS threads', blas],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: expected a positive integer, got ${v}`);
   }
   native.setNumThreads(n);
   if (process.env.OPENBLAS_NUM_THREADS === undefined) native.setBlasThreads(blas);
 }
-export function getNumThreads(): number { return native.getNumThreads(); }
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
 /** OpenBLAS's thread count, or -1 where libtorch does not use OpenBLAS. */
-export function getBlasThreads(): number { return native.getBlasThreads(); }
+export function getBlasThreads(): number {
+  return native.getBlasThreads();
+}
 /** The number of CPU cores this process may use. */
-export function cpuCount(): number { return native.hardwareConcurrency(); }
+export function cpuCount(): number {
+  return native.hardwareConcurrency();
+}
 /**
  * 'oneDNN' where float32 CPU products (linear, 2-D matmul) run on oneDNN's sgemm, which Debian's
  * libtorch links (twice OpenBLAS's rate on AVX-512 machines); 'libtorch' where they take libtorch's own path.
  */
-export function cpuSgemm(): CpuSgemm { return native.hasFastSgemm() ? 'oneDNN' : 'libtorch'; }
+export function cpuSgemm(): CpuSgemm {
+  return native.hasFastSgemm() ? 'oneDNN' : 'libtorch';
+}
 export type CpuSgemm = 'oneDNN' | 'libtorch';
 /**
  * Chooses the float32 CPU products' path: 'libtorch' gives PyTorch-on-this-machine's numerics to the
@@ -177,7 +241,9 @@ export function setCpuSgemm(which: CpuSgemm, what = 'CPU sgemm'): void {
   }
   const linked = native.setFastSgemm(which === 'oneDNN');
   if (which === 'oneDNN' && !linked) {
-    throw new InputError(`${what}: "oneDNN" asked for, but this libtorch does not export dnnl_sgemm; products stay on libtorch's path`);
+    throw new InputError(
+      `${what}: "oneDNN" asked for, but this libtorch does not export dnnl_sgemm; products stay on libtorch's path`,
+    );
   }
 }
 export interface EngineInfo {
@@ -191,9 +257,15 @@ export interface EngineInfo {
 export function engineInfo(): EngineInfo {
   const v = native.version();
   return {
-    torch: v.torch, cudaBuild: v.cudaBuild, cudaAvailable: native.cudaIsAvailable(), threads: native.getNumThreads(),
-    blasThreads: native.getBlasThreads(), cpuSgemm: cpuSgemm(),
+    torch: v.torch,
+    cudaBuild: v.cudaBuild,
+    cudaAvailable: native.cudaIsAvailable(),
+    threads: native.getNumThreads(),
+    blasThreads: native.getBlasThreads(),
+    cpuSgemm: cpuSgemm(),
   };
 }
 /** Waits for queued CUDA work (timing); a no-op on CPU. */
-export function synchronize(): void { native.cudaSynchronize(); }
+export function synchronize(): void {
+  native.cudaSynchronize();
+}

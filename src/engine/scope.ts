@@ -56,7 +56,9 @@ export function scope<T>(fn: () => T): T {
   frames.pop();
   if (result instanceof Promise) {
     for (const o of frame) o.dispose();
-    throw new Error('scope: fn returned a Promise; scopes are synchronous, so await outside and scope each step');
+    throw new Error(
+      'scope: fn returned a Promise; scopes are synchronous, so await outside and scope each step',
+    );
   }
   const survivors = new Set<Owned>();
   collect(result, survivors);

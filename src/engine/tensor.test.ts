@@ -1,7 +1,19 @@
 // Engine basics: values round-trip, broadcasting, scopes free what they should, errors name the op.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor, tensor, zeros, randn, scope, keep, liveTensors, noGrad, Generator, arange, cat } from './index.js';
+import {
+  Tensor,
+  tensor,
+  zeros,
+  randn,
+  scope,
+  keep,
+  liveTensors,
+  noGrad,
+  Generator,
+  arange,
+  cat,
+} from './index.js';
 
 test('values round-trip through libtorch', () => {
   const before = liveTensors();
@@ -36,17 +48,24 @@ test('scope keeps what it returns and what keep() marks', () => {
 
 test('a scope that throws frees everything it made', () => {
   const before = liveTensors();
-  assert.throws(() => scope(() => {
-    zeros([5]);
-    throw new Error('boom');
-  }), /boom/);
+  assert.throws(
+    () =>
+      scope(() => {
+        zeros([5]);
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.equal(liveTensors(), before);
 });
 
 test('libtorch errors become JS errors naming the op, and the process goes on', () => {
   scope(() => {
     const a = zeros([2, 3]);
-    assert.throws(() => a.matmul(a), /^Error: matmul: mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)/);
+    assert.throws(
+      () => a.matmul(a),
+      /^Error: matmul: mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)/,
+    );
     assert.equal(a.add(1).sum().item(), 6);
   });
 });
@@ -87,6 +106,11 @@ test('integer tensors keep their dtype in arithmetic with numbers and alpha', ()
     assert.equal(b.dtype, 'int64');
     assert.deepEqual(b.toArray(), [-1, 2, 5, 8]);
     assert.deepEqual(a.clone().add_(a, -1).toArray(), [0, 0, 0, 0]);
-    assert.deepEqual(tensor([1, 2]).add(tensor([1, 1]), 0.5).toArray(), [1.5, 2.5]);
+    assert.deepEqual(
+      tensor([1, 2])
+        .add(tensor([1, 1]), 0.5)
+        .toArray(),
+      [1.5, 2.5],
+    );
   });
 });

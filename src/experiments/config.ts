@@ -36,14 +36,19 @@ export interface FitConfig {
 export function checkFitConfig(c: FitConfig): FitConfig {
   checkModelName(c.model.name, 'fit: model');
   const init: unknown = c.model.init;
-  if (init === 'pytorch') delete c.model.init; // the default: one run id whether it is spelled out or not
+  if (init === 'pytorch')
+    delete c.model.init; // the default: one run id whether it is spelled out or not
   else if (init !== undefined && !WEIGHT_INITS.includes(init as WeightInit)) {
-    throw new InputError(`fit: model.init: expected one of ${WEIGHT_INITS.join(', ')}, got ${JSON.stringify(init)}`);
+    throw new InputError(
+      `fit: model.init: expected one of ${WEIGHT_INITS.join(', ')}, got ${JSON.stringify(init)}`,
+    );
   }
-  if (!(c.model.dropout >= 0 && c.model.dropout < 1)) throw new InputError(`fit: dropout: expected 0 ≤ p < 1, got ${c.model.dropout}`);
+  if (!(c.model.dropout >= 0 && c.model.dropout < 1))
+    throw new InputError(`fit: dropout: expected 0 ≤ p < 1, got ${c.model.dropout}`);
   for (const key of ['trainSize', 'testSize'] as const) {
     const v = c.dataset[key];
-    if (v !== null && (!Number.isInteger(v) || v < 1)) throw new InputError(`fit: ${key}: expected a positive integer, got ${v}`);
+    if (v !== null && (!Number.isInteger(v) || v < 1))
+      throw new InputError(`fit: ${key}: expected a positive integer, got ${v}`);
   }
   checkTrainConfig(c.train);
   return c;
@@ -57,7 +62,16 @@ function slug(s: string): string {
 export function runId(c: FitConfig): string {
   const r = c.randomization;
   const size = c.dataset.trainSize === null ? '' : `-${c.dataset.trainSize}`;
-  const extras = [c.train.weightDecay ? `wd${c.train.weightDecay}` : '', c.train.augment.length ? `aug-${c.train.augment.join('-')}` : ''].filter(Boolean);
-  const parts = [c.model.name, `${c.dataset.name}${size}`, `labels-${r.labels}`, `inputs-${r.inputs}`, ...extras];
+  const extras = [
+    c.train.weightDecay ? `wd${c.train.weightDecay}` : '',
+    c.train.augment.length ? `aug-${c.train.augment.join('-')}` : '',
+  ].filter(Boolean);
+  const parts = [
+    c.model.name,
+    `${c.dataset.name}${size}`,
+    `labels-${r.labels}`,
+    `inputs-${r.inputs}`,
+    ...extras,
+  ];
   return `${parts.map(slug).join('_')}_${configHash(c)}`;
 }

@@ -1,10 +1,25 @@
 // Fits one configuration inside the run store: draws or reloads the randomization, trains with a
 // checkpoint at every epoch end, resumes from the last checkpoint, and records the summary.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Generator, deriveSeed, scope, type Tensor } from '../engine/index.js';
 import { loadDataset, disposeDataset, type LoadedDataset } from '../data/index.js';
-import { applyRandomization, drawRandomization, loadArtifact, saveArtifact, type RandomizationArtifact } from '../randomize/index.js';
+import {
+  applyRandomization,
+  drawRandomization,
+  loadArtifact,
+  saveArtifact,
+  type RandomizationArtifact,
+} from '../randomize/index.js';
 import { ARTIFACT_JSON } from '../randomize/artifact.js';
 import { createModel } from '../models/index.js';
 import type { Module } from '../nn/index.js';
@@ -42,7 +57,13 @@ export interface FitOptions {
   store: RunStore;
   device?: string;
   restart?: boolean; // discard an existing run with this config and start over
-  onStart?(info: { run: string; dir: string; resumedFrom: number; totalEpochs: number; params: number }): void;
+  onStart?(info: {
+    run: string;
+    dir: string;
+    resumedFrom: number;
+    totalEpochs: number;
+    params: number;
+  }): void;
   onStep?(step: number, loss: number): void;
   onEpoch?(record: EpochRecord, state: TrainState): void;
   shouldStop?(): boolean; // checked after each epoch's checkpoint (e.g. on SIGINT)
@@ -63,7 +84,15 @@ function loadBase(config: FitConfig, device: string, cache?: Map<string, LoadedD
   const hit = cache?.get(key);
   if (hit) return hit;
   const d = config.dataset;
-  const ds = loadDataset({ name: d.name, dataDir: d.dataDir ?? undefined, trainSize: d.trainSize ?? undefined, testSize: d.testSize ?? undefined, subsetSeed: d.subsetSeed, stratified: d.stratified, device });
+  const ds = loadDataset({
+    name: d.name,
+    dataDir: d.dataDir ?? undefined,
+    trainSize: d.trainSize ?? undefined,
+    testSize: d.testSize ?? undefined,
+    subsetSeed: d.subsetSeed,
+    stratified: d.stratified,
+    device,
+  });
   cache?.set(key, ds);
   return ds;
 }
@@ -78,7 +107,12 @@ function randomization(dir: string, base: LoadedDataset, config: FitConfig): Ran
 }
 
 /** The run's model with its initial weights, drawn from the config's seed (what `genlab bench fit` hands PyTorch too). */
-export function buildModel(config: FitConfig, ds: LoadedDataset, device: string, dropoutGenerator?: Generator): Module {
+export function buildModel(
+  config: FitConfig,
+  ds: LoadedDataset,
+  device: string,
+  dropoutGenerator?: Generator,
+): Module {
   const m = config.model;
   return createModel(m.name, {
     input: ds.shape,
@@ -104,12 +138,20 @@ function saveCheckpoint(dir: string, model: Module, trainer: Trainer): void {
 }
 
 /** Restores weights, optimizer and generator state; returns the position, or null without a checkpoint. */
-function loadCheckpoint(dir: string, model: Module, gen: Generator, device: string): { state: TrainState; optim: Map<string, Tensor> } | null {
+function loadCheckpoint(
+  dir: string,
+  model: Module,
+  gen: Generator,
+  device: string,
+): { state: TrainState; optim: Map<string, Tensor> } | null {
   const file = path.join(dir, CHECKPOINT);
   if (!existsSync(file)) return null;
   return scope(() => {
     const ck = loadSafetensors(file, device);
-    const pick = (prefix: string) => new Map([...ck.tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+    const pick = (prefix: string) =>
+      new Map(
+        [...ck.tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]),
+      );
     model.loadStateDict(pick('model.'), file);
     const rng = ck.tensors.get('rng.train');
     if (rng) gen.setState(rng.to('cpu'));
@@ -126,7 +168,15 @@ function syncStepLosses(dir: string, steps: number): void {
   if (statSync(file).size > steps * 4) truncateSync(file, steps * 4);
 }
 
-function summarize(id: string, dir: string, config: FitConfig, s: TrainState, params: number, trainSize: number, changed: number): FitSummary {
+function summarize(
+  id: string,
+  dir: string,
+  config: FitConfig,
+  s: TrainState,
+  params: number,
+  trainSize: number,
+  changed: number,
+): FitSummary {
   const last = s.history[s.history.length - 1];
   const status: RunStatus = s.diverged ? 'diverged' : s.finished ? 'complete' : 'running';
   return {
@@ -162,17 +212,26 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
   const dir = o.store.dirOf(id);
   const device = o.device ?? 'cpu';
   const done = path.join(dir, 'summary.json');
-  if (existsSync(done) && !o.restart) return { summary: readJson<FitSummary>(done), alreadyComplete: true, interrupted: false };
+  if (existsSync(done) && !o.restart)
+    return { summary: readJson<FitSummary>(done), alreadyComplete: true, interrupted: false };
   if (o.restart && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  if (!existsSync(path.join(dir, 'config.json'))) writeAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  if (!existsSync(path.join(dir, 'config.json')))
+    writeAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
 
   const base = loadBase(config, device, o.datasetCache);
   const art = randomization(dir, base, config);
   const ds = applyRandomization(base, art);
   const gen = trainGenerator(config.train.seed);
   const model = buildModel(config, ds, device, gen);
-  const index = { id, model: config.model.name, dataset: config.dataset.name, labels: config.randomization.labels, inputs: config.randomization.inputs, config };
+  const index = {
+    id,
+    model: config.model.name,
+    dataset: config.dataset.name,
+    labels: config.randomization.labels,
+    inputs: config.randomization.inputs,
+    config,
+  };
   let trainer: Trainer | undefined;
   try {
     const ck = loadCheckpoint(dir, model, gen, device);
@@ -186,7 +245,19 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
     const params = model.numParameters();
     const trainSize = ds.train.images.shape[0];
     o.onStart?.({ run: id, dir, resumedFrom: t.state.epoch, totalEpochs: config.train.epochs, params });
-    o.store.upsert({ ...index, status: 'running', summary: summarize(id, dir, config, t.state, params, trainSize, art.labelChangedFraction) as unknown as Record<string, unknown> });
+    o.store.upsert({
+      ...index,
+      status: 'running',
+      summary: summarize(
+        id,
+        dir,
+        config,
+        t.state,
+        params,
+        trainSize,
+        art.labelChangedFraction,
+      ) as unknown as Record<string, unknown>,
+    });
     let interrupted = false;
     while (!t.done()) {
       const { record, losses } = t.runEpoch(o.onStep);
@@ -202,7 +273,11 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
     if (!interrupted) t.state.finished = true;
     const summary = summarize(id, dir, config, t.state, params, trainSize, art.labelChangedFraction);
     if (!interrupted) writeAtomic(done, JSON.stringify(summary, null, 2));
-    o.store.upsert({ ...index, status: summary.status, summary: summary as unknown as Record<string, unknown> });
+    o.store.upsert({
+      ...index,
+      status: summary.status,
+      summary: summary as unknown as Record<string, unknown>,
+    });
     return { summary, alreadyComplete: false, interrupted };
   } catch (e) {
     o.store.upsert({ ...index, status: 'failed', summary: { error: (e as Error).message } });
@@ -224,5 +299,7 @@ export function runConfig(store: RunStore, ref: string): FitConfig {
 /** Per-step training losses of a run (Figure 1a). */
 export function stepLosses(dir: string): Float32Array {
   const buf = readFileSync(path.join(dir, STEPS));
-  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + (buf.byteLength - (buf.byteLength % 4))));
+  return new Float32Array(
+    buf.buffer.slice(buf.byteOffset, buf.byteOffset + (buf.byteLength - (buf.byteLength % 4))),
+  );
 }

@@ -93,7 +93,7 @@ function bad(where: string, expected: string, v: unknown): InputError {
 }
 
 function checkNumber(f: Extract<Field, { kind: 'number' }>, v: unknown, where: string): void {
-  const lo = f.exclusiveMin ? v as number > f.min : v as number >= f.min;
+  const lo = f.exclusiveMin ? (v as number) > f.min : (v as number) >= f.min;
   const hi = f.max === undefined || (f.exclusiveMax ? (v as number) < f.max : (v as number) <= f.max);
   if (typeof v === 'number' && Number.isFinite(v) && lo && hi) return;
   if (f.min === 0 && f.exclusiveMin && f.max === undefined) throw bad(where, 'a positive number', v);
@@ -106,7 +106,8 @@ export function checkField(f: Field, v: unknown, where: string): void {
   if (v === null && 'nullable' in f && f.nullable) return;
   switch (f.kind) {
     case 'int':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < f.min) throw bad(where, f.min === 1 ? 'a positive integer' : `an integer ≥ ${f.min}`, v);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < f.min)
+        throw bad(where, f.min === 1 ? 'a positive integer' : `an integer ≥ ${f.min}`, v);
       return;
     case 'number':
       return checkNumber(f, v, where);
@@ -150,7 +151,10 @@ export function fieldAt(keyPath: string, where: string): Field {
     node = next;
     seen.push(k);
   }
-  if (!isField(node)) throw new InputError(`${where}: "${keyPath}" is a section; expected a key inside it, one of ${Object.keys(node).join(', ')}`);
+  if (!isField(node))
+    throw new InputError(
+      `${where}: "${keyPath}" is a section; expected a key inside it, one of ${Object.keys(node).join(', ')}`,
+    );
   return node;
 }
 
@@ -158,9 +162,14 @@ export function fieldAt(keyPath: string, where: string): Field {
 export function parseFieldValue(f: Field, raw: string, where: string): unknown {
   let v: unknown = raw;
   if (raw === 'null' && 'nullable' in f && f.nullable) v = null;
-  else if (f.kind === 'int' || f.kind === 'number') v = raw.trim() === '' ? raw : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  else if (f.kind === 'int' || f.kind === 'number')
+    v = raw.trim() === '' ? raw : Number.isFinite(Number(raw)) ? Number(raw) : raw;
   else if (f.kind === 'bool') v = raw === 'true' ? true : raw === 'false' ? false : raw;
-  else if (f.kind === 'list') v = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  else if (f.kind === 'list')
+    v = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   checkField(f, v, where);
   return v;
 }

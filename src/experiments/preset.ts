@@ -7,11 +7,28 @@ import { DEFAULT_RANDOMIZATION } from '../randomize/index.js';
 import { defaultEvalBatchSize, paperLearningRate } from '../models/index.js';
 import { TRAIN_DEFAULTS } from '../train/index.js';
 import { checkFitConfig, runId, type FitConfig } from './config.js';
-import { checkPartial, fieldAt, getPath, mergeConfig, parseFieldValue, setPath, checkField, type PartialConfig } from './preset-schema.js';
+import {
+  checkPartial,
+  fieldAt,
+  getPath,
+  mergeConfig,
+  parseFieldValue,
+  setPath,
+  checkField,
+  type PartialConfig,
+} from './preset-schema.js';
 
 export const SCALES = ['smoke', 'cpu', 'paper'] as const;
 export type ScaleName = (typeof SCALES)[number];
-export const REPORTS = ['fig1a', 'fig1b', 'fig1c', 'table1', 'table-random-regularized', 'fig2b', 'early-stopping'] as const;
+export const REPORTS = [
+  'fig1a',
+  'fig1b',
+  'fig1c',
+  'table1',
+  'table-random-regularized',
+  'fig2b',
+  'early-stopping',
+] as const;
 export type ReportKind = (typeof REPORTS)[number];
 const CONFIG_SECTIONS = ['dataset', 'randomization', 'model', 'train'];
 
@@ -64,19 +81,27 @@ export function presetDir(): string {
 }
 
 export function presetNames(): string[] {
-  return readdirSync(presetDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return readdirSync(presetDir())
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 function str(x: unknown, where: string): string {
-  if (typeof x !== 'string' || x === '') throw new InputError(`${where}: expected a non-empty string, got ${JSON.stringify(x)}`);
+  if (typeof x !== 'string' || x === '')
+    throw new InputError(`${where}: expected a non-empty string, got ${JSON.stringify(x)}`);
   return x;
 }
 
 function checkGrid(x: unknown, where: string): Record<string, unknown[]> {
-  if (x === null || typeof x !== 'object' || Array.isArray(x)) throw new InputError(`${where}: expected an object of key path → list of values, got ${JSON.stringify(x)}`);
+  if (x === null || typeof x !== 'object' || Array.isArray(x))
+    throw new InputError(
+      `${where}: expected an object of key path → list of values, got ${JSON.stringify(x)}`,
+    );
   for (const [k, vs] of Object.entries(x)) {
     const f = fieldAt(k, `${where}`);
-    if (!Array.isArray(vs) || vs.length === 0) throw new InputError(`${where}.${k}: expected a non-empty list of values, got ${JSON.stringify(vs)}`);
+    if (!Array.isArray(vs) || vs.length === 0)
+      throw new InputError(`${where}.${k}: expected a non-empty list of values, got ${JSON.stringify(vs)}`);
     vs.forEach((v, i) => checkField(f, v, `${where}.${k}[${i}]`));
   }
   return x as Record<string, unknown[]>;
@@ -94,10 +119,12 @@ function splitConfig(x: Record<string, unknown>, meta: string[], where: string):
 }
 
 function parseScale(x: unknown, where: string): Scale {
-  if (x === null || typeof x !== 'object' || Array.isArray(x)) throw new InputError(`${where}: expected an object, got ${JSON.stringify(x)}`);
+  if (x === null || typeof x !== 'object' || Array.isArray(x))
+    throw new InputError(`${where}: expected an object, got ${JSON.stringify(x)}`);
   const o = x as Record<string, unknown>;
   const diffs = o.differences ?? [];
-  if (!Array.isArray(diffs) || diffs.some((d) => typeof d !== 'string')) throw new InputError(`${where}.differences: expected a list of strings, got ${JSON.stringify(diffs)}`);
+  if (!Array.isArray(diffs) || diffs.some((d) => typeof d !== 'string'))
+    throw new InputError(`${where}.differences: expected a list of strings, got ${JSON.stringify(diffs)}`);
   const standsFor = (o.standsFor ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(standsFor)) {
     fieldAt('model.name', where);
@@ -115,10 +142,12 @@ function parseScale(x: unknown, where: string): Scale {
 
 function parseVariants(x: unknown, where: string): Variant[] {
   if (x === undefined) return [];
-  if (!Array.isArray(x)) throw new InputError(`${where}: expected a list of variants, got ${JSON.stringify(x)}`);
+  if (!Array.isArray(x))
+    throw new InputError(`${where}: expected a list of variants, got ${JSON.stringify(x)}`);
   return x.map((v: unknown, i) => {
     const at = `${where}[${i}]`;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${at}: expected an object, got ${JSON.stringify(v)}`);
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw new InputError(`${at}: expected an object, got ${JSON.stringify(v)}`);
     const o = v as Record<string, unknown>;
     const only = o.only === undefined ? undefined : checkGrid(o.only, `${at}.only`);
     return { label: str(o.label, `${at}.label`), only, config: splitConfig(o, ['label', 'only'], at) };
@@ -129,26 +158,45 @@ const RUNS_OF_KEYS = ['name', 'title', 'description', 'report', 'runsOf'];
 
 /** A preset that reports another's runs (same configs, same run ids: computed once) holds only its own metadata. */
 function parseRunsOf(o: Record<string, unknown>, report: ReportKind, where: string): Preset {
-  for (const k of Object.keys(o)) if (!RUNS_OF_KEYS.includes(k)) throw new InputError(`${where}: ${k}: not allowed with runsOf (the runs come from "${String(o.runsOf)}"); expected only ${RUNS_OF_KEYS.join(', ')}`);
+  for (const k of Object.keys(o))
+    if (!RUNS_OF_KEYS.includes(k))
+      throw new InputError(
+        `${where}: ${k}: not allowed with runsOf (the runs come from "${String(o.runsOf)}"); expected only ${RUNS_OF_KEYS.join(', ')}`,
+      );
   const empty: Scale = { description: '', differences: [], config: {} };
   return {
-    name: str(o.name, `${where}: name`), title: str(o.title, `${where}: title`), description: str(o.description, `${where}: description`),
-    report, runsOf: str(o.runsOf, `${where}: runsOf`), base: {}, grid: {}, variants: [], scales: { smoke: empty, cpu: empty, paper: empty },
+    name: str(o.name, `${where}: name`),
+    title: str(o.title, `${where}: title`),
+    description: str(o.description, `${where}: description`),
+    report,
+    runsOf: str(o.runsOf, `${where}: runsOf`),
+    base: {},
+    grid: {},
+    variants: [],
+    scales: { smoke: empty, cpu: empty, paper: empty },
   };
 }
 
 /** Validates a preset document; `where` prefixes every error (the file's name). */
 export function parsePreset(doc: unknown, where: string): Preset {
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${where}: expected a JSON object, got ${JSON.stringify(doc)}`);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new InputError(`${where}: expected a JSON object, got ${JSON.stringify(doc)}`);
   const o = doc as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw unknownName(where, 'key', k, TOP_KEYS);
   const report = str(o.report, `${where}: report`);
-  if (!(REPORTS as readonly string[]).includes(report)) throw unknownName(`${where}: report`, 'report', report, REPORTS);
+  if (!(REPORTS as readonly string[]).includes(report))
+    throw unknownName(`${where}: report`, 'report', report, REPORTS);
   if (o.runsOf !== undefined) return parseRunsOf(o, report as ReportKind, where);
   const scales = o.scales as Record<string, unknown> | undefined;
-  if (scales === null || typeof scales !== 'object') throw new InputError(`${where}: scales: expected an object with ${SCALES.join(', ')}, got ${JSON.stringify(scales)}`);
-  for (const k of Object.keys(scales)) if (!(SCALES as readonly string[]).includes(k)) throw unknownName(`${where}: scales`, 'scale', k, SCALES);
-  for (const s of SCALES) if (!(s in scales)) throw new InputError(`${where}: scales.${s}: missing; expected every scale (${SCALES.join(', ')})`);
+  if (scales === null || typeof scales !== 'object')
+    throw new InputError(
+      `${where}: scales: expected an object with ${SCALES.join(', ')}, got ${JSON.stringify(scales)}`,
+    );
+  for (const k of Object.keys(scales))
+    if (!(SCALES as readonly string[]).includes(k)) throw unknownName(`${where}: scales`, 'scale', k, SCALES);
+  for (const s of SCALES)
+    if (!(s in scales))
+      throw new InputError(`${where}: scales.${s}: missing; expected every scale (${SCALES.join(', ')})`);
   const base = o.base ?? {};
   checkPartial(base, `${where}: base`);
   return {
@@ -160,7 +208,9 @@ export function parsePreset(doc: unknown, where: string): Preset {
     base: base as PartialConfig,
     grid: o.grid === undefined ? {} : checkGrid(o.grid, `${where}: grid`),
     variants: parseVariants(o.variants, `${where}: variants`),
-    scales: Object.fromEntries(SCALES.map((s) => [s, parseScale(scales[s], `${where}: scales.${s}`)])) as Record<ScaleName, Scale>,
+    scales: Object.fromEntries(
+      SCALES.map((s) => [s, parseScale(scales[s], `${where}: scales.${s}`)]),
+    ) as Record<ScaleName, Scale>,
   };
 }
 
@@ -177,11 +227,19 @@ export function loadPreset(name: string): Preset {
   }
   const where = `presets/${name}.json`;
   const p = parsePreset(doc, where);
-  if (p.name !== name) throw new InputError(`${where}: name: expected "${name}" (the file's name), got "${p.name}"`);
+  if (p.name !== name)
+    throw new InputError(`${where}: name: expected "${name}" (the file's name), got "${p.name}"`);
   if (p.runsOf === null) return p;
   if (p.runsOf === name) throw new InputError(`${where}: runsOf: expected another preset, got itself`);
   const runs = loadPreset(p.runsOf);
-  return { ...runs, name: p.name, title: p.title, description: p.description, report: p.report, runsOf: p.runsOf };
+  return {
+    ...runs,
+    name: p.name,
+    title: p.title,
+    description: p.description,
+    report: p.report,
+    runsOf: p.runsOf,
+  };
 }
 
 /** `--set key=value` pairs as a partial config, each value checked against the schema. */
@@ -191,23 +249,37 @@ export function parseOverrides(pairs: readonly string[], where: string): Partial
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new InputError(`${where}: --set "${pair}": expected key=value, e.g. train.epochs=20`);
     const key = pair.slice(0, eq);
-    setPath(out, key, parseFieldValue(fieldAt(key, `${where}: --set`), pair.slice(eq + 1), `${where}: --set ${key}`));
+    setPath(
+      out,
+      key,
+      parseFieldValue(fieldAt(key, `${where}: --set`), pair.slice(eq + 1), `${where}: --set ${key}`),
+    );
   }
   return out;
 }
 
-const DEFAULT_CONFIG: Omit<FitConfig, 'train'> & { train: Omit<FitConfig['train'], 'lr' | 'evalBatchSize'> } = {
-  dataset: { name: 'fashion-mnist', dataDir: null, trainSize: null, testSize: null, subsetSeed: 0, stratified: false },
-  randomization: DEFAULT_RANDOMIZATION,
-  model: { name: 'mlp-1x512', dropout: 0, bnParams: 'shift', lrnPlacement: 'after-pool' },
-  train: TRAIN_DEFAULTS,
-};
+const DEFAULT_CONFIG: Omit<FitConfig, 'train'> & { train: Omit<FitConfig['train'], 'lr' | 'evalBatchSize'> } =
+  {
+    dataset: {
+      name: 'fashion-mnist',
+      dataDir: null,
+      trainSize: null,
+      testSize: null,
+      subsetSeed: 0,
+      stratified: false,
+    },
+    randomization: DEFAULT_RANDOMIZATION,
+    model: { name: 'mlp-1x512', dropout: 0, bnParams: 'shift', lrnPlacement: 'after-pool' },
+    train: TRAIN_DEFAULTS,
+  };
 
 /** Merges the layers over genlab's defaults; lr defaults to the paper's for the model; a constant schedule drops gamma/every. */
 export function resolveConfig(layers: PartialConfig[], where: string): FitConfig {
   const merged = mergeConfig(DEFAULT_CONFIG as unknown as PartialConfig, ...layers) as unknown as FitConfig;
-  if (getPath(merged, 'train.lr') === undefined) merged.train = { ...merged.train, lr: paperLearningRate(merged.model.name) };
-  if (getPath(merged, 'train.evalBatchSize') === undefined) merged.train = { ...merged.train, evalBatchSize: defaultEvalBatchSize(merged.model.name) };
+  if (getPath(merged, 'train.lr') === undefined)
+    merged.train = { ...merged.train, lr: paperLearningRate(merged.model.name) };
+  if (getPath(merged, 'train.evalBatchSize') === undefined)
+    merged.train = { ...merged.train, evalBatchSize: defaultEvalBatchSize(merged.model.name) };
   const s = merged.train.schedule as { kind: string; gamma?: number; every?: number };
   if (s.kind === 'constant') merged.train.schedule = { kind: 'constant' };
   try {
@@ -219,7 +291,8 @@ export function resolveConfig(layers: PartialConfig[], where: string): FitConfig
 
 function gridPoints(grid: Record<string, unknown[]>): Record<string, unknown>[] {
   let points: Record<string, unknown>[] = [{}];
-  for (const [k, vs] of Object.entries(grid)) points = points.flatMap((p) => vs.map((v) => ({ ...p, [k]: v })));
+  for (const [k, vs] of Object.entries(grid))
+    points = points.flatMap((p) => vs.map((v) => ({ ...p, [k]: v })));
   return points;
 }
 
@@ -239,9 +312,15 @@ export function planPreset(p: Preset, scale: ScaleName, overrides: PartialConfig
     const point: PartialConfig = {};
     for (const [k, v] of Object.entries(coords)) setPath(point, k, v);
     for (const v of variants) {
-      if (v.only && Object.entries(v.only).some(([k, vs]) => k in coords && !vs.includes(coords[k]))) continue;
-      const label = [...Object.entries(coords).map(([k, x]) => `${k.split('.').pop()}=${String(x)}`), v.label].filter(Boolean).join(' ');
-      const config = resolveConfig([p.base, sc.config, point, v.config, overrides], `${p.name} (${scale}) ${label}`);
+      if (v.only && Object.entries(v.only).some(([k, vs]) => k in coords && !vs.includes(coords[k])))
+        continue;
+      const label = [...Object.entries(coords).map(([k, x]) => `${k.split('.').pop()}=${String(x)}`), v.label]
+        .filter(Boolean)
+        .join(' ');
+      const config = resolveConfig(
+        [p.base, sc.config, point, v.config, overrides],
+        `${p.name} (${scale}) ${label}`,
+      );
       runs.push({ label, coords, variant: v.label, config, id: runId(config) });
     }
   }

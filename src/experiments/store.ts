@@ -1,6 +1,16 @@
 // The run store: one directory per run (config, randomization, checkpoints, metrics) and a SQLite index.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../engine/index.js';
@@ -24,7 +34,9 @@ export interface RunRow {
 export function canonicalJson(x: unknown): string {
   if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
   if (x !== null && typeof x === 'object') {
-    const keys = Object.keys(x as object).filter((k) => (x as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = Object.keys(x as object)
+      .filter((k) => (x as Record<string, unknown>)[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((x as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(x);
@@ -85,10 +97,18 @@ export class RunStore {
   upsert(r: Omit<RunRow, 'dir' | 'created' | 'updated'> & { config: unknown }): void {
     const now = new Date().toISOString();
     this.db
-      .prepare(`INSERT INTO runs (id, dir, status, model, dataset, labels, inputs, created, updated, config, summary)
+      .prepare(
+        `INSERT INTO runs (id, dir, status, model, dataset, labels, inputs, created, updated, config, summary)
         VALUES (@id, @dir, @status, @model, @dataset, @labels, @inputs, @now, @now, @config, @summary)
-        ON CONFLICT(id) DO UPDATE SET status = @status, updated = @now, summary = @summary`)
-      .run({ ...r, dir: this.dirOf(r.id), now, config: JSON.stringify(r.config), summary: r.summary ? JSON.stringify(r.summary) : null });
+        ON CONFLICT(id) DO UPDATE SET status = @status, updated = @now, summary = @summary`,
+      )
+      .run({
+        ...r,
+        dir: this.dirOf(r.id),
+        now,
+        config: JSON.stringify(r.config),
+        summary: r.summary ? JSON.stringify(r.summary) : null,
+      });
   }
 
   list(filter: { status?: RunStatus; model?: string; dataset?: string } = {}): RunRow[] {
@@ -99,18 +119,28 @@ export class RunStore {
     const rows = this.db
       .prepare(`SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created`)
       .all(filter) as (Omit<RunRow, 'summary'> & { summary: string | null })[];
-    return rows.map((r) => ({ ...r, summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null }));
+    return rows.map((r) => ({
+      ...r,
+      summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null,
+    }));
   }
 
   /** Finds a run by id, unique id prefix, or directory path. */
   resolve(ref: string): string {
     const asDir = path.resolve(ref);
     if (existsSync(path.join(asDir, 'config.json'))) return path.basename(asDir);
-    const ids = existsSync(this.root) ? readdirSync(this.root).filter((d) => existsSync(path.join(this.root, d, 'config.json'))) : [];
+    const ids = existsSync(this.root)
+      ? readdirSync(this.root).filter((d) => existsSync(path.join(this.root, d, 'config.json')))
+      : [];
     const hits = ids.filter((id) => id === ref || id.startsWith(ref) || id.endsWith(ref));
     if (hits.length === 1) return hits[0];
-    if (hits.length > 1) throw new InputError(`runs: "${ref}" matches ${hits.length} runs (${hits.slice(0, 3).join(', ')}…); give more of the id`);
-    throw new InputError(`runs: no run "${ref}" under ${this.root}; expected a run id or directory (see genlab runs)`);
+    if (hits.length > 1)
+      throw new InputError(
+        `runs: "${ref}" matches ${hits.length} runs (${hits.slice(0, 3).join(', ')}…); give more of the id`,
+      );
+    throw new InputError(
+      `runs: no run "${ref}" under ${this.root}; expected a run id or directory (see genlab runs)`,
+    );
   }
 
   close(): void {

@@ -26,16 +26,31 @@ async function main(argv: string[]): Promise<number> {
   const dir = store.dirOf(id);
   const lock = await acquireRunLock(dir);
   try {
-    if (!existsSync(path.join(dir, 'config.json'))) throw new Error(`sweep-worker: ${dir}: no config.json; expected one written by the sweep`);
+    if (!existsSync(path.join(dir, 'config.json')))
+      throw new Error(`sweep-worker: ${dir}: no config.json; expected one written by the sweep`);
     const config = readJson<FitConfig>(path.join(dir, 'config.json'));
     const out = await fit(config, {
       store,
       device,
       shouldStop: () => stop || process.ppid !== parent,
-      onStart: (s) => send({ type: 'start', resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs, params: s.params }),
-      onEpoch: (r) => send({ type: 'epoch', epoch: r.epoch, step: r.step, trainAcc: r.trainAcc, testAcc: r.testAcc, trainLoss: r.trainLoss }),
+      onStart: (s) =>
+        send({ type: 'start', resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs, params: s.params }),
+      onEpoch: (r) =>
+        send({
+          type: 'epoch',
+          epoch: r.epoch,
+          step: r.step,
+          trainAcc: r.trainAcc,
+          testAcc: r.testAcc,
+          trainLoss: r.trainLoss,
+        }),
     });
-    send({ type: 'done', summary: out.summary, alreadyComplete: out.alreadyComplete, interrupted: out.interrupted });
+    send({
+      type: 'done',
+      summary: out.summary,
+      alreadyComplete: out.alreadyComplete,
+      interrupted: out.interrupted,
+    });
     return out.interrupted ? 130 : 0;
   } finally {
     rmSync(lock, { force: true });

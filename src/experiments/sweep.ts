@@ -24,7 +24,15 @@ export type SweepEvent =
   | { type: 'skip'; index: number; run: PlannedRun; summary: FitSummary }
   | { type: 'start'; index: number; run: PlannedRun; resumedFrom: number; totalEpochs: number }
   | { type: 'epoch'; index: number; run: PlannedRun; epoch: number; trainAcc: number; testAcc: number }
-  | { type: 'end'; index: number; run: PlannedRun; outcome: RunOutcome; summary: FitSummary | null; seconds: number; error?: string };
+  | {
+      type: 'end';
+      index: number;
+      run: PlannedRun;
+      outcome: RunOutcome;
+      summary: FitSummary | null;
+      seconds: number;
+      error?: string;
+    };
 
 export interface SweepOptions {
   store: RunStore;
@@ -80,7 +88,12 @@ export async function acquireRunLock(dir: string): Promise<string> {
 }
 
 /** Fits one run in this process (--jobs 1: no worker start-up, the data set loaded once). */
-async function runInProcess(index: number, r: PlannedRun, o: SweepOptions, cache: Map<string, LoadedDataset>): Promise<SweepRun> {
+async function runInProcess(
+  index: number,
+  r: PlannedRun,
+  o: SweepOptions,
+  cache: Map<string, LoadedDataset>,
+): Promise<SweepRun> {
   const t0 = Date.now();
   const lock = await acquireRunLock(o.store.dirOf(r.id));
   let result: SweepRun;
@@ -90,25 +103,53 @@ async function runInProcess(index: number, r: PlannedRun, o: SweepOptions, cache
       device: o.device,
       datasetCache: cache,
       shouldStop: () => o.shouldStop?.() ?? false,
-      onStart: (s) => o.onEvent?.({ type: 'start', index, run: r, resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs }),
-      onEpoch: (e) => o.onEvent?.({ type: 'epoch', index, run: r, epoch: e.epoch, trainAcc: e.trainAcc, testAcc: e.testAcc }),
+      onStart: (s) =>
+        o.onEvent?.({ type: 'start', index, run: r, resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs }),
+      onEpoch: (e) =>
+        o.onEvent?.({
+          type: 'epoch',
+          index,
+          run: r,
+          epoch: e.epoch,
+          trainAcc: e.trainAcc,
+          testAcc: e.testAcc,
+        }),
     });
     result = { run: r, outcome: out.interrupted ? 'interrupted' : 'complete', summary: out.summary };
   } catch (e) {
-    result = { run: r, outcome: 'failed', summary: null, error: (e as Error).message, badInput: e instanceof InputError };
+    result = {
+      run: r,
+      outcome: 'failed',
+      summary: null,
+      error: (e as Error).message,
+      badInput: e instanceof InputError,
+    };
   } finally {
     rmSync(lock, { force: true });
   }
-  o.onEvent?.({ type: 'end', index, run: r, outcome: result.outcome, summary: result.summary, seconds: (Date.now() - t0) / 1000, error: result.error });
+  o.onEvent?.({
+    type: 'end',
+    index,
+    run: r,
+    outcome: result.outcome,
+    summary: result.summary,
+    seconds: (Date.now() - t0) / 1000,
+    error: result.error,
+  });
   return result;
 }
 
-interface WorkerMessage { type: string; [k: string]: unknown }
+interface WorkerMessage {
+  type: string;
+  [k: string]: unknown;
+}
 
 /** Fits one run in a child process; resolves when it exits. */
 function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<SweepRun> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [WORKER, o.store.root, r.id, o.device, String(o.threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WORKER, o.store.root, r.id, o.device, String(o.threads)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let buffered = '';
   let done: WorkerMessage | null = null;
@@ -120,8 +161,23 @@ function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<Sweep
     for (const line of lines) {
       if (!line.trim()) continue;
       const m = JSON.parse(line) as WorkerMessage;
-      if (m.type === 'start') o.onEvent?.({ type: 'start', index, run: r, resumedFrom: m.resumedFrom as number, totalEpochs: m.totalEpochs as number });
-      else if (m.type === 'epoch') o.onEvent?.({ type: 'epoch', index, run: r, epoch: m.epoch as number, trainAcc: m.trainAcc as number, testAcc: m.testAcc as number });
+      if (m.type === 'start')
+        o.onEvent?.({
+          type: 'start',
+          index,
+          run: r,
+          resumedFrom: m.resumedFrom as number,
+          totalEpochs: m.totalEpochs as number,
+        });
+      else if (m.type === 'epoch')
+        o.onEvent?.({
+          type: 'epoch',
+          index,
+          run: r,
+          epoch: m.epoch as number,
+          trainAcc: m.trainAcc as number,
+          testAcc: m.testAcc as number,
+        });
       else if (m.type === 'done') done = m;
     }
   });
@@ -130,10 +186,17 @@ function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<Sweep
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearInterval(watch);
-      const summary = storedSummary(o.store, r.id) ?? ((done?.summary as FitSummary | undefined) ?? null);
+      const summary = storedSummary(o.store, r.id) ?? (done?.summary as FitSummary | undefined) ?? null;
       const interrupted = Boolean(done?.interrupted) || code === 130 || signal !== null;
-      const outcome: RunOutcome = storedSummary(o.store, r.id) ? 'complete' : interrupted ? 'interrupted' : 'failed';
-      const error = outcome === 'failed' ? stderr.trim().split('\n').pop() || `worker exited with code ${code}` : undefined;
+      const outcome: RunOutcome = storedSummary(o.store, r.id)
+        ? 'complete'
+        : interrupted
+          ? 'interrupted'
+          : 'failed';
+      const error =
+        outcome === 'failed'
+          ? stderr.trim().split('\n').pop() || `worker exited with code ${code}`
+          : undefined;
       o.onEvent?.({ type: 'end', index, run: r, outcome, summary, seconds: (Date.now() - t0) / 1000, error });
       resolve({ run: r, outcome, summary, error, badInput: outcome === 'failed' && code === 2 });
     });

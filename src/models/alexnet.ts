@@ -1,5 +1,16 @@
 // The paper's small AlexNet: TensorFlow's CIFAR-10 tutorial model (§3), 1,387,786 weights on 3×28×28.
-import { Conv2d, Dropout, Flatten, Linear, LocalResponseNorm, MaxPool2d, Module, ReLU, Sequential, type InitOptions } from '../nn/index.js';
+import {
+  Conv2d,
+  Dropout,
+  Flatten,
+  Linear,
+  LocalResponseNorm,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+  type InitOptions,
+} from '../nn/index.js';
 import type { Generator, Tensor } from '../engine/index.js';
 
 export interface AlexNetConfig extends InitOptions {
@@ -29,17 +40,25 @@ export class AlexNetSmall extends Module {
     const side = (n: number) => Math.floor((n + 2 - 3) / 2) + 1;
     const flat = 64 * side(side(h)) * side(side(w));
     const layers: Module[] = [
-      new Conv2d(ch, 64, 5, { ...c, padding: 'same' }), new ReLU(), ...block1,
-      new Conv2d(64, 64, 5, { ...c, padding: 'same' }), new ReLU(), lrn(), pool(),
+      new Conv2d(ch, 64, 5, { ...c, padding: 'same' }),
+      new ReLU(),
+      ...block1,
+      new Conv2d(64, 64, 5, { ...c, padding: 'same' }),
+      new ReLU(),
+      lrn(),
+      pool(),
       new Flatten(),
-      new Linear(flat, 384, c), new ReLU(),
-      new Linear(384, 192, c), new ReLU(),
+      new Linear(flat, 384, c),
+      new ReLU(),
+      new Linear(384, 192, c),
+      new ReLU(),
     ];
     if (c.dropout) layers.push(new Dropout(c.dropout, c.dropoutGenerator ?? c.generator));
     layers.push(new Linear(192, c.classes, c));
     this.net = this.registerModule('net', new Sequential(...layers));
   }
-  forward(x: Tensor): Tensor { // (N, C, 28, 28) -> (N, classes)
+  forward(x: Tensor): Tensor {
+    // (N, C, 28, 28) -> (N, classes)
     return this.net.forward(x);
   }
 }

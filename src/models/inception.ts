@@ -1,6 +1,16 @@
 // The paper's small Inception for CIFAR-10 (§3), with or without BatchNorm: 1,649,402 weights on 3×28×28.
 import { cat, type Generator, type Tensor } from '../engine/index.js';
-import { AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, type InitOptions } from '../nn/index.js';
+import {
+  AvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  Module,
+  type InitOptions,
+} from '../nn/index.js';
 
 export interface InceptionConfig extends InitOptions {
   input: [number, number, number];
@@ -22,10 +32,16 @@ class ConvModule extends Module {
   private readonly bn?: BatchNorm2d;
   constructor(cin: number, cout: number, k: number, stride: number, c: InceptionConfig) {
     super();
-    this.conv = this.registerModule('conv', new Conv2d(cin, cout, k, { ...c, stride, padding: (k - 1) / 2, bias: !c.batchNorm }));
+    this.conv = this.registerModule(
+      'conv',
+      new Conv2d(cin, cout, k, { ...c, stride, padding: (k - 1) / 2, bias: !c.batchNorm }),
+    );
     if (c.batchNorm) {
       const affine = c.bnParams === 'affine';
-      this.bn = this.registerModule('bn', new BatchNorm2d(cout, { scale: affine, center: true, eps: 1e-3, momentum: 0.01, device: c.device }));
+      this.bn = this.registerModule(
+        'bn',
+        new BatchNorm2d(cout, { scale: affine, center: true, eps: 1e-3, momentum: 0.01, device: c.device }),
+      );
     }
   }
   // Intermediates are freed as soon as they are consumed and the ReLU overwrites its input, which
@@ -74,9 +90,16 @@ type Stage = ['inc', number, number] | ['down', number];
 // conv3×3(96) → Inc(32,32) → Inc(32,48) → Down(80) → Inc(112,48) → Inc(96,64) → Inc(80,80) →
 // Inc(48,96) → Down(96) → Inc(176,160) → Inc(176,160) → 7×7 mean pool → FC 10
 const STAGES: Stage[] = [
-  ['inc', 32, 32], ['inc', 32, 48], ['down', 80],
-  ['inc', 112, 48], ['inc', 96, 64], ['inc', 80, 80], ['inc', 48, 96], ['down', 96],
-  ['inc', 176, 160], ['inc', 176, 160],
+  ['inc', 32, 32],
+  ['inc', 32, 48],
+  ['down', 80],
+  ['inc', 112, 48],
+  ['inc', 96, 64],
+  ['inc', 80, 80],
+  ['inc', 48, 96],
+  ['down', 96],
+  ['inc', 176, 160],
+  ['inc', 176, 160],
 ];
 
 export class InceptionSmall extends Module {
@@ -90,17 +113,23 @@ export class InceptionSmall extends Module {
     this.blocks.push(this.registerModule('stem', new ConvModule(ch, 96, 3, 1, c)));
     let channels = 96;
     STAGES.forEach((s, i) => {
-      const block = s[0] === 'inc' ? new InceptionBlock(channels, s[1], s[2], c) : new DownsampleBlock(channels, s[1], c);
+      const block =
+        s[0] === 'inc' ? new InceptionBlock(channels, s[1], s[2], c) : new DownsampleBlock(channels, s[1], c);
       this.blocks.push(this.registerModule(`${s[0]}${i}`, block));
       channels = block.outChannels;
     });
     // Two stride-2 stages: 28 → 14 → 7; the mean pool covers what is left (7×7 at 28×28).
     const side = (n: number) => Math.ceil(Math.ceil(n / 2) / 2);
     this.pool = new AvgPool2d([side(h), side(w)]);
-    if (c.dropout) this.dropout = this.registerModule('dropout', new Dropout(c.dropout, c.dropoutGenerator ?? c.generator));
+    if (c.dropout)
+      this.dropout = this.registerModule(
+        'dropout',
+        new Dropout(c.dropout, c.dropoutGenerator ?? c.generator),
+      );
     this.fc = this.registerModule('fc', new Linear(channels, c.classes, c));
   }
-  forward(x: Tensor): Tensor { // (N, C, 28, 28) -> (N, classes)
+  forward(x: Tensor): Tensor {
+    // (N, C, 28, 28) -> (N, classes)
     let y = x;
     for (const b of this.blocks) {
       const next = b.forward(y);

@@ -17,7 +17,13 @@ export interface ModelOptions {
   init?: WeightInit; // default 'pytorch'
 }
 
-export const MODELS = ['mlp-1x512', 'mlp-3x512', 'alexnet-small', 'inception-small', 'inception-small-nobn'] as const;
+export const MODELS = [
+  'mlp-1x512',
+  'mlp-3x512',
+  'alexnet-small',
+  'inception-small',
+  'inception-small-nobn',
+] as const;
 /** Table 1's parameter counts on 3×28×28 inputs: a hard check of each architecture. */
 export const PAPER_PARAMS: Record<(typeof MODELS)[number], number> = {
   'mlp-1x512': 1_209_866,
@@ -50,10 +56,12 @@ const MLP = /^mlp-(\d+)x(\d+)$/;
 export function checkModelName(name: string, where = 'model'): string {
   const m = MLP.exec(name);
   if (m) {
-    if (Number(m[1]) < 1 || Number(m[2]) < 1) throw new InputError(`${where}: "${name}" needs depth and width ≥ 1`);
+    if (Number(m[1]) < 1 || Number(m[2]) < 1)
+      throw new InputError(`${where}: "${name}" needs depth and width ≥ 1`);
     return name;
   }
-  if (!(MODELS as readonly string[]).includes(name)) throw unknownName(where, 'model', name, [...MODELS, 'mlp-DEPTHxWIDTH']);
+  if (!(MODELS as readonly string[]).includes(name))
+    throw unknownName(where, 'model', name, [...MODELS, 'mlp-DEPTHxWIDTH']);
   return name;
 }
 

@@ -26,7 +26,8 @@ export class Mlp extends Module {
     layers.push(new Linear(inFeatures, c.classes, c));
     this.net = this.registerModule('net', new Sequential(...layers));
   }
-  forward(x: Tensor): Tensor { // (N, C, H, W) -> (N, classes)
+  forward(x: Tensor): Tensor {
+    // (N, C, H, W) -> (N, classes)
     return this.net.forward(x);
   }
 }

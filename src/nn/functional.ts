@@ -17,7 +17,17 @@ export interface Conv2dOptions {
 }
 /** x (N, C, H, W), weight (O, C/groups, kh, kw). */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, o: Conv2dOptions = {}): Tensor {
-  return new Tensor(native.conv2d(x.handle, weight.handle, bias?.handle, pair(o.stride ?? 1), pair(o.padding ?? 0), pair(o.dilation ?? 1), o.groups ?? 1));
+  return new Tensor(
+    native.conv2d(
+      x.handle,
+      weight.handle,
+      bias?.handle,
+      pair(o.stride ?? 1),
+      pair(o.padding ?? 0),
+      pair(o.dilation ?? 1),
+      o.groups ?? 1,
+    ),
+  );
 }
 
 export interface PoolOptions {
@@ -26,10 +36,31 @@ export interface PoolOptions {
   ceilMode?: boolean;
 }
 export function maxPool2d(x: Tensor, kernel: Pair, o: PoolOptions = {}): Tensor {
-  return new Tensor(native.maxPool2d(x.handle, pair(kernel), pair(o.stride ?? kernel), pair(o.padding ?? 0), o.ceilMode ?? false));
+  return new Tensor(
+    native.maxPool2d(
+      x.handle,
+      pair(kernel),
+      pair(o.stride ?? kernel),
+      pair(o.padding ?? 0),
+      o.ceilMode ?? false,
+    ),
+  );
 }
-export function avgPool2d(x: Tensor, kernel: Pair, o: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
-  return new Tensor(native.avgPool2d(x.handle, pair(kernel), pair(o.stride ?? kernel), pair(o.padding ?? 0), o.ceilMode ?? false, o.countIncludePad ?? true));
+export function avgPool2d(
+  x: Tensor,
+  kernel: Pair,
+  o: PoolOptions & { countIncludePad?: boolean } = {},
+): Tensor {
+  return new Tensor(
+    native.avgPool2d(
+      x.handle,
+      pair(kernel),
+      pair(o.stride ?? kernel),
+      pair(o.padding ?? 0),
+      o.ceilMode ?? false,
+      o.countIncludePad ?? true,
+    ),
+  );
 }
 
 export interface BatchNormArgs {
@@ -43,7 +74,18 @@ export interface BatchNormArgs {
 }
 /** In training, normalizes by batch statistics and updates the running ones in place. */
 export function batchNorm(x: Tensor, a: BatchNormArgs): Tensor {
-  return new Tensor(native.batchNorm(x.handle, a.weight?.handle, a.bias?.handle, a.runningMean?.handle, a.runningVar?.handle, a.training, a.momentum, a.eps));
+  return new Tensor(
+    native.batchNorm(
+      x.handle,
+      a.weight?.handle,
+      a.bias?.handle,
+      a.runningMean?.handle,
+      a.runningVar?.handle,
+      a.training,
+      a.momentum,
+      a.eps,
+    ),
+  );
 }
 
 /** PyTorch's LRN: x / (k + alpha/size · Σ x²)^beta over `size` neighbouring channels. */
@@ -61,9 +103,15 @@ export function dropout(x: Tensor, p: number, training: boolean, generator?: Gen
   return out;
 }
 
-export function relu(x: Tensor): Tensor { return x.relu(); }
-export function logSoftmax(x: Tensor, dim = -1): Tensor { return new Tensor(native.logSoftmax(x.handle, dim)); }
-export function softmax(x: Tensor, dim = -1): Tensor { return new Tensor(native.softmax(x.handle, dim)); }
+export function relu(x: Tensor): Tensor {
+  return x.relu();
+}
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  return new Tensor(native.logSoftmax(x.handle, dim));
+}
+export function softmax(x: Tensor, dim = -1): Tensor {
+  return new Tensor(native.softmax(x.handle, dim));
+}
 
 export type Reduction = 'mean' | 'sum' | 'none';
 /** logits (N, C), target (N) int64 class indices. */

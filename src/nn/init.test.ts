@@ -20,11 +20,22 @@ test('glorot-uniform and he-normal draw the variance they promise, with zero bia
   ] as const;
   for (const [init, want] of cases) {
     const conv = new Conv2d(64, 128, 3, { generator: new Generator(1), init });
-    const [w, b] = noGrad(() => [conv.stateDict().get('weight')!.toArray(), conv.stateDict().get('bias')!.toArray()]);
+    const [w, b] = noGrad(() => [
+      conv.stateDict().get('weight')!.toArray(),
+      conv.stateDict().get('bias')!.toArray(),
+    ]);
     const got = variance(w);
     assert.ok(Math.abs(got / want - 1) < 0.03, `${init}: weight variance ${got}, expected ${want}`);
-    if (init !== 'pytorch') assert.ok(b.every((v) => v === 0), `${init}: biases start at zero`);
-    else assert.ok(b.some((v) => v !== 0), 'pytorch: biases drawn');
+    if (init !== 'pytorch')
+      assert.ok(
+        b.every((v) => v === 0),
+        `${init}: biases start at zero`,
+      );
+    else
+      assert.ok(
+        b.some((v) => v !== 0),
+        'pytorch: biases drawn',
+      );
     conv.dispose();
   }
   const lin = new Linear(300, 100, { generator: new Generator(2), init: 'he-normal' });

@@ -5,7 +5,12 @@ import { empty, zeros, type Generator, type Tensor } from '../engine/index.js';
  * kaiming_uniform_(a = √5), PyTorch's default for Linear and Conv2d weights: U(−b, b) with
  * b = gain·√(3 / fan_in), gain = √(2 / (1 + a²)) = √(1/3), so b = 1/√fan_in.
  */
-export function defaultWeight(shape: number[], fanIn: number, generator?: Generator, device?: string): Tensor {
+export function defaultWeight(
+  shape: number[],
+  fanIn: number,
+  generator?: Generator,
+  device?: string,
+): Tensor {
   const bound = 1 / Math.sqrt(fanIn);
   const w = empty(shape, { device });
   w.uniform_(-bound, bound, generator);
@@ -30,7 +35,13 @@ export const WEIGHT_INITS: readonly WeightInit[] = ['pytorch', 'glorot-uniform',
 
 /** A layer's weight and bias under `init`; fan_out = out channels × kernel area. */
 export function initWeightAndBias(
-  init: WeightInit, weightShape: number[], fanIn: number, fanOut: number, bias: boolean, generator?: Generator, device?: string,
+  init: WeightInit,
+  weightShape: number[],
+  fanIn: number,
+  fanOut: number,
+  bias: boolean,
+  generator?: Generator,
+  device?: string,
 ): { weight: Tensor; bias?: Tensor } {
   if (init === 'pytorch') {
     const weight = defaultWeight(weightShape, fanIn, generator, device);

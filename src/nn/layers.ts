@@ -11,15 +11,32 @@ export interface InitOptions {
 }
 
 export class Linear extends Module {
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: InitOptions & { bias?: boolean } = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: InitOptions & { bias?: boolean } = {},
+  ) {
     super();
-    const p = initWeightAndBias(opts.init ?? 'pytorch', [outFeatures, inFeatures], inFeatures, outFeatures, opts.bias ?? true, opts.generator, opts.device);
+    const p = initWeightAndBias(
+      opts.init ?? 'pytorch',
+      [outFeatures, inFeatures],
+      inFeatures,
+      outFeatures,
+      opts.bias ?? true,
+      opts.generator,
+      opts.device,
+    );
     this.registerParameter('weight', p.weight);
     if (p.bias) this.registerParameter('bias', p.bias);
   }
-  get weight(): Tensor { return this.param('weight'); }
-  get bias(): Tensor | undefined { return this.optionalParam('bias'); }
-  forward(x: Tensor): Tensor { // (N, in) -> (N, out)
+  get weight(): Tensor {
+    return this.param('weight');
+  }
+  get bias(): Tensor | undefined {
+    return this.optionalParam('bias');
+  }
+  forward(x: Tensor): Tensor {
+    // (N, in) -> (N, out)
     return F.linear(x, this.weight, this.bias);
   }
 }
@@ -34,24 +51,43 @@ export class Conv2d extends Module {
   private readonly stride: F.Pair;
   private readonly padding: F.Pair;
   private readonly groups: number;
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, c: Conv2dConfig = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    c: Conv2dConfig = {},
+  ) {
     super();
     this.groups = c.groups ?? 1;
     this.stride = c.stride ?? 1;
     if (c.padding === 'same') {
       // SAME padding for odd kernels at stride 1 (TensorFlow's, as the paper's models use).
-      if (kernelSize % 2 === 0) throw new Error(`conv2d: padding "same" needs an odd kernel; got ${kernelSize}`);
+      if (kernelSize % 2 === 0)
+        throw new Error(`conv2d: padding "same" needs an odd kernel; got ${kernelSize}`);
       this.padding = (kernelSize - 1) / 2;
     } else this.padding = c.padding ?? 0;
     const fanIn = (inChannels / this.groups) * kernelSize * kernelSize;
     const fanOut = outChannels * kernelSize * kernelSize;
     const shape = [outChannels, inChannels / this.groups, kernelSize, kernelSize];
-    const p = initWeightAndBias(c.init ?? 'pytorch', shape, fanIn, fanOut, c.bias ?? true, c.generator, c.device);
+    const p = initWeightAndBias(
+      c.init ?? 'pytorch',
+      shape,
+      fanIn,
+      fanOut,
+      c.bias ?? true,
+      c.generator,
+      c.device,
+    );
     this.registerParameter('weight', p.weight);
     if (p.bias) this.registerParameter('bias', p.bias);
   }
-  forward(x: Tensor): Tensor { // (N, C, H, W) -> (N, O, H', W')
-    return F.conv2d(x, this.param('weight'), this.optionalParam('bias'), { stride: this.stride, padding: this.padding, groups: this.groups });
+  forward(x: Tensor): Tensor {
+    // (N, C, H, W) -> (N, O, H', W')
+    return F.conv2d(x, this.param('weight'), this.optionalParam('bias'), {
+      stride: this.stride,
+      padding: this.padding,
+      groups: this.groups,
+    });
   }
 }
 
@@ -66,7 +102,10 @@ export interface BatchNormConfig {
 export class BatchNorm2d extends Module {
   readonly eps: number;
   readonly momentum: number;
-  constructor(readonly numFeatures: number, c: BatchNormConfig = {}) {
+  constructor(
+    readonly numFeatures: number,
+    c: BatchNormConfig = {},
+  ) {
     super();
     this.eps = c.eps ?? 1e-5;
     this.momentum = c.momentum ?? 0.1;
@@ -90,7 +129,10 @@ export class BatchNorm2d extends Module {
 }
 
 export class Dropout extends Module {
-  constructor(readonly p: number, private generator?: Generator) {
+  constructor(
+    readonly p: number,
+    private generator?: Generator,
+  ) {
     super();
     if (!(p >= 0 && p < 1)) throw new Error(`dropout: expected 0 ≤ p < 1, got ${p}`);
   }
@@ -100,36 +142,66 @@ export class Dropout extends Module {
 }
 
 export class MaxPool2d extends Module {
-  constructor(readonly kernel: F.Pair, readonly opts: F.PoolOptions = {}) { super(); }
-  forward(x: Tensor): Tensor { return F.maxPool2d(x, this.kernel, this.opts); }
+  constructor(
+    readonly kernel: F.Pair,
+    readonly opts: F.PoolOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.maxPool2d(x, this.kernel, this.opts);
+  }
 }
 
 export class AvgPool2d extends Module {
-  constructor(readonly kernel: F.Pair, readonly opts: F.PoolOptions & { countIncludePad?: boolean } = {}) { super(); }
-  forward(x: Tensor): Tensor { return F.avgPool2d(x, this.kernel, this.opts); }
+  constructor(
+    readonly kernel: F.Pair,
+    readonly opts: F.PoolOptions & { countIncludePad?: boolean } = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.avgPool2d(x, this.kernel, this.opts);
+  }
 }
 
 /** PyTorch's LocalResponseNorm (alpha is divided by size, unlike TensorFlow's). */
 export class LocalResponseNorm extends Module {
-  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) { super(); }
-  forward(x: Tensor): Tensor { return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k); }
+  constructor(
+    readonly size: number,
+    readonly alpha = 1e-4,
+    readonly beta = 0.75,
+    readonly k = 1,
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
+  }
 }
 
 export class ReLU extends Module {
-  forward(x: Tensor): Tensor { return x.relu(); }
+  forward(x: Tensor): Tensor {
+    return x.relu();
+  }
 }
 
 export class Identity extends Module {
-  forward(x: Tensor): Tensor { return x; }
+  forward(x: Tensor): Tensor {
+    return x;
+  }
 }
 
 /** (N, …) -> (N, prod(…)). */
 export class Flatten extends Module {
-  forward(x: Tensor): Tensor { return x.flatten(1, -1); }
+  forward(x: Tensor): Tensor {
+    return x.flatten(1, -1);
+  }
 }
 
 /** Layers whose backward needs their input but not their output, so a ReLU may overwrite the output. */
-const reluInPlaceAfter = (m: Module): boolean => m instanceof Linear || m instanceof Conv2d || m instanceof BatchNorm2d;
+const reluInPlaceAfter = (m: Module): boolean =>
+  m instanceof Linear || m instanceof Conv2d || m instanceof BatchNorm2d;
 
 /** Runs its children in order; they are named "0", "1", … as in PyTorch. */
 export class Sequential extends Module {
@@ -160,6 +232,10 @@ export class Sequential extends Module {
     }
     return out;
   }
-  get length(): number { return this.layers.length; }
-  at(i: number): Module { return this.layers[i]; }
+  get length(): number {
+    return this.layers.length;
+  }
+  at(i: number): Module {
+    return this.layers[i];
+  }
 }

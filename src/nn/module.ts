@@ -30,8 +30,10 @@ export abstract class Module {
     return m;
   }
   private checkName(name: string): void {
-    if (name === '' || name.includes('.')) throw new Error(`module: bad name "${name}"; expected a non-empty name without dots`);
-    if (this.params.has(name) || this.buffers.has(name) || this.children.has(name)) throw new Error(`module: "${name}" registered twice`);
+    if (name === '' || name.includes('.'))
+      throw new Error(`module: bad name "${name}"; expected a non-empty name without dots`);
+    if (this.params.has(name) || this.buffers.has(name) || this.children.has(name))
+      throw new Error(`module: "${name}" registered twice`);
   }
 
   protected param(name: string): Tensor {
@@ -76,14 +78,17 @@ export abstract class Module {
   loadStateDict(state: Map<string, Tensor>, where = 'state dict'): void {
     const own = this.stateDict();
     for (const k of state.keys()) {
-      if (!own.has(k)) throw new Error(`${where}: unexpected key "${k}"; expected one of ${[...own.keys()].join(', ')}`);
+      if (!own.has(k))
+        throw new Error(`${where}: unexpected key "${k}"; expected one of ${[...own.keys()].join(', ')}`);
     }
     noGrad(() => {
       for (const [k, t] of own) {
         const src = state.get(k);
         if (!src) throw new Error(`${where}: missing key "${k}"`);
         if (src.shape.join('x') !== t.shape.join('x')) {
-          throw new Error(`${where}: "${k}" has shape [${src.shape.join(', ')}]; expected [${t.shape.join(', ')}]`);
+          throw new Error(
+            `${where}: "${k}" has shape [${src.shape.join(', ')}]; expected [${t.shape.join(', ')}]`,
+          );
         }
         t.copy_(src);
       }

@@ -9,8 +9,7 @@ import { InputError } from '../engine/index.js';
  * schedule the paper's: per-epoch decay there shrinks the rate 25× faster and random labels never fit.
  */
 export type ScheduleSpec =
-  | { kind: 'constant' }
-  | { kind: 'step' | 'exponential'; gamma: number; every: number };
+  { kind: 'constant' } | { kind: 'step' | 'exponential'; gamma: number; every: number };
 
 export const SCHEDULES = ['constant', 'step', 'exponential'] as const;
 
@@ -21,7 +20,9 @@ export function learningRate(lr0: number, s: ScheduleSpec, examplesSeen: number)
 
 export function checkSchedule(s: ScheduleSpec, where = 'schedule'): ScheduleSpec {
   if (s.kind === 'constant') return s;
-  if (!(s.gamma > 0 && s.gamma <= 1)) throw new InputError(`${where}: decay factor must be in (0, 1]; got ${s.gamma}`);
-  if (!(Number.isInteger(s.every) && s.every > 0)) throw new InputError(`${where}: decay interval must be a positive number of examples; got ${s.every}`);
+  if (!(s.gamma > 0 && s.gamma <= 1))
+    throw new InputError(`${where}: decay factor must be in (0, 1]; got ${s.gamma}`);
+  if (!(Number.isInteger(s.every) && s.every > 0))
+    throw new InputError(`${where}: decay interval must be a positive number of examples; got ${s.every}`);
   return s;
 }

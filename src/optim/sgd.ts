@@ -24,7 +24,10 @@ export class SGD {
   readonly nesterov: boolean;
   private readonly buffers = new Map<Tensor, Tensor>();
 
-  constructor(readonly params: Tensor[], o: SgdOptions) {
+  constructor(
+    readonly params: Tensor[],
+    o: SgdOptions,
+  ) {
     check(o.lr, 'learning rate', 0);
     this.lr = o.lr;
     this.momentum = check(o.momentum ?? 0, 'momentum', 0);
@@ -77,7 +80,8 @@ export class SGD {
       const m = /^momentum_buffer\.(\d+)$/.exec(k);
       const p = m ? this.params[Number(m[1])] : undefined;
       if (!p) throw new Error(`sgd: unexpected optimizer state key "${k}"`);
-      if (t.shape.join('x') !== p.shape.join('x')) throw new Error(`sgd: "${k}" has shape [${t.shape.join(', ')}]; expected [${p.shape.join(', ')}]`);
+      if (t.shape.join('x') !== p.shape.join('x'))
+        throw new Error(`sgd: "${k}" has shape [${t.shape.join(', ')}]; expected [${p.shape.join(', ')}]`);
       this.buffers.get(p)?.dispose();
       this.buffers.set(p, keep(noGrad(() => t.to(p.device).clone())));
     }
@@ -89,6 +93,7 @@ export class SGD {
 }
 
 function check(v: number, what: string, min: number): number {
-  if (!Number.isFinite(v) || v < min) throw new Error(`sgd: invalid ${what}: ${v}; expected a finite number ≥ ${min}`);
+  if (!Number.isFinite(v) || v < min)
+    throw new Error(`sgd: invalid ${what}: ${v}; expected a finite number ≥ ${min}`);
   return v;
 }

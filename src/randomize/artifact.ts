@@ -11,7 +11,11 @@ const FORMAT = 'genlab-randomization/1';
 
 type ArrayKind = 'uint8' | 'uint16' | 'int32';
 type Typed = Uint8Array | Uint16Array | Int32Array;
-interface ArrayRef { kind: ArrayKind; offset: number; length: number }
+interface ArrayRef {
+  kind: ArrayKind;
+  offset: number;
+  length: number;
+}
 const CTOR = { uint8: Uint8Array, uint16: Uint16Array, int32: Int32Array } as const;
 
 function writeAtomic(file: string, data: string | Uint8Array): void {
@@ -38,42 +42,74 @@ function pack(arrays: Record<string, Typed | null>): { bytes: Uint8Array; refs: 
 }
 
 const stripArrays = (d: SplitDraw | null): Omit<SplitDraw, 'labels' | 'corrupted'> | null =>
-  d === null ? null : { count: d.count, labelDigest: d.labelDigest, labelChangedFraction: d.labelChangedFraction, pixelSeed: d.pixelSeed, pixelCheck: d.pixelCheck };
+  d === null
+    ? null
+    : {
+        count: d.count,
+        labelDigest: d.labelDigest,
+        labelChangedFraction: d.labelChangedFraction,
+        pixelSeed: d.pixelSeed,
+        pixelCheck: d.pixelCheck,
+      };
 
 /** Writes dir/randomization.bin then dir/randomization.json, each via a temporary file and a rename. */
 export function saveArtifact(dir: string, a: RandomizationArtifact): void {
   mkdirSync(dir, { recursive: true });
   const { bytes, refs } = pack({
-    trainLabels: a.train.labels, trainCorrupted: a.train.corrupted,
-    testLabels: a.test?.labels ?? null, testCorrupted: a.test?.corrupted ?? null,
+    trainLabels: a.train.labels,
+    trainCorrupted: a.train.corrupted,
+    testLabels: a.test?.labels ?? null,
+    testCorrupted: a.test?.corrupted ?? null,
     pixelPermutation: a.pixelPermutation,
   });
   writeAtomic(path.join(dir, ARTIFACT_BIN), bytes);
   const record = {
-    format: FORMAT, spec: a.spec, labelChangedFraction: a.labelChangedFraction, dataset: a.dataset, chunk: a.chunk,
-    train: stripArrays(a.train), test: stripArrays(a.test), gaussian: a.gaussian,
+    format: FORMAT,
+    spec: a.spec,
+    labelChangedFraction: a.labelChangedFraction,
+    dataset: a.dataset,
+    chunk: a.chunk,
+    train: stripArrays(a.train),
+    test: stripArrays(a.test),
+    gaussian: a.gaussian,
     binary: { file: ARTIFACT_BIN, bytes: bytes.length, digest: digest(bytes), arrays: refs },
   };
   writeAtomic(path.join(dir, ARTIFACT_JSON), JSON.stringify(record, null, 1) + '\n');
 }
 
 type Json = Record<string, unknown>;
-function field<T>(obj: unknown, key: string, where: string, check: (v: unknown) => boolean, expected: string): T {
+function field<T>(
+  obj: unknown,
+  key: string,
+  where: string,
+  check: (v: unknown) => boolean,
+  expected: string,
+): T {
   const v = typeof obj === 'object' && obj !== null ? (obj as Json)[key] : undefined;
-  if (!check(v)) throw new InputError(`${where}: field "${key}": expected ${expected}, got ${JSON.stringify(v) ?? 'nothing'}`);
+  if (!check(v))
+    throw new InputError(
+      `${where}: field "${key}": expected ${expected}, got ${JSON.stringify(v) ?? 'nothing'}`,
+    );
   return v as T;
 }
 const isInt = (v: unknown): boolean => Number.isSafeInteger(v);
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isNumArray = (v: unknown): boolean => Array.isArray(v) && v.every(isNum);
-const orNull = (f: (v: unknown) => boolean) => (v: unknown): boolean => v === null || f(v);
+const orNull =
+  (f: (v: unknown) => boolean) =>
+  (v: unknown): boolean =>
+    v === null || f(v);
 
 function readArray(bin: Uint8Array, refs: Json, name: string, where: string): Typed | null {
   const ref = refs[name] as ArrayRef | undefined;
   if (ref === undefined) return null;
-  const ok = ref && ref.kind in CTOR && isInt(ref.offset) && isInt(ref.length) && ref.offset >= 0 && ref.length >= 0;
+  const ok =
+    ref && ref.kind in CTOR && isInt(ref.offset) && isInt(ref.length) && ref.offset >= 0 && ref.length >= 0;
   const bytes = ok ? ref.length * CTOR[ref.kind].BYTES_PER_ELEMENT : 0;
-  if (!ok || ref.offset + bytes > bin.length) throw new InputError(`${where}: array "${name}" does not fit the binary file; expected offset+size ≤ ${bin.length}, got ${JSON.stringify(ref)}`);
+  if (!ok || ref.offset + bytes > bin.length)
+    throw new InputError(
+      `${where}: array "${name}" does not fit the binary file; expected offset+size ≤ ${bin.length}, got ${JSON.stringify(ref)}`,
+    );
   const copy = bin.slice(ref.offset, ref.offset + bytes);
   return new CTOR[ref.kind](copy.buffer, 0, ref.length);
 }
@@ -85,12 +121,19 @@ function readDraw(obj: unknown, bin: Uint8Array, refs: Json, name: string, where
     labelDigest: field<number>(obj, 'labelDigest', w, isInt, 'an integer'),
     labelChangedFraction: field<number>(obj, 'labelChangedFraction', w, isNum, 'a number'),
     pixelSeed: field<number | null>(obj, 'pixelSeed', w, orNull(isInt), 'an integer or null'),
-    pixelCheck: field<number[] | null>(obj, 'pixelCheck', w, orNull(isNumArray), 'an array of numbers or null'),
+    pixelCheck: field<number[] | null>(
+      obj,
+      'pixelCheck',
+      w,
+      orNull(isNumArray),
+      'an array of numbers or null',
+    ),
     labels: readArray(bin, refs, `${name}Labels`, where) as Uint16Array | null,
     corrupted: readArray(bin, refs, `${name}Corrupted`, where) as Uint8Array | null,
   };
   for (const k of ['labels', 'corrupted'] as const) {
-    if (d[k] !== null && d[k]!.length !== d.count) throw new InputError(`${where}: ${name}.${k} holds ${d[k]!.length} values; expected ${d.count}`);
+    if (d[k] !== null && d[k]!.length !== d.count)
+      throw new InputError(`${where}: ${name}.${k} holds ${d[k]!.length} values; expected ${d.count}`);
   }
   return d;
 }
@@ -101,20 +144,30 @@ function checkValues(a: RandomizationArtifact, file: string): void {
   if (p !== null) {
     const seen = new Uint8Array(p.length);
     for (const v of p) {
-      if (v < 0 || v >= p.length || seen[v]) throw new InputError(`${file}: pixelPermutation is not a permutation of 0..${p.length - 1}; got ${v} twice or out of range`);
+      if (v < 0 || v >= p.length || seen[v])
+        throw new InputError(
+          `${file}: pixelPermutation is not a permutation of 0..${p.length - 1}; got ${v} twice or out of range`,
+        );
       seen[v] = 1;
     }
   }
-  for (const [name, d] of [['train', a.train], ['test', a.test]] as const) {
+  for (const [name, d] of [
+    ['train', a.train],
+    ['test', a.test],
+  ] as const) {
     const bad = d?.labels?.find((l) => l >= a.dataset.classes);
-    if (bad !== undefined) throw new InputError(`${file}: ${name} label ${bad} is outside the ${a.dataset.classes} classes; expected 0..${a.dataset.classes - 1}`);
+    if (bad !== undefined)
+      throw new InputError(
+        `${file}: ${name} label ${bad} is outside the ${a.dataset.classes} classes; expected 0..${a.dataset.classes - 1}`,
+      );
   }
 }
 
 /** Reads and validates an artifact saved by saveArtifact; every problem is an InputError naming the file. */
 export function loadArtifact(dir: string): RandomizationArtifact {
   const file = path.join(dir, ARTIFACT_JSON);
-  if (!existsSync(file)) throw new InputError(`${file}: not found; expected a randomization saved with the run`);
+  if (!existsSync(file))
+    throw new InputError(`${file}: not found; expected a randomization saved with the run`);
   let rec: Json;
   try {
     rec = JSON.parse(readFileSync(file, 'utf8')) as Json;
@@ -124,7 +177,9 @@ export function loadArtifact(dir: string): RandomizationArtifact {
   field(rec, 'format', file, (v) => v === FORMAT, `"${FORMAT}"`);
   let spec;
   try {
-    spec = parseRandomization(field(rec, 'spec', file, (v) => typeof v === 'object' && v !== null, 'an object'));
+    spec = parseRandomization(
+      field(rec, 'spec', file, (v) => typeof v === 'object' && v !== null, 'an object'),
+    );
   } catch (e) {
     throw new InputError(`${file}: ${(e as Error).message}`);
   }
@@ -133,13 +188,33 @@ export function loadArtifact(dir: string): RandomizationArtifact {
   if (!existsSync(binFile)) throw new InputError(`${binFile}: not found; expected the arrays of ${file}`);
   const bin = new Uint8Array(readFileSync(binFile));
   if (bin.length !== binary.bytes || digest(bin) !== binary.digest) {
-    throw new InputError(`${binFile}: does not match ${ARTIFACT_JSON}; expected ${String(binary.bytes)} bytes with digest ${String(binary.digest)}, got ${bin.length} bytes with digest ${digest(bin)}`);
+    throw new InputError(
+      `${binFile}: does not match ${ARTIFACT_JSON}; expected ${String(binary.bytes)} bytes with digest ${String(binary.digest)}, got ${bin.length} bytes with digest ${digest(bin)}`,
+    );
   }
   const refs = field<Json>(binary, 'arrays', file, (v) => typeof v === 'object' && v !== null, 'an object');
-  const dataset = field<RandomizationArtifact['dataset']>(rec, 'dataset', file, (v) => typeof v === 'object' && v !== null, 'an object');
-  field(dataset, 'shape', `${file}: dataset`, (v) => isNumArray(v) && (v as number[]).length === 3, '[C, H, W]');
+  const dataset = field<RandomizationArtifact['dataset']>(
+    rec,
+    'dataset',
+    file,
+    (v) => typeof v === 'object' && v !== null,
+    'an object',
+  );
+  field(
+    dataset,
+    'shape',
+    `${file}: dataset`,
+    (v) => isNumArray(v) && (v as number[]).length === 3,
+    '[C, H, W]',
+  );
   field(dataset, 'classes', `${file}: dataset`, isInt, 'an integer');
-  const gaussian = field<RandomizationArtifact['gaussian']>(rec, 'gaussian', file, (v) => v === null || (isNumArray((v as Json).mean) && isNumArray((v as Json).std)), 'null or { mean, std }');
+  const gaussian = field<RandomizationArtifact['gaussian']>(
+    rec,
+    'gaussian',
+    file,
+    (v) => v === null || (isNumArray((v as Json).mean) && isNumArray((v as Json).std)),
+    'null or { mean, std }',
+  );
   const a: RandomizationArtifact = {
     spec,
     labelChangedFraction: field<number>(rec, 'labelChangedFraction', file, isNum, 'a number'),
@@ -150,10 +225,18 @@ export function loadArtifact(dir: string): RandomizationArtifact {
     pixelPermutation: readArray(bin, refs, 'pixelPermutation', file) as Int32Array | null,
     gaussian,
   };
-  if (spec.inputs === 'shuffled-pixels' && a.pixelPermutation?.length !== dataset.shape[1] * dataset.shape[2]) {
-    throw new InputError(`${file}: shuffled-pixels needs a permutation of ${dataset.shape[1] * dataset.shape[2]} positions; got ${a.pixelPermutation?.length ?? 'none'}`);
+  if (
+    spec.inputs === 'shuffled-pixels' &&
+    a.pixelPermutation?.length !== dataset.shape[1] * dataset.shape[2]
+  ) {
+    throw new InputError(
+      `${file}: shuffled-pixels needs a permutation of ${dataset.shape[1] * dataset.shape[2]} positions; got ${a.pixelPermutation?.length ?? 'none'}`,
+    );
   }
   checkValues(a, file);
-  if (spec.inputs === 'gaussian' && gaussian === null) throw new InputError(`${file}: field "gaussian": expected the statistics of a gaussian randomization, got null`);
+  if (spec.inputs === 'gaussian' && gaussian === null)
+    throw new InputError(
+      `${file}: field "gaussian": expected the statistics of a gaussian randomization, got null`,
+    );
   return a;
 }

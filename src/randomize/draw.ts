@@ -1,5 +1,20 @@
 // Drawing a randomization once (seeded, recorded) and applying it to a data set (PAPER.md §1).
-import { Generator, InputError, Rng, Tensor, deriveSeed, empty, keep, rand, randint, randn, randperm, scope, tensor, where } from '../engine/index.js';
+import {
+  Generator,
+  InputError,
+  Rng,
+  Tensor,
+  deriveSeed,
+  empty,
+  keep,
+  rand,
+  randint,
+  randn,
+  randperm,
+  scope,
+  tensor,
+  where,
+} from '../engine/index.js';
 import type { LoadedDataset, Split } from '../data/index.js';
 import { labelCorruption, type RandomizationSpec } from './spec.js';
 
@@ -35,7 +50,12 @@ export function digest(values: ArrayLike<number>): number {
   return h;
 }
 
-function drawLabels(labels: Tensor, k: number, spec: RandomizationSpec, split: string): Pick<SplitDraw, 'labels' | 'corrupted' | 'labelChangedFraction'> {
+function drawLabels(
+  labels: Tensor,
+  k: number,
+  spec: RandomizationSpec,
+  split: string,
+): Pick<SplitDraw, 'labels' | 'corrupted' | 'labelChangedFraction'> {
   const p = labelCorruption(spec.labels);
   if (p === 0) return { labels: null, corrupted: null, labelChangedFraction: 0 };
   return scope(() => {
@@ -43,12 +63,17 @@ function drawLabels(labels: Tensor, k: number, spec: RandomizationSpec, split: s
     const generator = new Generator(deriveSeed(spec.seed, 'labels', split));
     const old = labels.to('cpu');
     const mask = rand([n], { generator, dtype: 'float64' }).lt(p);
-    const drawn = spec.corruption === 'uniform'
-      ? randint(0, k, [n], { generator })
-      : intSum(old, randint(1, Math.max(k, 2), [n], { generator })).remainder(k); // a class other than the old one
+    const drawn =
+      spec.corruption === 'uniform'
+        ? randint(0, k, [n], { generator })
+        : intSum(old, randint(1, Math.max(k, 2), [n], { generator })).remainder(k); // a class other than the old one
     const next = where(mask, drawn, old);
     const changed = next.ne(old).to('float64').mean().item();
-    return { labels: Uint16Array.from(next.toArray()), corrupted: Uint8Array.from(mask.to('uint8').toArray()), labelChangedFraction: n === 0 ? 0 : changed };
+    return {
+      labels: Uint16Array.from(next.toArray()),
+      corrupted: Uint8Array.from(mask.to('uint8').toArray()),
+      labelChangedFraction: n === 0 ? 0 : changed,
+    };
   });
 }
 
@@ -70,22 +95,39 @@ function chunkPermutations(pixelSeed: number, c: number, len: number, hw: number
 }
 
 /** (len, C, H, W) Gaussian draws with per-channel mean and std. */
-function chunkGaussian(pixelSeed: number, c: number, len: number, shape: readonly number[], g: { mean: number[]; std: number[] }): Tensor {
+function chunkGaussian(
+  pixelSeed: number,
+  c: number,
+  len: number,
+  shape: readonly number[],
+  g: { mean: number[]; std: number[] },
+): Tensor {
   const ch = shape[0];
   const z = randn([len, ...shape], { generator: new Generator(deriveSeed(pixelSeed, c)) });
-  return z.mul(tensor(Float32Array.from(g.std), [1, ch, 1, 1])).add(tensor(Float32Array.from(g.mean), [1, ch, 1, 1]));
+  return z
+    .mul(tensor(Float32Array.from(g.std), [1, ch, 1, 1]))
+    .add(tensor(Float32Array.from(g.mean), [1, ch, 1, 1]));
 }
 
-function pixelCheck(spec: RandomizationSpec, pixelSeed: number, shape: readonly number[], g: RandomizationArtifact['gaussian']): number[] {
+function pixelCheck(
+  spec: RandomizationSpec,
+  pixelSeed: number,
+  shape: readonly number[],
+  g: RandomizationArtifact['gaussian'],
+): number[] {
   return scope(() => {
-    const first = spec.inputs === 'random-pixels'
-      ? chunkPermutations(pixelSeed, 0, 1, shape[1] * shape[2])
-      : chunkGaussian(pixelSeed, 0, 1, shape, g!);
+    const first =
+      spec.inputs === 'random-pixels'
+        ? chunkPermutations(pixelSeed, 0, 1, shape[1] * shape[2])
+        : chunkGaussian(pixelSeed, 0, 1, shape, g!);
     return first.flatten().narrow(0, 0, 8).toArray();
   });
 }
 
-function gaussianStats(images: Tensor, stats: RandomizationSpec['gaussianStats']): { mean: number[]; std: number[] } {
+function gaussianStats(
+  images: Tensor,
+  stats: RandomizationSpec['gaussianStats'],
+): { mean: number[]; std: number[] } {
   return scope(() => {
     const x = images.to('float64');
     const c = images.shape[1];
@@ -97,7 +139,13 @@ function gaussianStats(images: Tensor, stats: RandomizationSpec['gaussianStats']
   });
 }
 
-function drawSplit(split: Split, ds: LoadedDataset, spec: RandomizationSpec, name: string, g: RandomizationArtifact['gaussian']): SplitDraw {
+function drawSplit(
+  split: Split,
+  ds: LoadedDataset,
+  spec: RandomizationSpec,
+  name: string,
+  g: RandomizationArtifact['gaussian'],
+): SplitDraw {
   const count = split.labels.shape[0];
   const original = scope(() => split.labels.to('cpu').toArray());
   const perImage = spec.inputs === 'random-pixels' || spec.inputs === 'gaussian';
@@ -114,12 +162,21 @@ function drawSplit(split: Split, ds: LoadedDataset, spec: RandomizationSpec, nam
 /** Draws a randomization of ds once; the artifact holds everything applyRandomization needs. */
 export function drawRandomization(ds: LoadedDataset, spec: RandomizationSpec): RandomizationArtifact {
   if (spec.corruption === 'wrong-class' && labelCorruption(spec.labels) > 0 && ds.classes.length < 2) {
-    throw new InputError(`randomize.corruption: wrong-class needs at least 2 classes; got ${ds.classes.length}`);
+    throw new InputError(
+      `randomize.corruption: wrong-class needs at least 2 classes; got ${ds.classes.length}`,
+    );
   }
   const gaussian = spec.inputs === 'gaussian' ? gaussianStats(ds.train.images, spec.gaussianStats) : null;
-  const pixelPermutation = spec.inputs === 'shuffled-pixels'
-    ? scope(() => Int32Array.from(randperm(ds.shape[1] * ds.shape[2], { generator: new Generator(deriveSeed(spec.seed, 'shuffled-pixels')) }).toArray()))
-    : null;
+  const pixelPermutation =
+    spec.inputs === 'shuffled-pixels'
+      ? scope(() =>
+          Int32Array.from(
+            randperm(ds.shape[1] * ds.shape[2], {
+              generator: new Generator(deriveSeed(spec.seed, 'shuffled-pixels')),
+            }).toArray(),
+          ),
+        )
+      : null;
   const train = drawSplit(ds.train, ds, spec, 'train', gaussian);
   const test = spec.corruptTest ? drawSplit(ds.test, ds, spec, 'test', gaussian) : null;
   return {
@@ -134,15 +191,29 @@ export function drawRandomization(ds: LoadedDataset, spec: RandomizationSpec): R
   };
 }
 
-function checkMatch(ds: LoadedDataset, a: RandomizationArtifact, split: Split, draw: SplitDraw, name: string): void {
+function checkMatch(
+  ds: LoadedDataset,
+  a: RandomizationArtifact,
+  split: Split,
+  draw: SplitDraw,
+  name: string,
+): void {
   const where = `randomize: the artifact's ${name} split`;
-  if (split.labels.shape[0] !== draw.count) throw new InputError(`${where} has ${draw.count} examples; expected the data set's ${split.labels.shape[0]}`);
+  if (split.labels.shape[0] !== draw.count)
+    throw new InputError(
+      `${where} has ${draw.count} examples; expected the data set's ${split.labels.shape[0]}`,
+    );
   const d = scope(() => digest(split.labels.to('cpu').toArray()));
-  if (d !== draw.labelDigest) throw new InputError(`${where} was drawn for other labels (digest ${draw.labelDigest}); expected ${d}: a different subset or data set?`);
+  if (d !== draw.labelDigest)
+    throw new InputError(
+      `${where} was drawn for other labels (digest ${draw.labelDigest}); expected ${d}: a different subset or data set?`,
+    );
   if (draw.pixelSeed !== null && draw.pixelCheck !== null) {
     const now = pixelCheck(a.spec, draw.pixelSeed, ds.shape, a.gaussian);
     if (now.some((v, i) => Math.abs(v - draw.pixelCheck![i]) > 1e-5 * (1 + Math.abs(v)))) {
-      throw new Error(`${where}: this libtorch draws other pixels from the recorded seed (got ${now.slice(0, 3).join(',')}…, recorded ${draw.pixelCheck.slice(0, 3).join(',')}…); re-running would not reproduce the run`);
+      throw new Error(
+        `${where}: this libtorch draws other pixels from the recorded seed (got ${now.slice(0, 3).join(',')}…, recorded ${draw.pixelCheck.slice(0, 3).join(',')}…); re-running would not reproduce the run`,
+      );
     }
   }
 }
@@ -154,18 +225,30 @@ function randomizeImages(images: Tensor, a: RandomizationArtifact, draw: SplitDr
   const inputs = a.spec.inputs;
   if (inputs === 'shuffled-pixels') {
     const perm = tensor(a.pixelPermutation!).to('int64').to(dev);
-    return images.reshape(n, c, h * w).indexSelect(2, perm).reshape(n, c, h, w);
+    return images
+      .reshape(n, c, h * w)
+      .indexSelect(2, perm)
+      .reshape(n, c, h, w);
   }
   if (inputs === 'true' || draw === null || draw.pixelSeed === null) return images.clone();
   const out = empty([n, c, h, w], { device: dev });
   for (let start = 0, chunk = 0; start < n; start += a.chunk, chunk++) {
     scope(() => {
       const len = Math.min(a.chunk, n - start);
-      const part = inputs === 'gaussian'
-        ? chunkGaussian(draw.pixelSeed!, chunk, len, [c, h, w], a.gaussian!).to(dev)
-        : images.narrow(0, start, len).reshape(len, c, h * w)
-          .gather(2, chunkPermutations(draw.pixelSeed!, chunk, len, h * w).to(dev).reshape(len, 1, h * w).expand(len, c, h * w))
-          .reshape(len, c, h, w);
+      const part =
+        inputs === 'gaussian'
+          ? chunkGaussian(draw.pixelSeed!, chunk, len, [c, h, w], a.gaussian!).to(dev)
+          : images
+              .narrow(0, start, len)
+              .reshape(len, c, h * w)
+              .gather(
+                2,
+                chunkPermutations(draw.pixelSeed!, chunk, len, h * w)
+                  .to(dev)
+                  .reshape(len, 1, h * w)
+                  .expand(len, c, h * w),
+              )
+              .reshape(len, c, h, w);
       out.narrow(0, start, len).copy_(part);
     });
   }
@@ -173,7 +256,9 @@ function randomizeImages(images: Tensor, a: RandomizationArtifact, draw: SplitDr
 }
 
 function applySplit(split: Split, a: RandomizationArtifact, draw: SplitDraw | null): Split {
-  const labels = draw?.labels ? tensor(Int32Array.from(draw.labels)).to('int64').to(split.labels.device) : split.labels.clone();
+  const labels = draw?.labels
+    ? tensor(Int32Array.from(draw.labels)).to('int64').to(split.labels.device)
+    : split.labels.clone();
   return { images: randomizeImages(split.images, a, draw), labels };
 }
 
@@ -185,11 +270,16 @@ function applySplit(split: Split, a: RandomizationArtifact, draw: SplitDraw | nu
 export function applyRandomization(ds: LoadedDataset, a: RandomizationArtifact): LoadedDataset {
   const sameShape = a.dataset.shape.every((v, i) => v === ds.shape[i]);
   if (!sameShape || a.dataset.classes !== ds.classes.length) {
-    throw new InputError(`randomize: the artifact was drawn for ${a.dataset.name} of shape [${a.dataset.shape.join(', ')}] with ${a.dataset.classes} classes; expected [${ds.shape.join(', ')}] with ${ds.classes.length}`);
+    throw new InputError(
+      `randomize: the artifact was drawn for ${a.dataset.name} of shape [${a.dataset.shape.join(', ')}] with ${a.dataset.classes} classes; expected [${ds.shape.join(', ')}] with ${ds.classes.length}`,
+    );
   }
   checkMatch(ds, a, ds.train, a.train, 'train');
   if (a.test !== null) checkMatch(ds, a, ds.test, a.test, 'test');
-  const splits = scope(() => ({ train: applySplit(ds.train, a, a.train), test: applySplit(ds.test, a, a.test) }));
+  const splits = scope(() => ({
+    train: applySplit(ds.train, a, a.train),
+    test: applySplit(ds.test, a, a.test),
+  }));
   keep(splits);
   return { ...ds, train: splits.train, test: splits.test };
 }

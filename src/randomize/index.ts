@@ -1,7 +1,20 @@
 // The paper's randomization tests (PAPER.md §1): specs, seeded draws, application, and saved artifacts.
 export {
-  type RandomizationSpec, parseRandomization, labelCorruption, randomizationName,
-  DEFAULT_RANDOMIZATION, LABEL_MODES, CORRUPTIONS, INPUT_MODES, GAUSSIAN_STATS,
+  type RandomizationSpec,
+  parseRandomization,
+  labelCorruption,
+  randomizationName,
+  DEFAULT_RANDOMIZATION,
+  LABEL_MODES,
+  CORRUPTIONS,
+  INPUT_MODES,
+  GAUSSIAN_STATS,
 } from './spec.js';
-export { type RandomizationArtifact, type SplitDraw, drawRandomization, applyRandomization, PIXEL_CHUNK } from './draw.js';
+export {
+  type RandomizationArtifact,
+  type SplitDraw,
+  drawRandomization,
+  applyRandomization,
+  PIXEL_CHUNK,
+} from './draw.js';
 export { saveArtifact, loadArtifact } from './artifact.js';

@@ -24,11 +24,21 @@ export interface RandomizationSpec {
 
 export const LABEL_MODES: readonly string[] = ['true', 'random', 'corrupted:P'];
 export const CORRUPTIONS: readonly RandomizationSpec['corruption'][] = ['uniform', 'wrong-class'];
-export const INPUT_MODES: readonly RandomizationSpec['inputs'][] = ['true', 'shuffled-pixels', 'random-pixels', 'gaussian'];
+export const INPUT_MODES: readonly RandomizationSpec['inputs'][] = [
+  'true',
+  'shuffled-pixels',
+  'random-pixels',
+  'gaussian',
+];
 export const GAUSSIAN_STATS: readonly RandomizationSpec['gaussianStats'][] = ['global', 'per-channel'];
 
 export const DEFAULT_RANDOMIZATION: RandomizationSpec = {
-  labels: 'true', corruption: 'uniform', inputs: 'true', gaussianStats: 'per-channel', corruptTest: false, seed: 0,
+  labels: 'true',
+  corruption: 'uniform',
+  inputs: 'true',
+  gaussianStats: 'per-channel',
+  corruptTest: false,
+  seed: 0,
 };
 const KEYS = Object.keys(DEFAULT_RANDOMIZATION);
 
@@ -40,7 +50,9 @@ export function labelCorruption(labels: string): number {
   if (m) {
     const p = Number(m[1]);
     if (m[1].trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) {
-      throw new InputError(`randomize.labels: bad corruption level "${m[1]}"; expected a number in [0, 1], e.g. corrupted:0.2`);
+      throw new InputError(
+        `randomize.labels: bad corruption level "${m[1]}"; expected a number in [0, 1], e.g. corrupted:0.2`,
+      );
     }
     return p;
   }
@@ -48,7 +60,8 @@ export function labelCorruption(labels: string): number {
 }
 
 function oneOf<T extends string>(key: string, value: unknown, choices: readonly T[]): T {
-  if (typeof value !== 'string') throw new InputError(`randomize.${key}: expected a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new InputError(`randomize.${key}: expected a string, got ${JSON.stringify(value)}`);
   if (!choices.includes(value as T)) throw unknownName(`randomize.${key}`, 'value', value, choices);
   return value as T;
 }
@@ -59,9 +72,13 @@ export function parseRandomization(partial: Partial<RandomizationSpec>): Randomi
     if (!KEYS.includes(k)) throw unknownName('randomize', 'key', k, KEYS);
   }
   const s = { ...DEFAULT_RANDOMIZATION, ...partial };
-  if (typeof s.labels !== 'string') throw new InputError(`randomize.labels: expected a string, got ${JSON.stringify(s.labels)}`);
+  if (typeof s.labels !== 'string')
+    throw new InputError(`randomize.labels: expected a string, got ${JSON.stringify(s.labels)}`);
   labelCorruption(s.labels);
-  if (typeof s.corruptTest !== 'boolean') throw new InputError(`randomize.corruptTest: expected true or false, got ${JSON.stringify(s.corruptTest)}`);
+  if (typeof s.corruptTest !== 'boolean')
+    throw new InputError(
+      `randomize.corruptTest: expected true or false, got ${JSON.stringify(s.corruptTest)}`,
+    );
   if (typeof s.seed !== 'number' || !Number.isSafeInteger(s.seed) || s.seed < 0) {
     throw new InputError(`randomize.seed: expected a non-negative integer, got ${JSON.stringify(s.seed)}`);
   }

@@ -8,7 +8,12 @@ import { htmlReport } from './html.js';
 
 /** How the paper names each variant of Figure 1a. */
 export function variantName(s: Pick<FitSummary, 'labels' | 'inputs'>): string {
-  if (s.inputs !== 'true') return { 'shuffled-pixels': 'shuffled pixels', 'random-pixels': 'random pixels', gaussian: 'Gaussian' }[s.inputs] ?? s.inputs;
+  if (s.inputs !== 'true')
+    return (
+      { 'shuffled-pixels': 'shuffled pixels', 'random-pixels': 'random pixels', gaussian: 'Gaussian' }[
+        s.inputs
+      ] ?? s.inputs
+    );
   if (s.labels === 'true') return 'true labels';
   if (s.labels === 'random') return 'random labels';
   return `corrupted labels (${s.labels.replace('corrupted:', 'p = ')})`;
@@ -37,11 +42,28 @@ export async function fig1aFigure(runs: FitSummary[], title: string): Promise<Fi
 
 export function fig1aTable(runs: FitSummary[]): Table {
   const ref = runs.find((r) => r.labels === 'true' && r.inputs === 'true');
-  const rel = (r: FitSummary) => (ref?.stepsToFit && r.stepsToFit ? `${(r.stepsToFit / ref.stepsToFit).toFixed(2)}×` : '—');
+  const rel = (r: FitSummary) =>
+    ref?.stepsToFit && r.stepsToFit ? `${(r.stepsToFit / ref.stepsToFit).toFixed(2)}×` : '—';
   return {
     title: 'Fitting the training set (Figure 1a)',
-    columns: ['variant', 'train accuracy', 'test accuracy', 'steps to fit', 'relative to true labels', 'epochs', 'seconds'],
-    rows: runs.map((r) => [variantName(r), fmtPct(r.trainAcc), fmtPct(r.testAcc), r.stepsToFit ?? 'not fitted', rel(r), r.epochs, Number(r.wallSeconds.toFixed(1))]),
+    columns: [
+      'variant',
+      'train accuracy',
+      'test accuracy',
+      'steps to fit',
+      'relative to true labels',
+      'epochs',
+      'seconds',
+    ],
+    rows: runs.map((r) => [
+      variantName(r),
+      fmtPct(r.trainAcc),
+      fmtPct(r.testAcc),
+      r.stepsToFit ?? 'not fitted',
+      rel(r),
+      r.epochs,
+      Number(r.wallSeconds.toFixed(1)),
+    ]),
     notes: [
       `${runs[0]?.model ?? ''} on ${runs[0]?.trainSize ?? ''} ${runs[0]?.dataset ?? ''} training examples; accuracy on the whole training set in eval mode, test accuracy on a clean test set.`,
       'Paper (CIFAR-10, Inception): every variant reaches 100% training accuracy; random labels take a small constant factor longer than true labels; random pixels and Gaussian start converging faster than random labels.',
@@ -57,17 +79,36 @@ export interface Fig1aFiles {
 }
 
 /** Writes fig1a.png/.svg, fig1a.md and fig1a.html into dir. */
-export async function writeFig1a(dir: string, runs: FitSummary[], title: string): Promise<{ files: Fig1aFiles; table: Table }> {
+export async function writeFig1a(
+  dir: string,
+  runs: FitSummary[],
+  title: string,
+): Promise<{ files: Fig1aFiles; table: Table }> {
   const fig = await fig1aFigure(runs, title);
   const paths = await writeFigure(dir, 'fig1a', fig);
   const table = fig1aTable(runs);
   const markdown = path.join(dir, 'fig1a.md');
   writeFileSync(markdown, `# ${title}\n\n![Figure 1a](fig1a.png)\n\n${markdownTable(table)}\n`);
   const html = path.join(dir, 'fig1a.html');
-  writeFileSync(html, htmlReport({
-    title,
-    intro: 'Standard networks fit random labels, shuffled pixels, random pixels and Gaussian noise perfectly (Zhang et al. 2017, Figure 1a), reproduced on your machine by genlab.',
-    sections: [{ heading: 'Training loss', figures: [{ svg: fig.svg, caption: 'Average training loss (mean over the last epoch of steps) vs. SGD steps.' }], tables: [table] }],
-  }));
+  writeFileSync(
+    html,
+    htmlReport({
+      title,
+      intro:
+        'Standard networks fit random labels, shuffled pixels, random pixels and Gaussian noise perfectly (Zhang et al. 2017, Figure 1a), reproduced on your machine by genlab.',
+      sections: [
+        {
+          heading: 'Training loss',
+          figures: [
+            {
+              svg: fig.svg,
+              caption: 'Average training loss (mean over the last epoch of steps) vs. SGD steps.',
+            },
+          ],
+          tables: [table],
+        },
+      ],
+    }),
+  );
   return { files: { png: paths.png, svg: paths.svg, markdown, html }, table };
 }

@@ -1,7 +1,10 @@
 // One self-contained HTML report (inline CSS, inline SVG figures, tables) that a person can read without code.
-import { escapeHtml, htmlTable, type Table } from "./table.js";
+import { escapeHtml, htmlTable, type Table } from './table.js';
 
-export interface ReportFigure { svg: string; caption: string }
+export interface ReportFigure {
+  svg: string;
+  caption: string;
+}
 
 export interface ReportSection {
   heading: string;
@@ -41,8 +44,8 @@ export function paragraphs(text: string): string {
     .split(/\r?\n\s*\r?\n/)
     .map((p) => p.trim())
     .filter((p) => p.length > 0)
-    .map((p) => `<p>${escapeHtml(p).replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`)
-    .join("\n");
+    .map((p) => `<p>${escapeHtml(p).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`)
+    .join('\n');
 }
 
 /**
@@ -50,9 +53,11 @@ export function paragraphs(text: string): string {
  * id (and each reference to it) so that two figures' clip paths ("clip1", …) cannot collide.
  */
 export function inlineSvg(svg: string, prefix: string): string {
-  const body = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, "").replace(/^\s*<!DOCTYPE[^>]*>\s*/i, "");
+  const body = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, '').replace(/^\s*<!DOCTYPE[^>]*>\s*/i, '');
   if (!/^<svg[\s>]/.test(body)) {
-    throw new Error(`htmlReport: figure is not an SVG; expected text starting with <svg, got "${body.slice(0, 20)}"`);
+    throw new Error(
+      `htmlReport: figure is not an SVG; expected text starting with <svg, got "${body.slice(0, 20)}"`,
+    );
   }
   return body
     .replace(/\sid="([^"]+)"/g, ` id="${prefix}-$1"`)
@@ -61,45 +66,52 @@ export function inlineSvg(svg: string, prefix: string): string {
 }
 
 function slug(s: string, i: number): string {
-  const base = s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  return `s${i + 1}${base ? `-${base}` : ""}`;
+  const base = s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `s${i + 1}${base ? `-${base}` : ''}`;
 }
 
 function renderSection(s: ReportSection, i: number): string {
   const out = [`<section id="${slug(s.heading, i)}">`, `<h2>${escapeHtml(s.heading)}</h2>`];
   if (s.text) out.push(paragraphs(s.text));
   (s.figures ?? []).forEach((f, j) => {
-    out.push(`<figure>${inlineSvg(f.svg, `f${i + 1}-${j + 1}`)}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`);
+    out.push(
+      `<figure>${inlineSvg(f.svg, `f${i + 1}-${j + 1}`)}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`,
+    );
   });
   for (const t of s.tables ?? []) out.push(htmlTable(t));
-  out.push("</section>");
-  return out.join("\n");
+  out.push('</section>');
+  return out.join('\n');
 }
 
 function contents(sections: ReportSection[]): string {
-  if (sections.length < 3) return "";
-  const items = sections.map((s, i) => `<li><a href="#${slug(s.heading, i)}">${escapeHtml(s.heading)}</a></li>`);
-  return `<nav><ol>\n${items.join("\n")}\n</ol></nav>`;
+  if (sections.length < 3) return '';
+  const items = sections.map(
+    (s, i) => `<li><a href="#${slug(s.heading, i)}">${escapeHtml(s.heading)}</a></li>`,
+  );
+  return `<nav><ol>\n${items.join('\n')}\n</ol></nav>`;
 }
 
 /** The whole report as one HTML document: no external files, scripts or fonts. */
 export function htmlReport(spec: HtmlReportSpec): string {
   return [
-    "<!DOCTYPE html>",
+    '<!DOCTYPE html>',
     '<html lang="en">',
-    "<head>",
+    '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(spec.title)}</title>`,
     `<style>${CSS}</style>`,
-    "</head>",
-    "<body>",
+    '</head>',
+    '<body>',
     `<h1>${escapeHtml(spec.title)}</h1>`,
     paragraphs(spec.intro),
     contents(spec.sections),
     ...spec.sections.map(renderSection),
-    "</body>",
-    "</html>",
-    "",
-  ].join("\n");
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
 }

@@ -1,12 +1,16 @@
 // Figures from data: Vega-Lite specs compiled and rendered to SVG in Node, rasterized to PNG with resvg.
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
-import { useDejaVuMetrics } from "./text-metrics.js";
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { useDejaVuMetrics } from './text-metrics.js';
 
-export interface Series { name: string; x: number[]; y: number[] }
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+}
 
 export interface LineChartSpec {
   title: string;
@@ -21,7 +25,11 @@ export interface LineChartSpec {
   points?: boolean;
 }
 
-export interface Bar { group: string; series: string; value: number }
+export interface Bar {
+  group: string;
+  series: string;
+  value: number;
+}
 
 export interface BarChartSpec {
   title: string;
@@ -32,22 +40,25 @@ export interface BarChartSpec {
   height?: number;
 }
 
-export interface Figure { svg: string; png: Buffer }
+export interface Figure {
+  svg: string;
+  png: Buffer;
+}
 
 /** Most points drawn per series; longer series are bucket-averaged (see downsample). */
 export const MAX_POINTS = 1000;
 
-const FONT = "DejaVu Sans";
+const FONT = 'DejaVu Sans';
 
 // Shared look: readable fonts, white background, light grid, legend at the right.
 const CONFIG = {
   font: FONT,
-  background: "white",
+  background: 'white',
   padding: 8,
-  title: { fontSize: 15, anchor: "start", offset: 10 },
-  axis: { titleFontSize: 13, labelFontSize: 11, gridColor: "#e6e6e6", titlePadding: 8 },
+  title: { fontSize: 15, anchor: 'start', offset: 10 },
+  axis: { titleFontSize: 13, labelFontSize: 11, gridColor: '#e6e6e6', titlePadding: 8 },
   legend: { titleFontSize: 12, labelFontSize: 12, labelLimit: 260, symbolStrokeWidth: 3 },
-  view: { stroke: "#bbbbbb" },
+  view: { stroke: '#bbbbbb' },
   line: { strokeWidth: 2 },
 } as const;
 
@@ -70,14 +81,22 @@ export function downsample(x: number[], y: number[], maxPoints = MAX_POINTS): { 
     const hi = Math.floor(((b + 1) * n) / maxPoints);
     let sx = 0;
     let sy = 0;
-    for (let i = lo; i < hi; i++) { sx += x[i]; sy += y[i]; }
+    for (let i = lo; i < hi; i++) {
+      sx += x[i];
+      sy += y[i];
+    }
     outX.push(sx / (hi - lo));
     outY.push(sy / (hi - lo));
   }
   return { x: outX, y: outY };
 }
 
-interface LineRow { series: string; x: number; y: number; order: number }
+interface LineRow {
+  series: string;
+  x: number;
+  y: number;
+  order: number;
+}
 
 // Non-finite points (a diverged run) and non-positive ones on a log axis cannot be drawn; drop them.
 function lineRows(spec: LineChartSpec): LineRow[] {
@@ -96,25 +115,25 @@ function lineRows(spec: LineChartSpec): LineRow[] {
 }
 
 // Log scales have no zero; linear ones should not be forced to include it (losses start high).
-function axisScale(log: boolean | undefined): { type: "log" } | { type: "linear"; zero: false } {
-  return log ? { type: "log" } : { type: "linear", zero: false };
+function axisScale(log: boolean | undefined): { type: 'log' } | { type: 'linear'; zero: false } {
+  return log ? { type: 'log' } : { type: 'linear', zero: false };
 }
 
 function lineSpec(spec: LineChartSpec): TopLevelSpec {
   const names = spec.series.map((s) => s.name);
   const yScale = { ...axisScale(spec.logY), ...(spec.yDomain ? { domain: spec.yDomain, clamp: true } : {}) };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: spec.title,
     width: spec.width ?? 480,
     height: spec.height ?? 300,
     data: { values: lineRows(spec) },
-    mark: { type: "line", point: spec.points ?? false, clip: true },
+    mark: { type: 'line', point: spec.points ?? false, clip: true },
     encoding: {
-      x: { field: "x", type: "quantitative", title: spec.xLabel, scale: axisScale(spec.logX) },
-      y: { field: "y", type: "quantitative", title: spec.yLabel, scale: yScale },
-      color: { field: "series", type: "nominal", title: null, scale: { domain: names, scheme: "tableau10" } },
-      order: { field: "order", type: "quantitative" },
+      x: { field: 'x', type: 'quantitative', title: spec.xLabel, scale: axisScale(spec.logX) },
+      y: { field: 'y', type: 'quantitative', title: spec.yLabel, scale: yScale },
+      color: { field: 'series', type: 'nominal', title: null, scale: { domain: names, scheme: 'tableau10' } },
+      order: { field: 'order', type: 'quantitative' },
     },
     config: CONFIG,
   } as TopLevelSpec;
@@ -124,17 +143,28 @@ function barSpec(spec: BarChartSpec): TopLevelSpec {
   const groups = unique(spec.bars.map((b) => b.group));
   const series = unique(spec.bars.map((b) => b.series));
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: spec.title,
     width: spec.width ?? 480,
     height: spec.height ?? 300,
     data: { values: spec.bars.filter((b) => Number.isFinite(b.value)) },
-    mark: { type: "bar", tooltip: true },
+    mark: { type: 'bar', tooltip: true },
     encoding: {
-      x: { field: "group", type: "nominal", title: spec.xLabel, sort: groups, axis: { labelAngle: groups.length > 6 ? -35 : 0, labelLimit: 240 } },
-      xOffset: { field: "series", type: "nominal", sort: series },
-      y: { field: "value", type: "quantitative", title: spec.yLabel },
-      color: { field: "series", type: "nominal", title: null, scale: { domain: series, scheme: "tableau10" } },
+      x: {
+        field: 'group',
+        type: 'nominal',
+        title: spec.xLabel,
+        sort: groups,
+        axis: { labelAngle: groups.length > 6 ? -35 : 0, labelLimit: 240 },
+      },
+      xOffset: { field: 'series', type: 'nominal', sort: series },
+      y: { field: 'value', type: 'quantitative', title: spec.yLabel },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { domain: series, scheme: 'tableau10' },
+      },
     },
     config: CONFIG,
   } as TopLevelSpec;
@@ -148,7 +178,7 @@ function unique(xs: string[]): string[] {
 export async function renderVegaLite(vl: TopLevelSpec): Promise<Figure> {
   useDejaVuMetrics();
   const vg = compile(vl).spec;
-  const view = new View(parse(vg), { renderer: "none" });
+  const view = new View(parse(vg), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     return { svg, png: rasterize(svg) };
@@ -161,16 +191,18 @@ export async function renderVegaLite(vl: TopLevelSpec): Promise<Figure> {
 export function rasterize(svg: string): Buffer {
   const resvg = new Resvg(svg, {
     font: { loadSystemFonts: true, defaultFontFamily: FONT },
-    background: "white",
+    background: 'white',
   });
   return resvg.render().asPng();
 }
 
 function checkLineSpec(spec: LineChartSpec): void {
-  if (spec.series.length === 0) throw new Error("lineChart: no series; expected at least 1, got 0");
+  if (spec.series.length === 0) throw new Error('lineChart: no series; expected at least 1, got 0');
   for (const s of spec.series) {
     if (s.x.length !== s.y.length) {
-      throw new Error(`lineChart: series "${s.name}" has x and y of different lengths; expected equal, got ${s.x.length} and ${s.y.length}`);
+      throw new Error(
+        `lineChart: series "${s.name}" has x and y of different lengths; expected equal, got ${s.x.length} and ${s.y.length}`,
+      );
     }
   }
 }
@@ -183,7 +215,7 @@ export async function lineChart(spec: LineChartSpec): Promise<Figure> {
 
 /** A grouped bar chart (e.g. test accuracy per model, genlab vs. paper). */
 export async function barChart(spec: BarChartSpec): Promise<Figure> {
-  if (spec.bars.length === 0) throw new Error("barChart: no bars; expected at least 1, got 0");
+  if (spec.bars.length === 0) throw new Error('barChart: no bars; expected at least 1, got 0');
   return renderVegaLite(barSpec(spec));
 }
 
@@ -194,9 +226,15 @@ async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
 }
 
 /** Write `<dir>/<basename>.svg` and `.png` atomically (temp file + rename); returns both paths. */
-export async function writeFigure(dir: string, basename: string, fig: Figure): Promise<{ svg: string; png: string }> {
+export async function writeFigure(
+  dir: string,
+  basename: string,
+  fig: Figure,
+): Promise<{ svg: string; png: string }> {
   if (!/^[\w.-]+$/.test(basename)) {
-    throw new Error(`writeFigure: bad basename; expected letters, digits, '.', '_' or '-', got "${basename}"`);
+    throw new Error(
+      `writeFigure: bad basename; expected letters, digits, '.', '_' or '-', got "${basename}"`,
+    );
   }
   await mkdir(dir, { recursive: true });
   const paths = { svg: join(dir, `${basename}.svg`), png: join(dir, `${basename}.png`) };

@@ -1,5 +1,5 @@
 // Minimal PNG encoder (8-bit gray/RGB/RGBA, filter 0, zlib) and a size reader for tests.
-import { deflateSync } from "node:zlib";
+import { deflateSync } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -29,7 +29,7 @@ export function crc32(bytes: Uint8Array): number {
 function chunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, "ascii");
+  out.write(type, 4, 'ascii');
   data.copy(out, 8);
   out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
   return out;
@@ -44,7 +44,9 @@ function checkDims(pixels: Uint8Array, width: number, height: number, channels: 
   }
   const want = width * height * channels;
   if (pixels.length !== want) {
-    throw new Error(`png: pixel buffer has wrong length; expected ${want} (${width}x${height}x${channels}), got ${pixels.length}`);
+    throw new Error(
+      `png: pixel buffer has wrong length; expected ${want} (${width}x${height}x${channels}), got ${pixels.length}`,
+    );
   }
 }
 
@@ -65,20 +67,22 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   }
   return Buffer.concat([
     SIGNATURE,
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", Buffer.alloc(0)),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
 /** Read width and height from a PNG, validating the signature, the IHDR chunk and its CRC. */
 export function decodePngSize(buf: Buffer): { width: number; height: number } {
   if (buf.length < 33 || !buf.subarray(0, 8).equals(SIGNATURE)) {
-    throw new Error(`png: not a PNG; expected the 8-byte PNG signature, got ${buf.subarray(0, 8).toString("hex") || "nothing"}`);
+    throw new Error(
+      `png: not a PNG; expected the 8-byte PNG signature, got ${buf.subarray(0, 8).toString('hex') || 'nothing'}`,
+    );
   }
   const len = buf.readUInt32BE(8);
-  const type = buf.toString("ascii", 12, 16);
-  if (type !== "IHDR" || len !== 13) {
+  const type = buf.toString('ascii', 12, 16);
+  if (type !== 'IHDR' || len !== 13) {
     throw new Error(`png: first chunk is not a valid IHDR; expected IHDR of 13 bytes, got ${type} of ${len}`);
   }
   const crc = buf.readUInt32BE(29);

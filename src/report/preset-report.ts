@@ -4,7 +4,16 @@ import path from 'node:path';
 import type { FitSummary } from '../experiments/fit.js';
 import type { Preset, ScaleName } from '../experiments/preset.js';
 import { fig1aFigure, fig1aTable } from './fig1a.js';
-import { earlyStopping, fig1b, fig1c, fig2b, table1, tableRandomRegularized, type Built, type ReportRun } from './figures.js';
+import {
+  earlyStopping,
+  fig1b,
+  fig1c,
+  fig2b,
+  table1,
+  tableRandomRegularized,
+  type Built,
+  type ReportRun,
+} from './figures.js';
 import { htmlReport, type ReportSection } from './html.js';
 import { htmlTable, markdownTable, type Table } from './table.js';
 import { writeFigure } from './plot.js';
@@ -21,19 +30,35 @@ async function fig1a(runs: ReportRun[], title: string): Promise<Built> {
   const done = runs.map((r) => r.summary).filter((s): s is FitSummary => s !== null);
   if (done.length === 0) return { figures: [], tables: [fig1aTable([])] };
   const figure = await fig1aFigure(done, title);
-  return { figures: [{ name: 'fig1a', caption: 'Average training loss (mean over the last epoch of steps) vs. SGD steps.', figure }], tables: [fig1aTable(done)] };
+  return {
+    figures: [
+      {
+        name: 'fig1a',
+        caption: 'Average training loss (mean over the last epoch of steps) vs. SGD steps.',
+        figure,
+      },
+    ],
+    tables: [fig1aTable(done)],
+  };
 }
 
 async function build(p: Preset, scale: ScaleName, runs: ReportRun[]): Promise<Built> {
   const sf = p.scales[scale].standsFor ?? {};
   switch (p.report) {
-    case 'fig1a': return fig1a(runs, p.title);
-    case 'fig1b': return fig1b(runs, sf);
-    case 'fig1c': return fig1c(runs, sf);
-    case 'table1': return table1(runs, sf);
-    case 'table-random-regularized': return tableRandomRegularized(runs, sf);
-    case 'early-stopping': return earlyStopping(runs, sf);
-    case 'fig2b': return fig2b(runs, sf);
+    case 'fig1a':
+      return fig1a(runs, p.title);
+    case 'fig1b':
+      return fig1b(runs, sf);
+    case 'fig1c':
+      return fig1c(runs, sf);
+    case 'table1':
+      return table1(runs, sf);
+    case 'table-random-regularized':
+      return tableRandomRegularized(runs, sf);
+    case 'early-stopping':
+      return earlyStopping(runs, sf);
+    case 'fig2b':
+      return fig2b(runs, sf);
   }
 }
 
@@ -47,7 +72,9 @@ function scaleSection(p: Preset, scale: ScaleName, runs: ReportRun[], command: s
   const missing = runs.filter((r) => !r.summary);
   const lines = [
     `Scale "${scale}": ${sc.description}`,
-    sc.differences.length ? `How this differs from the paper:\n\n${sc.differences.map((d) => `• ${d}`).join('\n\n')}` : 'Same settings as the paper.',
+    sc.differences.length
+      ? `How this differs from the paper:\n\n${sc.differences.map((d) => `• ${d}`).join('\n\n')}`
+      : 'Same settings as the paper.',
     missing.length
       ? `${missing.length} of ${runs.length} runs are not complete; the figures and tables show the others. Make them with \`${command}\`. Missing: ${missing.map((r) => r.run.id).join(', ')}.`
       : `All ${runs.length} runs complete.`,
@@ -62,7 +89,13 @@ function markdown(p: Preset, scale: ScaleName, built: Built, intro: ReportSectio
 }
 
 /** Writes DIR/PRESET.{html,md}, the figures' PNG and SVG, and each table as DIR/PRESET-table-N.{md,html}. */
-export async function writePresetReport(dir: string, p: Preset, scale: ScaleName, runs: ReportRun[], command: string): Promise<PresetReportFiles> {
+export async function writePresetReport(
+  dir: string,
+  p: Preset,
+  scale: ScaleName,
+  runs: ReportRun[],
+  command: string,
+): Promise<PresetReportFiles> {
   mkdirSync(dir, { recursive: true });
   const built = await build(p, scale, runs);
   const figures = [];
@@ -75,10 +108,26 @@ export async function writePresetReport(dir: string, p: Preset, scale: ScaleName
   const md = path.join(dir, `${p.name}.md`);
   writeFileSync(md, markdown(p, scale, built, intro));
   const html = path.join(dir, `${p.name}.html`);
-  writeFileSync(html, htmlReport({
-    title: p.title,
-    intro: `${p.description}\n\nReproduced by genlab (Zhang et al. 2017, "Understanding deep learning requires rethinking generalization"). Each table cell shows genlab's number, the paper's, and the difference.`,
-    sections: [intro, { heading: 'Results', figures: built.figures.map((f) => ({ svg: f.figure.svg, caption: f.caption })), tables: built.tables }],
-  }));
-  return { html, markdown: md, figures, tables: built.tables, missing: runs.filter((r) => !r.summary).map((r) => r.run.id) };
+  writeFileSync(
+    html,
+    htmlReport({
+      title: p.title,
+      intro: `${p.description}\n\nReproduced by genlab (Zhang et al. 2017, "Understanding deep learning requires rethinking generalization"). Each table cell shows genlab's number, the paper's, and the difference.`,
+      sections: [
+        intro,
+        {
+          heading: 'Results',
+          figures: built.figures.map((f) => ({ svg: f.figure.svg, caption: f.caption })),
+          tables: built.tables,
+        },
+      ],
+    }),
+  );
+  return {
+    html,
+    markdown: md,
+    figures,
+    tables: built.tables,
+    missing: runs.filter((r) => !r.summary).map((r) => r.run.id),
+  };
 }

@@ -27,7 +27,11 @@ export interface FlatOptions {
 /** Loads pixels / 255 without standardization or cropping (Section 5's kernel demo), labels randomized by spec. */
 export function loadFlat(o: FlatOptions): FlatData {
   const raw = loadDataset({
-    name: o.dataset, dataDir: o.dataDir, trainSize: o.trainSize, testSize: o.testSize, subsetSeed: o.subsetSeed,
+    name: o.dataset,
+    dataDir: o.dataDir,
+    trainSize: o.trainSize,
+    testSize: o.testSize,
+    subsetSeed: o.subsetSeed,
     preprocess: { scale: true, centerCrop: null, perImageStandardization: false, normalize: false },
   });
   let ds: LoadedDataset = raw;
@@ -40,11 +44,19 @@ export function loadFlat(o: FlatOptions): FlatData {
       changed = artifact.labelChangedFraction;
     }
     const flat = scope(() => ({
-      xTrain: ds.train.images.flatten(1), yTrain: ds.train.labels.clone(),
-      xTest: ds.test.images.flatten(1), yTest: ds.test.labels.clone(),
+      xTrain: ds.train.images.flatten(1),
+      yTrain: ds.train.labels.clone(),
+      xTest: ds.test.images.flatten(1),
+      yTest: ds.test.labels.clone(),
     }));
     keep(flat);
-    return { name: raw.name, classes: raw.classes.length, shape: raw.shape, ...flat, labelChangedFraction: changed };
+    return {
+      name: raw.name,
+      classes: raw.classes.length,
+      shape: raw.shape,
+      ...flat,
+      labelChangedFraction: changed,
+    };
   } finally {
     if (ds !== raw) disposeDataset(ds);
     disposeDataset(raw);

@@ -18,7 +18,17 @@ export class Shift extends Module {
 function float64Linear(weight: Tensor, bias?: Tensor): Linear {
   const [outF, inF] = weight.shape;
   const layer = new Linear(inF, outF, { bias: bias !== undefined }).to('float64');
-  layer.loadStateDict(new Map(bias ? [['weight', weight], ['bias', bias]] : [['weight', weight]]), 'expressivity: layer');
+  layer.loadStateDict(
+    new Map(
+      bias
+        ? [
+            ['weight', weight],
+            ['bias', bias],
+          ]
+        : [['weight', weight]],
+    ),
+    'expressivity: layer',
+  );
   return layer;
 }
 
@@ -37,7 +47,12 @@ export function theorem1Network(c: Theorem1): BuiltNetwork {
   return scope(() => {
     const d = c.a.size(0);
     const m = c.w.size(0);
-    const net = new Sequential(float64Linear(c.a.reshape(1, d)), new Shift(c.b), new ReLU(), float64Linear(c.w.reshape(1, m)));
+    const net = new Sequential(
+      float64Linear(c.a.reshape(1, d)),
+      new Shift(c.b),
+      new ReLU(),
+      float64Linear(c.w.reshape(1, m)),
+    );
     return { net, weights: net.numParameters(), parameters: net.numParameters(), width: m };
   });
 }
@@ -56,7 +71,9 @@ export function depthNetwork(c: Theorem1, depth: number): BuiltNetwork {
   const group = Math.ceil(m / depth);
   const width = group + 3;
   if (width > MAX_DEPTH_WIDTH) {
-    throw new InputError(`expressivity: --depth ${depth} gives hidden layers of width ${width}; expected at most ${MAX_DEPTH_WIDTH} — use --depth ≥ ${Math.ceil(m / (MAX_DEPTH_WIDTH - 3))}`);
+    throw new InputError(
+      `expressivity: --depth ${depth} gives hidden layers of width ${width}; expected at most ${MAX_DEPTH_WIDTH} — use --depth ≥ ${Math.ceil(m / (MAX_DEPTH_WIDTH - 3))}`,
+    );
   }
   const b = c.b.toArray();
   const w = c.w.toArray();
@@ -88,9 +105,22 @@ export function depthNetwork(c: Theorem1, depth: number): BuiltNetwork {
 }
 
 /** Rows pos (and neg = −pos, when ≥ 0) of W (·, inF): pos − neg + Σ_{j in group} wⱼ·hⱼ. */
-function addRunningSum(W: Float64Array, inF: number, start: number, group: number, w: number[], [P, N]: number[]): void {
+function addRunningSum(
+  W: Float64Array,
+  inF: number,
+  start: number,
+  group: number,
+  w: number[],
+  [P, N]: number[],
+): void {
   const [Pc, Nc] = [group + 1, group + 2];
-  const rows = N >= 0 ? [[P, 1], [N, -1]] : [[P, 1]];
+  const rows =
+    N >= 0
+      ? [
+          [P, 1],
+          [N, -1],
+        ]
+      : [[P, 1]];
   for (const [row, s] of rows) {
     for (let j = 0; j < group && start + j < w.length; j++) W[row * inF + j] = s * w[start + j];
     if (start > 0) {
@@ -101,13 +131,25 @@ function addRunningSum(W: Float64Array, inF: number, start: number, group: numbe
 }
 
 /** The network's outputs (N) for inputs (N, d), in row chunks that keep each (chunk, width) float64 activation near 8 MiB (cache-sized: faster than large ones). */
-export function evaluateNetwork(net: Module, x: Tensor, width: number, onChunk?: (done: number) => void): Tensor {
+export function evaluateNetwork(
+  net: Module,
+  x: Tensor,
+  width: number,
+  onChunk?: (done: number) => void,
+): Tensor {
   const n = x.size(0);
   const rows = Math.max(1, Math.floor(2 ** 20 / Math.max(1, width)));
   const parts: number[] = [];
   for (let start = 0; start < n; start += rows) {
     const len = Math.min(rows, n - start);
-    const out = scope(() => noGrad(() => net.forward(x.narrow(0, start, len).to('float64')).reshape(-1).toArray()));
+    const out = scope(() =>
+      noGrad(() =>
+        net
+          .forward(x.narrow(0, start, len).to('float64'))
+          .reshape(-1)
+          .toArray(),
+      ),
+    );
     for (const v of out) parts.push(v);
     onChunk?.(start + len);
   }
@@ -116,5 +158,10 @@ export function evaluateNetwork(net: Module, x: Tensor, width: number, onChunk?:
 
 /** Classes from the scalar output: the nearest label value in 0…k−1 (Theorem 1 fits the label value). */
 export function outputClasses(out: Tensor, classes: number): Tensor {
-  return scope(() => out.round().clamp(0, classes - 1).to('int64'));
+  return scope(() =>
+    out
+      .round()
+      .clamp(0, classes - 1)
+      .to('int64'),
+  );
 }

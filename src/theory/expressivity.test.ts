@@ -14,8 +14,16 @@ test('forward substitution by recurrence equals triangularSolve on the explicit 
     const c = theorem1(x, y, { generator: g });
     // Theorem 1, step 3: A[i][j] = max(xᵢ − bⱼ, 0) is lower triangular with a positive diagonal.
     const A = c.projections.reshape(-1, 1).sub(c.b.reshape(1, -1)).relu();
-    assert.equal(A.sub(A.mul(lowerMask(200))).abs().max().item(), 0);
-    const dense = new Tensor(native.triangularSolve(A.handle, y.indexSelect(0, c.order).reshape(-1, 1).handle, false, true, false)).reshape(-1);
+    assert.equal(
+      A.sub(A.mul(lowerMask(200)))
+        .abs()
+        .max()
+        .item(),
+      0,
+    );
+    const dense = new Tensor(
+      native.triangularSolve(A.handle, y.indexSelect(0, c.order).reshape(-1, 1).handle, false, true, false),
+    ).reshape(-1);
     assert.ok(dense.sub(c.w).abs().max().item() / dense.abs().max().item() < 1e-9);
     disposeTheorem1(c);
   });
@@ -62,15 +70,28 @@ test('duplicate inputs with different labels are reported with their rows; with 
     const labels = randint(0, 10, [50], { generator: g });
     const same = cat([labels, labels.narrow(0, 7, 1)]);
     const other = cat([labels, labels.narrow(0, 7, 1).add(1)]);
-    assert.throws(() => theorem1(dup, other, { generator: g }), (e: unknown) => {
-      assert.ok(e instanceof ImpossibleFitError);
-      assert.match(e.message, /^expressivity: 1 pair\(s\) of identical inputs with different targets, at rows 7 and 50 \(targets \d+ and \d+\)/);
-      return true;
-    });
+    assert.throws(
+      () => theorem1(dup, other, { generator: g }),
+      (e: unknown) => {
+        assert.ok(e instanceof ImpossibleFitError);
+        assert.match(
+          e.message,
+          /^expressivity: 1 pair\(s\) of identical inputs with different targets, at rows 7 and 50 \(targets \d+ and \d+\)/,
+        );
+        return true;
+      },
+    );
     const c = theorem1(dup, same, { generator: g });
     assert.deepEqual(c.duplicates, [[7, 50]]);
     const built = theorem1Network(c);
-    assert.equal(outputClasses(evaluateNetwork(built.net, dup, built.width), 10).eq(same).to('float64').mean().item(), 1);
+    assert.equal(
+      outputClasses(evaluateNetwork(built.net, dup, built.width), 10)
+        .eq(same)
+        .to('float64')
+        .mean()
+        .item(),
+      1,
+    );
     built.net.dispose();
     disposeTheorem1(c);
   });

@@ -19,8 +19,13 @@ export interface Theorem1 {
 /** Identical inputs with different targets: no function fits them (Section 4's caveat). */
 export class ImpossibleFitError extends InputError {
   override name = 'ImpossibleFitError';
-  constructor(readonly pairs: [number, number][], targets: [number, number][]) {
-    const shown = pairs.slice(0, 5).map(([i, j], k) => `${i} and ${j} (targets ${targets[k][0]} and ${targets[k][1]})`);
+  constructor(
+    readonly pairs: [number, number][],
+    targets: [number, number][],
+  ) {
+    const shown = pairs
+      .slice(0, 5)
+      .map(([i, j], k) => `${i} and ${j} (targets ${targets[k][0]} and ${targets[k][1]})`);
     super(
       `expressivity: ${pairs.length} pair(s) of identical inputs with different targets, at rows ${shown.join('; ')}` +
         `${pairs.length > 5 ? ' …' : ''}; expected distinct inputs or equal targets — no network fits a point two ways`,
@@ -52,7 +57,12 @@ function findTies(x: Tensor, y: Tensor, sorted: Tensor, order: Tensor): Ties {
   if (m < 2) return ties;
   const at = scope(() => {
     const tol = sorted.abs().max().item() * TIE_TOLERANCE;
-    return sorted.narrow(0, 1, m - 1).sub(sorted.narrow(0, 0, m - 1)).le(tol).nonzero().toArray();
+    return sorted
+      .narrow(0, 1, m - 1)
+      .sub(sorted.narrow(0, 0, m - 1))
+      .le(tol)
+      .nonzero()
+      .toArray();
   });
   if (at.length === 0) return ties;
   const ord = order.toArray();
@@ -101,7 +111,11 @@ export function interleavedBiases(x: Tensor, theta = 0.1): Tensor {
 }
 
 /** Steps 1–2: a direction whose projections of distinct inputs are distinct, and the sorted order. */
-function drawDirection(x: Tensor, y: Tensor, o: Theorem1Options): { a: Tensor; sorted: Tensor; order: Tensor; ties: Ties; redraws: number } {
+function drawDirection(
+  x: Tensor,
+  y: Tensor,
+  o: Theorem1Options,
+): { a: Tensor; sorted: Tensor; order: Tensor; ties: Ties; redraws: number } {
   const maxRedraws = o.maxRedraws ?? 5;
   for (let redraws = 0; ; redraws++) {
     const found = scope(() => {
@@ -109,10 +123,13 @@ function drawDirection(x: Tensor, y: Tensor, o: Theorem1Options): { a: Tensor; s
       const { values, indices } = x.matmul(a).sort(0);
       return { a, sorted: values, order: indices, ties: findTies(x, y, values, indices) };
     });
-    if (found.ties.conflicts.length > 0) throw new ImpossibleFitError(found.ties.conflicts, found.ties.conflictTargets);
+    if (found.ties.conflicts.length > 0)
+      throw new ImpossibleFitError(found.ties.conflicts, found.ties.conflictTargets);
     if (found.ties.accidental === 0) return { ...found, redraws };
     if (redraws >= maxRedraws) {
-      throw new Error(`expressivity: ${found.ties.accidental} accidental tie(s) in the projection after ${redraws + 1} directions; expected distinct projections of distinct inputs`);
+      throw new Error(
+        `expressivity: ${found.ties.accidental} accidental tie(s) in the projection after ${redraws + 1} directions; expected distinct projections of distinct inputs`,
+      );
     }
   }
 }
@@ -120,7 +137,9 @@ function drawDirection(x: Tensor, y: Tensor, o: Theorem1Options): { a: Tensor; s
 /** Builds Theorem 1's weights for inputs x (n, d) and real targets y (n), in float64. */
 export function theorem1(xIn: Tensor, yIn: Tensor, o: Theorem1Options): Theorem1 {
   if (xIn.ndim !== 2 || yIn.ndim !== 1 || xIn.size(0) !== yIn.size(0) || xIn.size(0) < 1) {
-    throw new InputError(`expressivity: expected inputs (n, d) and targets (n) with n ≥ 1, got [${xIn.shape.join(', ')}] and [${yIn.shape.join(', ')}]`);
+    throw new InputError(
+      `expressivity: expected inputs (n, d) and targets (n) with n ≥ 1, got [${xIn.shape.join(', ')}] and [${yIn.shape.join(', ')}]`,
+    );
   }
   return scope(() => {
     const x = xIn.to('float64');
@@ -134,10 +153,22 @@ export function theorem1(xIn: Tensor, yIn: Tensor, o: Theorem1Options): Theorem1
       const idx = tensor(keepAt).to('int64');
       [xs, ord] = [xs.indexSelect(0, idx), ord.indexSelect(0, idx)];
     }
-    const gaps = xs.size(0) > 1 ? xs.narrow(0, 1, xs.size(0) - 1).sub(xs.narrow(0, 0, xs.size(0) - 1)) : tensor([Infinity], [1], { dtype: 'float64' });
+    const gaps =
+      xs.size(0) > 1
+        ? xs.narrow(0, 1, xs.size(0) - 1).sub(xs.narrow(0, 0, xs.size(0) - 1))
+        : tensor([Infinity], [1], { dtype: 'float64' });
     const b = interleavedBiases(xs);
     const w = solveInterleaved(xs, b, y.indexSelect(0, ord));
-    return keep({ a, b, w, order: ord, projections: xs, minGap: gaps.min().item(), redraws, duplicates: ties.duplicates });
+    return keep({
+      a,
+      b,
+      w,
+      order: ord,
+      projections: xs,
+      minGap: gaps.min().item(),
+      redraws,
+      duplicates: ties.duplicates,
+    });
   });
 }
 

@@ -1,5 +1,15 @@
 // Section 5's preprocessing for kernels: raw pixels, a Gabor wavelet filter bank, or random convolutional features.
-import { Generator, InputError, Tensor, cat, keep, randn, scope, tensor, unknownName } from '../engine/index.js';
+import {
+  Generator,
+  InputError,
+  Tensor,
+  cat,
+  keep,
+  randn,
+  scope,
+  tensor,
+  unknownName,
+} from '../engine/index.js';
 import { F } from '../nn/index.js';
 
 export const FEATURES = ['pixels', 'gabor', 'random-conv'] as const;
@@ -15,11 +25,20 @@ export interface FeatureSpec {
   seed: number; // random-conv: filter draws
 }
 
-export const DEFAULT_FEATURES: FeatureSpec = { name: 'pixels', scales: 3, orientations: 4, filters: 64, filterSize: 5, pool: 4, seed: 0 };
+export const DEFAULT_FEATURES: FeatureSpec = {
+  name: 'pixels',
+  scales: 3,
+  orientations: 4,
+  filters: 64,
+  filterSize: 5,
+  pool: 4,
+  seed: 0,
+};
 
 export function checkFeatures(s: FeatureSpec): FeatureSpec {
   if (!FEATURES.includes(s.name)) throw unknownName('kernel: features', 'features', s.name, FEATURES);
-  if (s.filterSize % 2 !== 1) throw new InputError(`kernel: --filter-size: expected an odd size, got ${s.filterSize}`);
+  if (s.filterSize % 2 !== 1)
+    throw new InputError(`kernel: --filter-size: expected an odd size, got ${s.filterSize}`);
   return s;
 }
 
@@ -53,12 +72,20 @@ function gaborFeatures(x: Tensor, s: FeatureSpec): Tensor {
   const [n, c, h, w] = x.shape;
   const maps: Tensor[] = [];
   for (let k = 0; k < s.scales; k++) {
-    const pairs = Array.from({ length: s.orientations }, (_, o) => gaborPair(2 ** (k + 1), (o * Math.PI) / s.orientations));
+    const pairs = Array.from({ length: s.orientations }, (_, o) =>
+      gaborPair(2 ** (k + 1), (o * Math.PI) / s.orientations),
+    );
     const side = pairs[0].side;
     const bank = Float32Array.from(pairs.flatMap((p) => [...p.re, ...p.im]));
     const weight = tensor(bank, [2 * s.orientations, 1, side, side]).repeat(c, 1, 1, 1); // (C·2O, 1, side, side)
     const out = F.conv2d(x, weight, undefined, { padding: (side - 1) / 2, groups: c }); // (N, C·2O, H, W)
-    maps.push(out.mul_(out).reshape(n, c * s.orientations, 2, h, w).sum(2).sqrt()); // modulus (N, C·O, H, W), squared in place
+    maps.push(
+      out
+        .mul_(out)
+        .reshape(n, c * s.orientations, 2, h, w)
+        .sum(2)
+        .sqrt(),
+    ); // modulus (N, C·O, H, W), squared in place
   }
   return F.avgPool2d(cat(maps, 1), s.pool).flatten(1);
 }
@@ -81,10 +108,12 @@ export function computeFeatures(images: Tensor, s: FeatureSpec): Tensor {
     const parts: Tensor[] = [];
     for (let start = 0; start < images.size(0); start += 1024) {
       const len = Math.min(1024, images.size(0) - start);
-      parts.push(scope(() => {
-        const x = images.narrow(0, start, len).to('float32');
-        return w ? randomConvFeatures(x, w, s) : gaborFeatures(x, s);
-      }));
+      parts.push(
+        scope(() => {
+          const x = images.narrow(0, start, len).to('float32');
+          return w ? randomConvFeatures(x, w, s) : gaborFeatures(x, s);
+        }),
+      );
     }
     return scope(() => cat(parts, 0));
   } finally {

@@ -35,7 +35,13 @@ function nystrom(A: Tensor, m: number, seed: number): Preconditioner {
     const idx = randperm(n, { generator: new Generator(seed) }).narrow(0, 0, m);
     const ct = A.indexSelect(0, idx).to('float64'); // (m, n) = Cᵀ: rows of a symmetric A
     const w = ct.indexSelect(1, idx); // (m, m)
-    const nu = 1e-7 * w.view(-1).slice(0, 0, m * m, m + 1).sum().item(); // a shift of ~ε32·tr(W) keeps W + νI factorizable
+    const nu =
+      1e-7 *
+      w
+        .view(-1)
+        .slice(0, 0, m * m, m + 1)
+        .sum()
+        .item(); // a shift of ~ε32·tr(W) keeps W + νI factorizable
     const l = new Tensor(native.cholesky(w.add(eye(m, m, { dtype: 'float64' }).mul(nu)).handle, false));
     const bt = new Tensor(native.triangularSolve(l.handle, ct.handle, false, true, false)); // L⁻¹Cᵀ = Bᵀ (m, n)
     const [evalsH, evecsH] = native.eigh(bt.matmul(bt.t()).handle); // ascending
@@ -85,13 +91,18 @@ export function cgSolve(A: Tensor, y: Tensor, o: CgOptions): CgSolution {
         return relativeResidual(r, yNorm);
       });
       o.onIter?.(it + 1, rel);
-      if (rel <= o.tol) { it++; break; }
-      const rzNew = keep(scope(() => {
-        const z = applyPreconditioner(pre, r);
-        const next = colDot(r, z);
-        p.mul_(next.div(rz.clamp(1e-300)).to(dtype)).add_(z);
-        return next;
-      }));
+      if (rel <= o.tol) {
+        it++;
+        break;
+      }
+      const rzNew = keep(
+        scope(() => {
+          const z = applyPreconditioner(pre, r);
+          const next = colDot(r, z);
+          p.mul_(next.div(rz.clamp(1e-300)).to(dtype)).add_(z);
+          return next;
+        }),
+      );
       rz.dispose();
       rz = rzNew;
     }

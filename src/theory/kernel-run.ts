@@ -1,7 +1,16 @@
 // One kernel-interpolation experiment (Section 5, Table 3's form): features, Gram matrix, Cholesky, errors, norm, time, memory.
 import { Generator, Tensor, arange, cat, randperm, scope, type DType } from '../engine/index.js';
 import { computeFeatures, type FeatureSpec } from './features.js';
-import { classError, disposeInterpolant, fitKernel, predict, rkhsNorm, type KernelName, type KernelSpec, type SolveOptions } from './kernel.js';
+import {
+  classError,
+  disposeInterpolant,
+  fitKernel,
+  predict,
+  rkhsNorm,
+  type KernelName,
+  type KernelSpec,
+  type SolveOptions,
+} from './kernel.js';
 
 export const PIXEL_GAMMA = 0.02; // the author's demo: exp(−0.02‖x − x′‖²) on pixels / 255
 
@@ -51,12 +60,20 @@ export function autoGamma(kernel: KernelName, features: string, x: Tensor): numb
 
 /** Targets for Kα = Y: one-hot rows (n, k) in dtype. */
 export function oneHot(labels: Tensor, classes: number, dtype: DType): Tensor {
-  return scope(() => labels.reshape(-1, 1).eq(arange(0, classes, 1, { dtype: 'int64' }).reshape(1, classes)).to(dtype));
+  return scope(() =>
+    labels
+      .reshape(-1, 1)
+      .eq(arange(0, classes, 1, { dtype: 'int64' }).reshape(1, classes))
+      .to(dtype),
+  );
 }
 
 /** Runs one interpolation; onStage reports progress ('gram' rows done of n, 'factor', 'cg' iterations). Throws NotPositiveDefiniteError. */
 export function runKernel(
-  train: { images: Tensor; labels: Tensor }, test: { images: Tensor; labels: Tensor }, classes: number, o: KernelRunOptions,
+  train: { images: Tensor; labels: Tensor },
+  test: { images: Tensor; labels: Tensor },
+  classes: number,
+  o: KernelRunOptions,
   onStage?: SolveOptions['onStage'],
 ): KernelResult {
   const t0 = performance.now();
@@ -67,15 +84,30 @@ export function runKernel(
     const gamma = o.gamma ?? autoGamma(o.kernel, o.features.name, xTrain);
     const spec: KernelSpec = { name: o.kernel, gamma, degree: o.degree };
     const n = xTrain.size(0);
-    const f = fitKernel(spec, xTrain, oneHot(train.labels, classes, o.dtype), o.ridge, undefined, { ...o.solve, onStage });
+    const f = fitKernel(spec, xTrain, oneHot(train.labels, classes, o.dtype), o.ridge, undefined, {
+      ...o.solve,
+      onStage,
+    });
     const t2 = performance.now();
     try {
       const testPred = predict(f, xTest);
       return {
-        n, d: xTrain.size(1), kernel: o.kernel, gamma, ridge: o.ridge, features: o.features.name, dtype: o.dtype,
-        trainError: classError(f.trainPred, train.labels), testError: classError(testPred, test.labels), norm: rkhsNorm(f, f.trainPred),
-        solver: f.solver, iterations: f.iterations, relativeResidual: f.relativeResidual,
-        featureSeconds: (t1 - t0) / 1000, solveSeconds: (t2 - t1) / 1000, seconds: (performance.now() - t0) / 1000,
+        n,
+        d: xTrain.size(1),
+        kernel: o.kernel,
+        gamma,
+        ridge: o.ridge,
+        features: o.features.name,
+        dtype: o.dtype,
+        trainError: classError(f.trainPred, train.labels),
+        testError: classError(testPred, test.labels),
+        norm: rkhsNorm(f, f.trainPred),
+        solver: f.solver,
+        iterations: f.iterations,
+        relativeResidual: f.relativeResidual,
+        featureSeconds: (t1 - t0) / 1000,
+        solveSeconds: (t2 - t1) / 1000,
+        seconds: (performance.now() - t0) / 1000,
         peakRssMiB: process.resourceUsage().maxRSS / 1024,
       };
     } finally {

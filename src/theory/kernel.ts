@@ -23,11 +23,27 @@ export function kernelBlock(k: KernelSpec, a: Tensor, b: Tensor): Tensor {
  * or a reused scratch buffer — entirely in place: every fresh tile-sized temporary costs a page fault
  * per 4 KiB on this machine, more than the arithmetic. aSq (p, 1) and bSq (q, 1): the rows' squared norms.
  */
-export function kernelTile_(k: KernelSpec, out: Tensor, a: Tensor, b: Tensor, aSq: Tensor, bSq: Tensor): void {
-  const mm = (beta: number, alpha: number): void => native.addmm_(out.handle, a.handle, b.t().handle, beta, alpha);
+export function kernelTile_(
+  k: KernelSpec,
+  out: Tensor,
+  a: Tensor,
+  b: Tensor,
+  aSq: Tensor,
+  bSq: Tensor,
+): void {
+  const mm = (beta: number, alpha: number): void =>
+    native.addmm_(out.handle, a.handle, b.t().handle, beta, alpha);
   if (k.name === 'linear' || k.name === 'polynomial') {
     mm(0, 1);
-    if (k.name === 'polynomial') scope(() => out.copy_(out.mul_(k.gamma).add_(1).pow(k.degree ?? 3)));
+    if (k.name === 'polynomial')
+      scope(() =>
+        out.copy_(
+          out
+            .mul_(k.gamma)
+            .add_(1)
+            .pow(k.degree ?? 3),
+        ),
+      );
     return;
   }
   scope(() => out.copy_(aSq.expand(out.size(0), out.size(1))).add_(bSq.t()));
@@ -50,7 +66,13 @@ export const TILE = 1024;
  * triangle (row-major) is computed — the half that LAPACK's potrf reads — unless full is asked
  * (the iterative solver multiplies by the whole matrix).
  */
-export function gramMatrix(k: KernelSpec, x: Tensor, ridge: number, onRows?: (done: number) => void, full = false): Tensor {
+export function gramMatrix(
+  k: KernelSpec,
+  x: Tensor,
+  ridge: number,
+  onRows?: (done: number) => void,
+  full = false,
+): Tensor {
   const n = x.size(0);
   const K = keep(empty([n, n], { dtype: x.dtype }));
   const sq = keep(scope(() => x.square().sum(1, true))); // (n, 1)
@@ -83,7 +105,13 @@ export function diagonal(K: Tensor): Tensor {
 /** K is not positive definite in this dtype: say where Cholesky stopped and suggest a ridge. */
 export class NotPositiveDefiniteError extends InputError {
   override name = 'NotPositiveDefiniteError';
-  constructor(readonly column: number, readonly n: number, readonly dtype: DType, readonly suggestedRidge: number, ridge: number) {
+  constructor(
+    readonly column: number,
+    readonly n: number,
+    readonly dtype: DType,
+    readonly suggestedRidge: number,
+    ridge: number,
+  ) {
     super(
       `kernel: the kernel matrix is not positive definite in ${dtype} (Cholesky failed at column ${column} of ${n}, ridge ${ridge}); ` +
         `expected a positive definite K — duplicate or nearly collinear points do this; add a ridge, e.g. --ridge ${suggestedRidge.toPrecision(2)}` +
@@ -141,23 +169,46 @@ export function resolveSolver(solver: SolverName | undefined, n: number): 'chole
  * (kernel-cg.ts); trainPred is then Kα from the measured residual. Throws NotPositiveDefiniteError when
  * the factorization fails.
  */
-export function fitKernel(spec: KernelSpec, x: Tensor, y: Tensor, ridge = 0, onRows?: (done: number) => void, o: SolveOptions = {}): Interpolant {
+export function fitKernel(
+  spec: KernelSpec,
+  x: Tensor,
+  y: Tensor,
+  ridge = 0,
+  onRows?: (done: number) => void,
+  o: SolveOptions = {},
+): Interpolant {
   if (x.ndim !== 2 || y.ndim !== 2 || x.size(0) !== y.size(0)) {
-    throw new InputError(`kernel: expected inputs (n, d) and targets (n, k), got [${x.shape.join(', ')}] and [${y.shape.join(', ')}]`);
+    throw new InputError(
+      `kernel: expected inputs (n, d) and targets (n, k), got [${x.shape.join(', ')}] and [${y.shape.join(', ')}]`,
+    );
   }
   const n = x.size(0);
   const solver = resolveSolver(o.solver, n);
-  const rows = (done: number): void => { onRows?.(done); o.onStage?.('gram', done, n); };
+  const rows = (done: number): void => {
+    onRows?.(done);
+    o.onStage?.('gram', done, n);
+  };
   const K = gramMatrix(spec, x, ridge, rows, solver === 'cg');
   try {
     const yd = scope(() => y.to(x.dtype));
     const base = { spec, xTrain: keep(x.clone()), ridge, solver };
     if (solver === 'cg') {
-      const r = cgSolve(K, yd, { ...CG_DEFAULTS, ...definedOnly(o), onIter: (it, rel) => o.onStage?.('cg', it, o.maxIter ?? CG_DEFAULTS.maxIter, `residual ${rel.toExponential(1)}`) });
+      const r = cgSolve(K, yd, {
+        ...CG_DEFAULTS,
+        ...definedOnly(o),
+        onIter: (it, rel) =>
+          o.onStage?.('cg', it, o.maxIter ?? CG_DEFAULTS.maxIter, `residual ${rel.toExponential(1)}`),
+      });
       const trainPred = keep(scope(() => yd.sub(r.residual).sub(r.alpha.mul(ridge))));
       r.residual.dispose();
       yd.dispose();
-      return { ...base, alpha: r.alpha, trainPred, iterations: r.iterations, relativeResidual: r.relativeResidual };
+      return {
+        ...base,
+        alpha: r.alpha,
+        trainPred,
+        iterations: r.iterations,
+        relativeResidual: r.relativeResidual,
+      };
     }
     const maxDiag = scope(() => diagonal(K).max().item());
     o.onStage?.('factor', 0, 1);
@@ -177,7 +228,11 @@ export function fitKernel(spec: KernelSpec, x: Tensor, y: Tensor, ridge = 0, onR
 }
 
 function definedOnly(o: SolveOptions): Partial<CgOptions> {
-  return Object.fromEntries(Object.entries({ tol: o.tol, maxIter: o.maxIter, landmarks: o.landmarks, seed: o.seed }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ tol: o.tol, maxIter: o.maxIter, landmarks: o.landmarks, seed: o.seed }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
 }
 
 /** f(x) = K(x, X)·α for rows of x (m, d), tile by tile into one reused scratch tile: (m, k). */

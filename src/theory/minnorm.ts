@@ -23,7 +23,8 @@ export interface MinNormRun {
 /** X⁺y = Xᵀ(XXᵀ)⁻¹y for X (n, d) of full row rank n < d, in float64. */
 export function minNormSolution(x: Tensor, y: Tensor): Tensor {
   const [n, d] = x.shape;
-  if (n >= d) throw new InputError(`minnorm: expected an under-determined system (n < d), got n = ${n}, d = ${d}`);
+  if (n >= d)
+    throw new InputError(`minnorm: expected an under-determined system (n < d), got n = ${n}, d = ${d}`);
   return scope(() => {
     const xd = x.to('float64');
     const gram = xd.matmul(xd.t()); // (n, n)
@@ -46,7 +47,13 @@ function point(epoch: number, x: Tensor, y: Tensor, w: Tensor, star: Tensor): Mi
  * epoch. Every step adds a combination of rows of X, so from w0 = 0 the iterate never leaves
  * their span, and the interpolant it reaches is the one of minimum norm (Section 5).
  */
-export function sgdLeastSquares(x: Tensor, y: Tensor, w0: Tensor, star: Tensor, o: MinNormOptions): MinNormRun {
+export function sgdLeastSquares(
+  x: Tensor,
+  y: Tensor,
+  w0: Tensor,
+  star: Tensor,
+  o: MinNormOptions,
+): MinNormRun {
   const n = x.size(0);
   const xd = scope(() => keep(x.to('float64')));
   const yd = scope(() => keep(y.to('float64')));

@@ -27,7 +27,12 @@ export interface RademacherEstimate {
 
 /** Random signs (n, draws) in {−1, +1}, as float. */
 function signs(n: number, draws: number, seed: number, dtype: 'float32' | 'float64'): Tensor {
-  return scope(() => randint(0, 2, [n, draws], { generator: new Generator(deriveSeed(seed, 'rademacher-signs')) }).mul(2).sub(1).to(dtype));
+  return scope(() =>
+    randint(0, 2, [n, draws], { generator: new Generator(deriveSeed(seed, 'rademacher-signs')) })
+      .mul(2)
+      .sub(1)
+      .to(dtype),
+  );
 }
 
 /** (1/n) Σᵢ σᵢ·clip(f(xᵢ), −1, 1) per column. */
@@ -38,7 +43,11 @@ function correlations(sigma: Tensor, out: Tensor): number[] {
 /** One-hidden-layer ReLU MLP trained by SGD (momentum 0.9, batch 32) on the square loss to σ; returns f on the sample. */
 function mlpFit(x: Tensor, sigma: Tensor, o: RademacherOptions, draw: number): Tensor {
   const g = new Generator(deriveSeed(o.seed, 'rademacher-mlp', draw));
-  const net = new Sequential(new Linear(x.size(1), o.hidden, { generator: g }), new ReLU(), new Linear(o.hidden, 1, { generator: g }));
+  const net = new Sequential(
+    new Linear(x.size(1), o.hidden, { generator: g }),
+    new ReLU(),
+    new Linear(o.hidden, 1, { generator: g }),
+  );
   const opt = new SGD(net.parameters(), { lr: o.lr, momentum: 0.9 });
   const n = x.size(0);
   try {
@@ -63,7 +72,11 @@ function mlpFit(x: Tensor, sigma: Tensor, o: RademacherOptions, draw: number): T
 }
 
 /** Estimates the empirical Rademacher complexity of the model class on the sample x (n, d). */
-export function estimateRademacher(x: Tensor, o: RademacherOptions, onDraw?: (done: number) => void): RademacherEstimate {
+export function estimateRademacher(
+  x: Tensor,
+  o: RademacherOptions,
+  onDraw?: (done: number) => void,
+): RademacherEstimate {
   const values = scope(() => {
     const n = x.size(0);
     if (o.model === 'kernel') {
@@ -82,15 +95,18 @@ export function estimateRademacher(x: Tensor, o: RademacherOptions, onDraw?: (do
     const sigma = signs(n, o.draws, o.seed, 'float32');
     const out: number[] = [];
     for (let k = 0; k < o.draws; k++) {
-      out.push(scope(() => {
-        const s = sigma.select(1, k).contiguous();
-        return correlations(s.reshape(-1, 1), mlpFit(xf, s, o, k).reshape(-1, 1))[0];
-      }));
+      out.push(
+        scope(() => {
+          const s = sigma.select(1, k).contiguous();
+          return correlations(s.reshape(-1, 1), mlpFit(xf, s, o, k).reshape(-1, 1))[0];
+        }),
+      );
       onDraw?.(k + 1);
     }
     return out;
   });
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
+  const variance =
+    values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
   return { estimate: mean, draws: values.length, stderr: Math.sqrt(variance / values.length), values };
 }

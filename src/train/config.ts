@@ -38,7 +38,8 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'lr' | 'evalBatchSize'> = {
 };
 
 function positiveInt(v: number, key: string): void {
-  if (!Number.isInteger(v) || v < 1) throw new InputError(`train: ${key}: expected a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new InputError(`train: ${key}: expected a positive integer, got ${v}`);
 }
 
 export function checkTrainConfig(c: TrainConfig): TrainConfig {
@@ -46,11 +47,16 @@ export function checkTrainConfig(c: TrainConfig): TrainConfig {
   if (c.maxSteps !== null) positiveInt(c.maxSteps, 'maxSteps');
   positiveInt(c.batchSize, 'batchSize');
   positiveInt(c.evalBatchSize, 'evalBatchSize');
-  if (!(c.lr > 0 && Number.isFinite(c.lr))) throw new InputError(`train: lr: expected a positive number, got ${c.lr}`);
-  if (!(c.momentum >= 0 && c.momentum < 1)) throw new InputError(`train: momentum: expected 0 ≤ momentum < 1, got ${c.momentum}`);
-  if (!(c.weightDecay >= 0)) throw new InputError(`train: weightDecay: expected a number ≥ 0, got ${c.weightDecay}`);
-  if (!(c.targetTrainAcc > 0 && c.targetTrainAcc <= 1)) throw new InputError(`train: targetTrainAcc: expected a fraction in (0, 1], got ${c.targetTrainAcc}`);
-  if (!Number.isSafeInteger(c.seed) || c.seed < 0) throw new InputError(`train: seed: expected a non-negative integer, got ${c.seed}`);
+  if (!(c.lr > 0 && Number.isFinite(c.lr)))
+    throw new InputError(`train: lr: expected a positive number, got ${c.lr}`);
+  if (!(c.momentum >= 0 && c.momentum < 1))
+    throw new InputError(`train: momentum: expected 0 ≤ momentum < 1, got ${c.momentum}`);
+  if (!(c.weightDecay >= 0))
+    throw new InputError(`train: weightDecay: expected a number ≥ 0, got ${c.weightDecay}`);
+  if (!(c.targetTrainAcc > 0 && c.targetTrainAcc <= 1))
+    throw new InputError(`train: targetTrainAcc: expected a fraction in (0, 1], got ${c.targetTrainAcc}`);
+  if (!Number.isSafeInteger(c.seed) || c.seed < 0)
+    throw new InputError(`train: seed: expected a non-negative integer, got ${c.seed}`);
   checkSchedule(c.schedule, 'train: schedule');
   return c;
 }

@@ -1,4 +1,11 @@
 // The train room's public surface.
-export { Trainer, initialState, trainGenerator, type EpochRecord, type TrainState, type TrainData } from './trainer.js';
+export {
+  Trainer,
+  initialState,
+  trainGenerator,
+  type EpochRecord,
+  type TrainState,
+  type TrainData,
+} from './trainer.js';
 export { evaluate, type Evaluation } from './evaluate.js';
 export { TRAIN_DEFAULTS, checkTrainConfig, type TrainConfig } from './config.js';

@@ -35,7 +35,19 @@ export interface TrainState {
 }
 
 export function initialState(): TrainState {
-  return { epoch: 0, step: 0, examplesSeen: 0, history: [], stepsToFit: null, epochsToFit: null, bestTestAcc: 0, bestTestEpoch: 0, diverged: null, wallSeconds: 0, finished: false };
+  return {
+    epoch: 0,
+    step: 0,
+    examplesSeen: 0,
+    history: [],
+    stepsToFit: null,
+    epochsToFit: null,
+    bestTestAcc: 0,
+    bestTestEpoch: 0,
+    diverged: null,
+    wallSeconds: 0,
+    finished: false,
+  };
 }
 
 export interface TrainData {
@@ -49,8 +61,19 @@ export class Trainer {
   readonly generator: Generator;
   private readonly augment: AugmentSpec | null;
 
-  constructor(readonly model: Module, readonly data: TrainData, readonly config: TrainConfig, readonly state: TrainState, generator: Generator) {
-    this.optimizer = new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov });
+  constructor(
+    readonly model: Module,
+    readonly data: TrainData,
+    readonly config: TrainConfig,
+    readonly state: TrainState,
+    generator: Generator,
+  ) {
+    this.optimizer = new SGD(model.parameters(), {
+      lr: config.lr,
+      momentum: config.momentum,
+      weightDecay: config.weightDecay,
+      nesterov: config.nesterov,
+    });
     this.generator = generator;
     this.augment = config.augment.length > 0 ? augmentSpec(config.augment) : null;
   }
@@ -59,7 +82,13 @@ export class Trainer {
   done(): boolean {
     const s = this.state;
     const c = this.config;
-    return s.finished || s.diverged !== null || s.epoch >= c.epochs || (c.maxSteps !== null && s.step >= c.maxSteps) || (c.stopAtTarget && s.stepsToFit !== null);
+    return (
+      s.finished ||
+      s.diverged !== null ||
+      s.epoch >= c.epochs ||
+      (c.maxSteps !== null && s.step >= c.maxSteps) ||
+      (c.stopAtTarget && s.stepsToFit !== null)
+    );
   }
 
   /** One epoch: shuffled batches, one SGD step each; then the full train and test sets. */
@@ -108,8 +137,12 @@ export class Trainer {
     const s = this.state;
     const c = this.config;
     s.epoch++;
-    const tr = s.diverged ? { loss: NaN, acc: NaN } : evaluate(this.model, this.data.train.images, this.data.train.labels, c.evalBatchSize);
-    const te = s.diverged ? { loss: NaN, acc: NaN } : evaluate(this.model, this.data.test.images, this.data.test.labels, c.evalBatchSize);
+    const tr = s.diverged
+      ? { loss: NaN, acc: NaN }
+      : evaluate(this.model, this.data.train.images, this.data.train.labels, c.evalBatchSize);
+    const te = s.diverged
+      ? { loss: NaN, acc: NaN }
+      : evaluate(this.model, this.data.test.images, this.data.test.labels, c.evalBatchSize);
     const record: EpochRecord = {
       epoch: s.epoch,
       step: s.step,
