@@ -2,10 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSyntheticMnist } from './synthetic-data.js';
+import { RunDir } from '../src/experiments/run-dir.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const data = writeSyntheticMnist({ train: 1500, test: 300, side: 10 });
@@ -35,14 +36,8 @@ function genlab(args: string[]): { code: number; out: string; err: string } {
 }
 
 function epochsDone(dir: string): number {
-  const file = path.join(dir, 'checkpoint.safetensors');
-  if (!existsSync(file)) return 0;
   try {
-    const buf = readFileSync(file);
-    const header = JSON.parse(buf.subarray(8, 8 + Number(buf.readBigUInt64LE(0))).toString()) as {
-      __metadata__: { state: string };
-    };
-    return (JSON.parse(header.__metadata__.state) as { epoch: number }).epoch;
+    return new RunDir(dir).readMetrics().length;
   } catch {
     return 0;
   }
@@ -88,7 +83,7 @@ test('kill -9 mid-run, then --resume: same metrics and step losses as an uninter
   ]) {
     assert.equal(resumed[k], ref[k], k);
   }
-  const losses = (dir: string) => readFileSync(path.join(dir, String(ref.run), 'steps.f32'));
+  const losses = (dir: string) => Buffer.from(new RunDir(path.join(dir, String(ref.run))).readSteps().buffer);
   assert.ok(
     losses(whole).equals(losses(broken)),
     'per-step losses are identical, none lost or counted twice',
@@ -100,10 +95,10 @@ test('kill -9 mid-run, then --resume: same metrics and step losses as an uninter
   assert.equal((JSON.parse(again.out) as { alreadyComplete: boolean }).alreadyComplete, true);
 
   const listed = JSON.parse(genlab(['runs', '--out', broken, '--json']).out) as {
-    runs: { id: string; status: string }[];
+    runs: { run: string; status: string }[];
   };
   assert.deepEqual(
-    listed.runs.map((r) => [r.id, r.status]),
+    listed.runs.map((r) => [r.run, r.status]),
     [[ref.run, 'complete']],
   );
 });

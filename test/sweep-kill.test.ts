@@ -1,18 +1,18 @@
 // A sweep killed with SIGKILL after its first run completes, then restarted, completes with each run fitted exactly once.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { epochHistory } from '../src/report/figures.js';
+import { RunDir } from '../src/experiments/run-dir.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const ARGS = ['run', 'fig1b', '--scale', 'smoke', '--jobs', '2'];
 
 function completed(root: string): number {
   if (!existsSync(root)) return 0;
-  return readdirSync(root).filter((d) => existsSync(path.join(root, d, 'summary.json'))).length;
+  return readdirSync(root).filter((d) => new RunDir(path.join(root, d)).finishedSummary() !== null).length;
 }
 
 interface RunJson {
@@ -47,18 +47,15 @@ test('killed mid-sweep and restarted: nothing lost, nothing repeated', { timeout
     assert.ok(out.runs.filter((x) => x.outcome === 'skipped').length >= killedAfter);
     for (const run of out.runs) {
       assert.ok(run.summary, `${run.id}: no summary`);
-      const epochs = epochHistory(run.summary.dir).map((e) => e.epoch);
+      const dir = new RunDir(run.summary.dir);
+      const epochs = dir.readMetrics().map((e) => e.epoch);
       assert.deepEqual(
         epochs,
         epochs.map((_, i) => i + 1),
         `${run.id}: epochs repeated or lost`,
       );
-      assert.equal(
-        statSync(path.join(run.summary.dir, 'steps.f32')).size,
-        run.summary.steps * 4,
-        `${run.id}: step losses repeated or lost`,
-      );
-      assert.ok(!existsSync(path.join(run.summary.dir, 'worker.lock')));
+      assert.equal(dir.stepCount(), run.summary.steps, `${run.id}: step losses repeated or lost`);
+      assert.equal(dir.writer(), null, 'no lock left behind');
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -71,10 +71,20 @@ Examples:
       help: 'continue the run with this id (or unique prefix, or directory) from its last checkpoint',
     },
     { name: 'restart', type: 'bool', help: 'discard an existing run with the same config and start over' },
+    {
+      name: 'wait',
+      type: 'bool',
+      help: 'if another process is writing this run, wait for it (default: say which process and exit)',
+    },
+    {
+      name: 'from-previous',
+      type: 'bool',
+      help: 'resume from the previous checkpoint (when the latest fails its checksum)',
+    },
   ],
   async run(args, io) {
     const device = applyRunFlags(args, 'genlab fit');
-    const store = new RunStore((args.flags.out as string) ?? 'runs');
+    const store = new RunStore((args.flags.out as string) ?? 'runs', { notice: (l) => io.err(`${l}\n`) });
     try {
       const config = args.flags.resume
         ? runConfig(store, args.flags.resume as string)
@@ -92,6 +102,9 @@ Examples:
           store,
           device,
           restart: Boolean(args.flags.restart),
+          wait: Boolean(args.flags.wait),
+          fromPrevious: Boolean(args.flags['from-previous']),
+          onWait: (h) => io.err(`waiting for process ${h.pid} (${h.command}), which is writing this run\n`),
           shouldStop: interrupt.stopped,
           onStart: (s) => {
             if (!args.flags.json)

@@ -1,13 +1,13 @@
-// genlab runs: lists the stored runs from the SQLite index.
+// genlab runs: lists the stored runs from the index (a cache of the run directories, rebuilt with --reindex).
 import { RunStore, type RunStatus } from '../experiments/store.js';
 import type { Command } from './command.js';
 
 export const runsCommand: Command = {
   name: 'runs',
   summary: 'list stored runs and their results',
-  usage: '[--out DIR] [--status S] [--model M] [--json]',
+  usage: '[--out DIR] [--status S] [--model M] [--reindex] [--json]',
   description:
-    'Lists every run recorded under the run store (--out, default ./runs), oldest first, with its status and results.',
+    'Lists every run under the run store (--out, default ./runs), oldest first, with its status and results. The index (OUT/index.db) is a cache of the run directories: a missing, unreadable or stale one is rebuilt from them, with a notice.',
   flags: [
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
     {
@@ -17,10 +17,12 @@ export const runsCommand: Command = {
       help: 'only runs with this status',
     },
     { name: 'model', type: 'string', placeholder: 'M', help: 'only runs of this model' },
+    { name: 'reindex', type: 'bool', help: 'rebuild the index from the run directories first' },
   ],
   async run(args, io) {
-    const store = new RunStore(args.flags.out as string);
+    const store = new RunStore(args.flags.out as string, { create: false, notice: (l) => io.err(`${l}\n`) });
     try {
+      if (args.flags.reindex) io.err(`reindexed ${store.reindex()} runs under ${store.root}\n`);
       const rows = store.list({
         status: args.flags.status as RunStatus | undefined,
         model: args.flags.model as string | undefined,
@@ -39,9 +41,9 @@ export const runsCommand: Command = {
         `${'run'.padEnd(64)} ${'status'.padEnd(9)} ${'epochs'.padStart(6)} ${'fit@step'.padStart(8)} ${'train'.padStart(7)} ${'test'.padStart(7)}\n`,
       );
       for (const r of rows) {
-        const s = r.summary ?? {};
+        const s = r.results;
         io.out(
-          `${r.id.padEnd(64)} ${r.status.padEnd(9)} ${String(s.epochs ?? '-').padStart(6)} ${String(s.stepsToFit ?? '-').padStart(8)} ${pct(s.trainAcc).padStart(7)} ${pct(s.testAcc).padStart(7)}\n`,
+          `${r.run.padEnd(64)} ${r.status.padEnd(9)} ${String(s?.epochs ?? '-').padStart(6)} ${String(s?.stepsToFit ?? '-').padStart(8)} ${pct(s?.trainAcc).padStart(7)} ${pct(s?.testAcc).padStart(7)}\n`,
         );
       }
       return 0;

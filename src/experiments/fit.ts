@@ -1,17 +1,8 @@
 // Fits one configuration inside the run store: draws or reloads the randomization, trains with a
 // checkpoint at every epoch end, resumes from the last checkpoint, and records the summary.
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Generator, deriveSeed, scope, type Tensor } from '../engine/index.js';
+import { Generator, InputError, deriveSeed, scope, type Tensor } from '../engine/index.js';
 import { loadDataset, disposeDataset, type LoadedDataset } from '../data/index.js';
 import {
   applyRandomization,
@@ -23,40 +14,22 @@ import {
 import { ARTIFACT_JSON } from '../randomize/artifact.js';
 import { createModel } from '../models/index.js';
 import type { Module } from '../nn/index.js';
-import { loadSafetensors, saveSafetensors } from '../nn/index.js';
 import { Trainer, initialState, trainGenerator, type EpochRecord, type TrainState } from '../train/index.js';
 import { checkFitConfig, runId, type FitConfig } from './config.js';
-import { RunStore, readJson, writeAtomic, type RunStatus } from './store.js';
+import { runInfo, type RunStore } from './store.js';
+import { RunDir, type FitSummary, type RunStatus } from './run-dir.js';
+import { DiskFullError } from './files.js';
+import type { LockHolder } from './run-lock.js';
 
-export interface FitSummary {
-  run: string;
-  dir: string;
-  status: RunStatus;
-  model: string;
-  dataset: string;
-  labels: string;
-  inputs: string;
-  params: number;
-  trainSize: number;
-  epochs: number;
-  steps: number;
-  stepsToFit: number | null;
-  epochsToFit: number | null;
-  trainAcc: number;
-  testAcc: number;
-  bestTestAcc: number;
-  bestTestEpoch: number;
-  labelChangedFraction: number;
-  diverged: boolean;
-  divergedReason: string | null;
-  wallSeconds: number;
-  examplesPerSecond: number;
-}
+export type { FitSummary } from './run-dir.js';
 
 export interface FitOptions {
   store: RunStore;
   device?: string;
   restart?: boolean; // discard an existing run with this config and start over
+  fromPrevious?: boolean; // resume from the previous checkpoint (the latest is corrupt)
+  wait?: boolean; // wait while another process writes this run (default: fail naming it)
+  onWait?(holder: LockHolder): void;
   onStart?(info: {
     run: string;
     dir: string;
@@ -76,9 +49,6 @@ export interface FitOutcome {
   interrupted: boolean;
 }
 
-const CHECKPOINT = 'checkpoint.safetensors';
-const STEPS = 'steps.f32';
-
 function loadBase(config: FitConfig, device: string, cache?: Map<string, LoadedDataset>): LoadedDataset {
   const key = JSON.stringify([config.dataset, device]);
   const hit = cache?.get(key);
@@ -97,8 +67,8 @@ function loadBase(config: FitConfig, device: string, cache?: Map<string, LoadedD
   return ds;
 }
 
-function randomization(dir: string, base: LoadedDataset, config: FitConfig): RandomizationArtifact {
-  const artDir = path.join(dir, 'randomization');
+function randomization(run: RunDir, base: LoadedDataset, config: FitConfig): RandomizationArtifact {
+  const artDir = run.file('randomization');
   // A resumed run never re-draws; saveArtifact writes the JSON last, so its presence means complete.
   if (existsSync(path.join(artDir, ARTIFACT_JSON))) return loadArtifact(artDir);
   const a = drawRandomization(base, config.randomization);
@@ -127,50 +97,39 @@ export function buildModel(
   });
 }
 
-function saveCheckpoint(dir: string, model: Module, trainer: Trainer): void {
+/** The checkpoint's tensors: model weights, optimizer state and the training generator. */
+function checkpointTensors(model: Module, trainer: Trainer): Map<string, Tensor> {
   const tensors = new Map<string, Tensor>();
   for (const [k, t] of model.stateDict()) tensors.set(`model.${k}`, t);
   for (const [k, t] of trainer.optimizer.stateDict()) tensors.set(`optim.${k}`, t);
-  scope(() => {
-    tensors.set('rng.train', trainer.generator.getState());
-    saveSafetensors(path.join(dir, CHECKPOINT), tensors, { state: JSON.stringify(trainer.state) });
-  });
+  tensors.set('rng.train', trainer.generator.getState());
+  return tensors;
 }
 
-/** Restores weights, optimizer and generator state; returns the position, or null without a checkpoint. */
-function loadCheckpoint(
-  dir: string,
+/** Restores weights and generator state; returns the position and optimizer tensors, or null without a checkpoint. */
+function restore(
+  run: RunDir,
   model: Module,
   gen: Generator,
   device: string,
+  previous: boolean,
 ): { state: TrainState; optim: Map<string, Tensor> } | null {
-  const file = path.join(dir, CHECKPOINT);
-  if (!existsSync(file)) return null;
   return scope(() => {
-    const ck = loadSafetensors(file, device);
+    const ck = run.restore(device, { previous });
+    if (!ck) return null;
     const pick = (prefix: string) =>
       new Map(
         [...ck.tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]),
       );
-    model.loadStateDict(pick('model.'), file);
+    model.loadStateDict(pick('model.'), ck.file);
     const rng = ck.tensors.get('rng.train');
     if (rng) gen.setState(rng.to('cpu'));
-    const state = JSON.parse(ck.metadata.state ?? 'null') as TrainState | null;
-    if (!state) throw new Error(`${file}: corrupt: no training state in its metadata`);
-    return { state, optim: pick('optim.') };
+    return { state: ck.state, optim: pick('optim.') };
   });
 }
 
-/** Per-step losses beyond the checkpoint (from a run killed mid-epoch) are dropped on resume. */
-function syncStepLosses(dir: string, steps: number): void {
-  const file = path.join(dir, STEPS);
-  if (!existsSync(file)) writeFileSync(file, new Uint8Array(0));
-  if (statSync(file).size > steps * 4) truncateSync(file, steps * 4);
-}
-
 function summarize(
-  id: string,
-  dir: string,
+  run: RunDir,
   config: FitConfig,
   s: TrainState,
   params: number,
@@ -180,13 +139,7 @@ function summarize(
   const last = s.history[s.history.length - 1];
   const status: RunStatus = s.diverged ? 'diverged' : s.finished ? 'complete' : 'running';
   return {
-    run: id,
-    dir,
-    status,
-    model: config.model.name,
-    dataset: config.dataset.name,
-    labels: config.randomization.labels,
-    inputs: config.randomization.inputs,
+    ...runInfo(run, config, status),
     params,
     trainSize,
     epochs: s.epoch,
@@ -205,64 +158,73 @@ function summarize(
   };
 }
 
-/** Runs (or resumes, or just reports) the run for this config. */
+/** Runs (or resumes, or just reports) the run for this config, as the run's only writer. */
 export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> {
   const config = checkFitConfig(input);
-  const id = runId(config);
-  const dir = o.store.dirOf(id);
+  const run = o.store.run(runId(config));
   const device = o.device ?? 'cpu';
-  const done = path.join(dir, 'summary.json');
-  if (existsSync(done) && !o.restart)
-    return { summary: readJson<FitSummary>(done), alreadyComplete: true, interrupted: false };
-  if (o.restart && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  if (!existsSync(path.join(dir, 'config.json')))
-    writeAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  const done = run.finishedSummary();
+  if (done && !o.restart) return { summary: done, alreadyComplete: true, interrupted: false };
+  const base = loadBase(config, device, o.datasetCache); // bad data is found before a directory is made
+  try {
+    run.create(config);
+    const lock = await run.lock({ wait: o.wait, onWait: o.onWait, command: 'genlab fit' });
+    try {
+      const now = run.finishedSummary(); // the writer we waited for may have finished it
+      if (now && !o.restart) return { summary: now, alreadyComplete: true, interrupted: false };
+      if (o.restart) run.reset();
+      run.removeScratch();
+      return await train(run, config, base, device, o);
+    } catch (e) {
+      if (e instanceof InputError && run.unstarted()) run.remove(); // rejected: leave no directory behind
+      throw e;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    if (!o.datasetCache) disposeDataset(base);
+  }
+}
 
-  const base = loadBase(config, device, o.datasetCache);
-  const art = randomization(dir, base, config);
+async function train(
+  run: RunDir,
+  config: FitConfig,
+  base: LoadedDataset,
+  device: string,
+  o: FitOptions,
+): Promise<FitOutcome> {
+  const art = randomization(run, base, config);
   const ds = applyRandomization(base, art);
   const gen = trainGenerator(config.train.seed);
   const model = buildModel(config, ds, device, gen);
-  const index = {
-    id,
-    model: config.model.name,
-    dataset: config.dataset.name,
-    labels: config.randomization.labels,
-    inputs: config.randomization.inputs,
-    config,
-  };
   let trainer: Trainer | undefined;
   try {
-    const ck = loadCheckpoint(dir, model, gen, device);
+    const ck = restore(run, model, gen, device, o.fromPrevious ?? false);
     trainer = new Trainer(model, ds, config.train, ck?.state ?? initialState(), gen);
     if (ck) {
       trainer.optimizer.loadStateDict(ck.optim);
       for (const t of ck.optim.values()) t.dispose();
     }
     const t = trainer;
-    syncStepLosses(dir, t.state.step);
+    run.syncTo(t.state);
     const params = model.numParameters();
     const trainSize = ds.train.images.shape[0];
-    o.onStart?.({ run: id, dir, resumedFrom: t.state.epoch, totalEpochs: config.train.epochs, params });
-    o.store.upsert({
-      ...index,
-      status: 'running',
-      summary: summarize(
-        id,
-        dir,
-        config,
-        t.state,
-        params,
-        trainSize,
-        art.labelChangedFraction,
-      ) as unknown as Record<string, unknown>,
+    const summary = () => summarize(run, config, t.state, params, trainSize, art.labelChangedFraction);
+    o.onStart?.({
+      run: run.id,
+      dir: run.dir,
+      resumedFrom: t.state.epoch,
+      totalEpochs: config.train.epochs,
+      params,
     });
+    o.store.refresh(run.id);
     let interrupted = false;
     while (!t.done()) {
       const { record, losses } = t.runEpoch(o.onStep);
-      appendFileSync(path.join(dir, STEPS), new Uint8Array(losses.buffer));
-      saveCheckpoint(dir, model, t);
+      scope(() =>
+        run.commitEpoch({ losses, tensors: checkpointTensors(model, t), state: t.state, summary: summary() }),
+      );
+      o.store.refresh(run.id);
       o.onEpoch?.(record, t.state);
       await new Promise((r) => setImmediate(r)); // let signals and output through between epochs
       if (!t.done() && o.shouldStop?.()) {
@@ -271,35 +233,37 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
       }
     }
     if (!interrupted) t.state.finished = true;
-    const summary = summarize(id, dir, config, t.state, params, trainSize, art.labelChangedFraction);
-    if (!interrupted) writeAtomic(done, JSON.stringify(summary, null, 2));
-    o.store.upsert({
-      ...index,
-      status: summary.status,
-      summary: summary as unknown as Record<string, unknown>,
-    });
-    return { summary, alreadyComplete: false, interrupted };
+    const s = summary();
+    if (!interrupted) run.writeSummary(s);
+    o.store.refresh(run.id);
+    return { summary: s, alreadyComplete: false, interrupted };
   } catch (e) {
-    o.store.upsert({ ...index, status: 'failed', summary: { error: (e as Error).message } });
+    recordFailure(run, o.store, e as Error);
     throw e;
   } finally {
     trainer?.dispose();
     model.dispose();
     disposeDataset(ds); // applyRandomization's result owns all its tensors
-    if (!o.datasetCache) disposeDataset(base);
+  }
+}
+
+/** A failure is recorded in the summary and the index; a full disk is not a failure: the run stays resumable. */
+function recordFailure(run: RunDir, store: RunStore, e: Error): void {
+  try {
+    run.removeScratch();
+    if (e instanceof DiskFullError || e instanceof InputError) {
+      store.refresh(run.id);
+      return;
+    }
+    const s = run.readSummary();
+    if (s) run.writeSummary({ ...s, status: 'failed', error: e.message });
+    store.refresh(run.id, e.message);
+  } catch {
+    // the disk may be full or the store gone: the error that brought us here is the one to report
   }
 }
 
 /** Reads the config of an existing run (for --resume). */
 export function runConfig(store: RunStore, ref: string): FitConfig {
-  const id = store.resolve(ref);
-  return readJson<FitConfig>(path.join(store.dirOf(id), 'config.json'));
-}
-
-/** Per-step training losses of a run (Figure 1a). */
-export function stepLosses(dir: string): Float32Array {
-  const buf = readFileSync(path.join(dir, STEPS));
-  return new Float32Array(
-    buf.buffer.slice(buf.byteOffset, buf.byteOffset + (buf.byteLength - (buf.byteLength % 4))),
-  );
+  return store.run(store.resolve(ref)).readConfig();
 }

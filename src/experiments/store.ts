@@ -1,34 +1,22 @@
-// The run store: one directory per run (config, randomization, checkpoints, metrics) and a SQLite index.
+// The run store: one RunDir per run under a root, and a SQLite index that is only a cache of those directories.
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  writeFileSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../engine/index.js';
+import { RunDir, type FitResults, type FitSummary, type RunInfo, type RunStatus } from './run-dir.js';
+import type { FitConfig } from './config.js';
 
-export type RunStatus = 'running' | 'complete' | 'diverged' | 'failed';
+export type { RunStatus } from './run-dir.js';
+export { readJson, writeAtomic } from './files.js';
 
-export interface RunRow {
-  id: string;
-  dir: string;
-  status: RunStatus;
-  model: string;
-  dataset: string;
-  labels: string;
-  inputs: string;
-  created: string;
-  updated: string;
-  summary: Record<string, unknown> | null;
-}
+/** A run as the index lists it. */
+export type RunRow = RunInfo & {
+  created: string; // ISO time the run's config was written
+  updated: string; // ISO time of the run's last change
+  error: string | null; // why it failed (status failed)
+  results: FitResults | null; // null before its first epoch ends
+};
 
 /** JSON with sorted keys: the same config always hashes the same. */
 export function canonicalJson(x: unknown): string {
@@ -46,92 +34,241 @@ export function configHash(config: unknown): string {
   return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 10);
 }
 
-/** Writes a file atomically: temporary file, fsync, rename. A kill leaves the old or the new file. */
-export function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+/** A run's identity and status from its config (before any summary exists). */
+export function runInfo(run: RunDir, config: FitConfig, status: RunStatus): RunInfo {
+  return {
+    run: run.id,
+    dir: run.dir,
+    status,
+    model: config.model.name,
+    dataset: config.dataset.name,
+    labels: config.randomization.labels,
+    inputs: config.randomization.inputs,
+  };
 }
 
-export function readJson<T>(file: string): T {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: missing; expected a file written by genlab`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new InputError(`${file}: corrupt: not valid JSON`);
-  }
+/** The results part of a summary (everything but the run's identity and status). */
+export function resultsOf(s: FitSummary): FitResults {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { run, dir, status, model, dataset, labels, inputs, ...results } = s;
+  return results;
 }
 
-/** Runs under one root directory (default ./runs), indexed in root/index.db (WAL). */
+const SPECIAL = ['/proc', '/sys', '/dev'];
+
+/** Refuses a store root that cannot be one, before anything is created: one line naming the flag. */
+export function checkStoreRoot(root: string, flag = '--out'): string {
+  const abs = path.resolve(root);
+  let existing = abs;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const real = realpathSync(existing);
+  const special = SPECIAL.find((s) => real === s || real.startsWith(`${s}/`));
+  if (special)
+    throw new InputError(
+      `${flag} ${root}: expected a directory on a disk, got a path under ${special} (a special file system)`,
+    );
+  if (!statSync(existing).isDirectory())
+    throw new InputError(`${flag} ${root}: expected a directory, got a file (${existing})`);
+  return abs;
+}
+
+interface RowRecord {
+  id: string;
+  status: RunStatus;
+  model: string;
+  dataset: string;
+  labels: string;
+  inputs: string;
+  created: string;
+  updated: string;
+  error: string | null;
+  results: string | null;
+  stamp: string;
+}
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY, status TEXT NOT NULL, model TEXT, dataset TEXT, labels TEXT, inputs TEXT,
+  created TEXT NOT NULL, updated TEXT NOT NULL, error TEXT, results TEXT, stamp TEXT NOT NULL)`;
+const INDEX_VERSION = 2; // PRAGMA user_version: older indexes are rebuilt
+
+export interface StoreOptions {
+  create?: boolean; // make the root if missing (default true); false: a missing root holds no runs
+  flag?: string; // how errors name the root (default --out)
+  notice?(line: string): void; // told when the index is rebuilt or refreshed
+}
+
+/** Runs under one root directory (default ./runs), indexed in root/index.db. */
 export class RunStore {
   readonly root: string;
-  private db: Database.Database;
+  private db: Database.Database | null = null;
+  private readonly o: StoreOptions;
 
-  constructor(root: string) {
-    this.root = path.resolve(root);
-    mkdirSync(this.root, { recursive: true });
-    this.db = new Database(path.join(this.root, 'index.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS runs (
-      id TEXT PRIMARY KEY, dir TEXT NOT NULL, status TEXT NOT NULL, model TEXT, dataset TEXT, labels TEXT, inputs TEXT,
-      created TEXT NOT NULL, updated TEXT NOT NULL, config TEXT NOT NULL, summary TEXT)`);
+  constructor(root: string, o: StoreOptions = {}) {
+    this.o = o;
+    this.root = checkStoreRoot(root, o.flag);
+    if (!existsSync(this.root) && o.create === false) return;
+    try {
+      mkdirSync(this.root, { recursive: true });
+    } catch (e) {
+      throw new InputError(
+        `${o.flag ?? '--out'} ${root}: expected a writable directory; ${(e as Error).message}`,
+      );
+    }
+    this.db = this.openIndex();
+  }
+
+  /** Opens index.db; a corrupt, missing or older one is rebuilt from the run directories. */
+  private openIndex(): Database.Database {
+    const file = path.join(this.root, 'index.db');
+    const fresh = !existsSync(file);
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+      db.pragma('busy_timeout = 10000');
+      db.pragma('journal_mode = WAL');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== INDEX_VERSION) {
+        db.exec('DROP TABLE IF EXISTS runs');
+        db.exec(SCHEMA);
+        db.pragma(`user_version = ${INDEX_VERSION}`);
+        if (!fresh)
+          this.o.notice?.(`index ${file}: from an older genlab; rebuilding it from the run directories`);
+        this.db = db;
+        this.reindex();
+      }
+      return db;
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+        this.o.notice?.(
+          `index ${file}: unreadable (${(e as Error).message}); rebuilt from the run directories`,
+        );
+        return this.openIndex();
+      }
+      if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))
+        throw new InputError(
+          `${this.o.flag ?? '--out'} ${this.root}: expected a writable run store; cannot write ${file} (${(e as Error).message})`,
+        );
+      throw e;
+    }
   }
 
   dirOf(id: string): string {
     return path.join(this.root, id);
   }
 
-  /** Records (or updates) a run in the index. */
-  upsert(r: Omit<RunRow, 'dir' | 'created' | 'updated'> & { config: unknown }): void {
-    const now = new Date().toISOString();
+  /** The run directory of an id. */
+  run(id: string): RunDir {
+    return new RunDir(this.dirOf(id));
+  }
+
+  /** Ids of every run directory under the root (those holding a config). */
+  runIds(): string[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root)
+      .filter((d) => !/\.(install|old)-\d+$/.test(d) && new RunDir(this.dirOf(d)).exists())
+      .sort();
+  }
+
+  /** Updates a run's row from its directory; `failed` records a failure that its files do not show. */
+  refresh(id: string, failed?: string): void {
+    if (!this.db) return;
+    const run = this.run(id);
+    if (!run.exists()) {
+      this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+      return;
+    }
+    const config = run.readConfig();
+    const s = run.readSummary();
+    const status: RunStatus = failed !== undefined ? 'failed' : (s?.status ?? 'running');
+    const info = runInfo(run, config, status);
+    const created = new Date(Math.round(statSync(run.file('config')).mtimeMs)).toISOString();
     this.db
       .prepare(
-        `INSERT INTO runs (id, dir, status, model, dataset, labels, inputs, created, updated, config, summary)
-        VALUES (@id, @dir, @status, @model, @dataset, @labels, @inputs, @now, @now, @config, @summary)
-        ON CONFLICT(id) DO UPDATE SET status = @status, updated = @now, summary = @summary`,
+        `INSERT INTO runs (id, status, model, dataset, labels, inputs, created, updated, error, results, stamp)
+        VALUES (@run, @status, @model, @dataset, @labels, @inputs, @created, @updated, @error, @results, @stamp)
+        ON CONFLICT(id) DO UPDATE SET status = @status, updated = @updated, error = @error, results = @results, stamp = @stamp`,
       )
       .run({
-        ...r,
-        dir: this.dirOf(r.id),
-        now,
-        config: JSON.stringify(r.config),
-        summary: r.summary ? JSON.stringify(r.summary) : null,
+        ...info,
+        created,
+        updated: new Date().toISOString(),
+        error: failed ?? s?.error ?? null,
+        results: s ? JSON.stringify(resultsOf(s)) : null,
+        stamp: JSON.stringify(run.stamp()),
       });
   }
 
+  /** Rebuilds every row from the run directories (genlab runs --reindex). Returns the number of runs. */
+  reindex(): number {
+    if (!this.db) return 0;
+    const ids = this.runIds();
+    this.db.transaction(() => {
+      this.db!.exec('DELETE FROM runs');
+      for (const id of ids) this.refresh(id);
+    })();
+    return ids.length;
+  }
+
+  /** Brings stale rows (missing, gone, or older than their directory) up to date; returns how many changed. */
+  sync(): number {
+    if (!this.db) return 0;
+    const rows = new Map(
+      (this.db.prepare('SELECT id, stamp FROM runs').all() as { id: string; stamp: string }[]).map((r) => [
+        r.id,
+        r.stamp,
+      ]),
+    );
+    const ids = this.runIds();
+    let changed = 0;
+    for (const id of ids) {
+      if (rows.get(id) === JSON.stringify(this.run(id).stamp())) continue;
+      this.refresh(id);
+      changed++;
+    }
+    const gone = [...rows.keys()].filter((id) => !ids.includes(id));
+    for (const id of gone) this.refresh(id);
+    changed += gone.length;
+    if (changed)
+      this.o.notice?.(
+        `index ${path.join(this.root, 'index.db')}: ${changed} stale rows refreshed from the run directories`,
+      );
+    return changed;
+  }
+
   list(filter: { status?: RunStatus; model?: string; dataset?: string } = {}): RunRow[] {
+    if (!this.db) return [];
+    this.sync();
     const where: string[] = [];
     if (filter.status) where.push('status = @status');
     if (filter.model) where.push('model = @model');
     if (filter.dataset) where.push('dataset = @dataset');
     const rows = this.db
-      .prepare(`SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created`)
-      .all(filter) as (Omit<RunRow, 'summary'> & { summary: string | null })[];
+      .prepare(
+        `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created, id`,
+      )
+      .all(filter) as RowRecord[];
     return rows.map((r) => ({
-      ...r,
-      summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null,
+      run: r.id,
+      dir: this.dirOf(r.id),
+      status: r.status,
+      model: r.model,
+      dataset: r.dataset,
+      labels: r.labels,
+      inputs: r.inputs,
+      created: r.created,
+      updated: r.updated,
+      error: r.error,
+      results: r.results ? (JSON.parse(r.results) as FitResults) : null,
     }));
   }
 
   /** Finds a run by id, unique id prefix, or directory path. */
   resolve(ref: string): string {
-    const asDir = path.resolve(ref);
-    if (existsSync(path.join(asDir, 'config.json'))) return path.basename(asDir);
-    const ids = existsSync(this.root)
-      ? readdirSync(this.root).filter((d) => existsSync(path.join(this.root, d, 'config.json')))
-      : [];
+    const asDir = new RunDir(ref);
+    if (asDir.exists()) return asDir.id;
+    const ids = this.runIds();
     const hits = ids.filter((id) => id === ref || id.startsWith(ref) || id.endsWith(ref));
     if (hits.length === 1) return hits[0];
     if (hits.length > 1)
@@ -143,7 +280,18 @@ export class RunStore {
     );
   }
 
+  /** Moves a complete directory into the store as run `id` (replacing any partial copy), then indexes it. */
+  adopt(id: string, from: string): void {
+    const to = this.dirOf(id);
+    const old = `${to}.old-${process.pid}`;
+    if (existsSync(to)) renameSync(to, old);
+    renameSync(from, to);
+    rmSync(old, { recursive: true, force: true });
+    this.refresh(id);
+  }
+
   close(): void {
-    this.db.close();
+    this.db?.close();
+    this.db = null;
   }
 }

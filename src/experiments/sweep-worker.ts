@@ -1,12 +1,8 @@
 // A sweep's worker process: fits one run of the store (its config.json already written) and reports JSON lines on stdout.
 // Usage (internal): node sweep-worker.js STORE RUN_ID DEVICE THREADS
-import { existsSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import { InputError, parseDevice, setNumThreads } from '../engine/index.js';
 import { fit } from './fit.js';
-import { readJson, RunStore } from './store.js';
-import type { FitConfig } from './config.js';
-import { acquireRunLock } from './sweep.js';
+import { RunStore } from './store.js';
 
 function send(msg: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(msg)}\n`);
@@ -23,15 +19,14 @@ async function main(argv: string[]): Promise<number> {
   process.stdin.on('close', () => (stop = true)).resume();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stop = true));
   const store = new RunStore(root);
-  const dir = store.dirOf(id);
-  const lock = await acquireRunLock(dir);
   try {
-    if (!existsSync(path.join(dir, 'config.json')))
-      throw new Error(`sweep-worker: ${dir}: no config.json; expected one written by the sweep`);
-    const config = readJson<FitConfig>(path.join(dir, 'config.json'));
-    const out = await fit(config, {
+    const run = store.run(id);
+    if (!run.exists())
+      throw new Error(`sweep-worker: ${run.dir}: no config; expected one written by the sweep`);
+    const out = await fit(run.readConfig(), {
       store,
       device,
+      wait: true, // a worker of a killed sweep may still be finishing its epoch
       shouldStop: () => stop || process.ppid !== parent,
       onStart: (s) =>
         send({ type: 'start', resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs, params: s.params }),
@@ -53,7 +48,6 @@ async function main(argv: string[]): Promise<number> {
     });
     return out.interrupted ? 130 : 0;
   } finally {
-    rmSync(lock, { force: true });
     store.close();
   }
 }

@@ -1,6 +1,5 @@
 // The sweep runner: plans a preset's runs into the store, skips complete ones, and fits the rest in up to N worker processes.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fit, type FitSummary } from './fit.js';
@@ -8,7 +7,7 @@ import type { LoadedDataset } from '../data/index.js';
 import { disposeDataset } from '../data/index.js';
 import type { PlannedRun } from './preset.js';
 import { InputError } from '../engine/index.js';
-import { readJson, writeAtomic, type RunStore } from './store.js';
+import type { RunStore } from './store.js';
 
 export type RunOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'not run';
 
@@ -46,45 +45,9 @@ export interface SweepOptions {
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sweep-worker.js');
 
-/** A run's summary.json, if it is complete. */
+/** A run's summary, if it is finished (complete or diverged). */
 export function storedSummary(store: RunStore, id: string): FitSummary | null {
-  const file = path.join(store.dirOf(id), 'summary.json');
-  return existsSync(file) ? readJson<FitSummary>(file) : null;
-}
-
-/** Writes a run's config.json (once: the config is content-addressed, so an existing one is the same). */
-function prepare(store: RunStore, r: PlannedRun): void {
-  const dir = store.dirOf(r.id);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'config.json');
-  if (!existsSync(file)) writeAtomic(file, JSON.stringify(r.config, null, 2));
-}
-
-const LOCK = 'worker.lock';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** One fitter per run dir: a worker left behind by a killed sweep finishes its epoch and stops; the next one waits for it. */
-export async function acquireRunLock(dir: string): Promise<string> {
-  const file = path.join(dir, LOCK);
-  for (;;) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return file;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number(readFileSync(file, 'utf8'));
-      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) rmSync(file, { force: true });
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  return store.run(id).finishedSummary();
 }
 
 /** Fits one run in this process (--jobs 1: no worker start-up, the data set loaded once). */
@@ -95,12 +58,12 @@ async function runInProcess(
   cache: Map<string, LoadedDataset>,
 ): Promise<SweepRun> {
   const t0 = Date.now();
-  const lock = await acquireRunLock(o.store.dirOf(r.id));
   let result: SweepRun;
   try {
     const out = await fit(r.config, {
       store: o.store,
       device: o.device,
+      wait: true, // a worker left behind by a killed sweep finishes its epoch and stops
       datasetCache: cache,
       shouldStop: () => o.shouldStop?.() ?? false,
       onStart: (s) =>
@@ -124,8 +87,6 @@ async function runInProcess(
       error: (e as Error).message,
       badInput: e instanceof InputError,
     };
-  } finally {
-    rmSync(lock, { force: true });
   }
   o.onEvent?.({
     type: 'end',
@@ -213,7 +174,7 @@ export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<Swe
       results[i] = { run: r, outcome: 'skipped', summary: s };
       o.onEvent?.({ type: 'skip', index: i, run: r, summary: s });
     } else {
-      prepare(o.store, r);
+      o.store.run(r.id).create(r.config); // the worker reads its config from there
       queue.push(i);
     }
   });

@@ -1,5 +1,15 @@
 // Weights on disk in the safetensors format (8-byte header length, JSON header, raw little-endian data).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { InputError, tensor, type DType, type Tensor, type TensorData } from '../engine/index.js';
 
 const TO_ST: Record<DType, string> = {
@@ -20,14 +30,31 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-/** Writes atomically: a temporary file, fsync, then rename over the target. */
+/** The metadata key that holds SHA-256 digests of every tensor's bytes and of the other metadata. */
+export const CHECKSUM_KEY = 'genlab.sha256';
+
+const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+
+/** The digest of the metadata other than the checksums themselves (keys sorted). */
+function metadataDigest(metadata: Record<string, string>): string {
+  const keys = Object.keys(metadata)
+    .filter((k) => k !== CHECKSUM_KEY)
+    .sort();
+  return sha256(JSON.stringify(keys.map((k) => [k, metadata[k]])));
+}
+
+/** Writes atomically: a temporary file, fsync, then rename over the target. With `checksums`, the
+ * metadata also holds a SHA-256 of every tensor and of the rest of the metadata, which
+ * loadSafetensors verifies. A failed write removes its temporary file. */
 export function saveSafetensors(
   path: string,
   tensors: Map<string, Tensor>,
   metadata: Record<string, string> = {},
+  options: { checksums?: boolean } = {},
 ): void {
   const header: Record<string, unknown> = { __metadata__: metadata };
   const blobs: Uint8Array[] = [];
+  const sums: Record<string, string> = {};
   let offset = 0;
   for (const [name, t] of tensors) {
     const d = t.data();
@@ -37,30 +64,121 @@ export function saveSafetensors(
       shape: [...t.shape],
       data_offsets: [offset, offset + bytes.length],
     };
+    if (options.checksums) sums[name] = sha256(bytes);
     blobs.push(bytes);
     offset += bytes.length;
+  }
+  if (options.checksums) {
+    sums.__metadata__ = metadataDigest(metadata);
+    header.__metadata__ = { ...metadata, [CHECKSUM_KEY]: JSON.stringify(sums) };
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8); // align the data to 8 bytes
   const head = Buffer.alloc(8);
   head.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, head);
-    writeSync(fd, Buffer.from(json));
-    for (const b of blobs) writeSync(fd, b);
-    fsyncSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeAll(fd, head);
+      writeAll(fd, Buffer.from(json));
+      for (const b of blobs) writeAll(fd, b);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function writeAll(fd: number, b: Uint8Array): void {
+  for (let at = 0; at < b.length;) at += writeSync(fd, b, at, b.length - at);
+}
+
+/** The `__metadata__` of a safetensors file, reading only its header (no tensors are made). */
+export function readSafetensorsMetadata(path: string): Record<string, string> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
+  }
+  try {
+    const head = Buffer.alloc(8);
+    const got = readSync(fd, head, 0, 8, 0);
+    if (got < 8)
+      throw new InputError(`${path}: truncated: expected an 8-byte header length, file holds ${got} bytes`);
+    const n = Number(head.readBigUInt64LE(0));
+    if (n > 100_000_000)
+      throw new InputError(`${path}: not a safetensors file: header length ${n} exceeds 100,000,000 bytes`);
+    const json = Buffer.alloc(n);
+    const read = readSync(fd, json, 0, n, 8);
+    if (read < n)
+      throw new InputError(`${path}: truncated: header says ${n} bytes of JSON, file holds ${read}`);
+    return parseHeader(path, json).metadata;
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
 }
 
 interface Entry {
   dtype: string;
   shape: number[];
   data_offsets: [number, number];
+}
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The header's JSON, checked: tensor entries well formed, metadata a map of strings. */
+function parseHeader(
+  path: string,
+  json: Uint8Array,
+): { entries: Map<string, Entry>; metadata: Record<string, string> } {
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(json).toString('utf8'));
+  } catch {
+    throw new InputError(`${path}: not a safetensors file: the header is not JSON`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new InputError(
+      `${path}: not a safetensors file: expected a JSON object as header, got ${typeof header}`,
+    );
+  const entries = new Map<string, Entry>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      const ok =
+        typeof raw === 'object' &&
+        raw !== null &&
+        !Array.isArray(raw) &&
+        Object.values(raw).every((v) => typeof v === 'string');
+      if (!ok)
+        throw new InputError(`${path}: __metadata__: expected a map of strings, got ${JSON.stringify(raw)}`);
+      metadata = raw as Record<string, string>;
+      continue;
+    }
+    const e = raw as Partial<Entry> | null;
+    const ok =
+      typeof e === 'object' &&
+      e !== null &&
+      typeof e.dtype === 'string' &&
+      Array.isArray(e.shape) &&
+      e.shape.every(isCount) &&
+      Array.isArray(e.data_offsets) &&
+      e.data_offsets.length === 2 &&
+      e.data_offsets.every(isCount) &&
+      e.data_offsets[0] <= e.data_offsets[1];
+    if (!ok)
+      throw new InputError(
+        `${path}: "${name}": expected {dtype, shape, data_offsets: [start, end]}, got ${JSON.stringify(raw)?.slice(0, 200)}`,
+      );
+    entries.set(name, e as Entry);
+  }
+  return { entries, metadata };
 }
 
 /** Reads a safetensors file; every malformed part is an InputError naming the file. */
@@ -78,18 +196,12 @@ export function loadSafetensors(path: string, device?: string): SafetensorsFile 
   const n = Number(buf.readBigUInt64LE(0));
   if (n > buf.length - 8)
     throw new InputError(`${path}: truncated: header says ${n} bytes of JSON, file holds ${buf.length - 8}`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw new InputError(`${path}: not a safetensors file: the header is not JSON`);
-  }
+  const { entries, metadata } = parseHeader(path, buf.subarray(8, 8 + n));
   const data = buf.subarray(8 + n);
-  const tensors = new Map<string, Tensor>();
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const e = raw as Entry;
-    const dtype = FROM_ST[e.dtype];
+  const sums = checksums(path, metadata);
+  const checked = new Map<string, { dtype: DType; bytes: Uint8Array; shape: number[] }>();
+  for (const [name, e] of entries) {
+    const dtype = Object.hasOwn(FROM_ST, e.dtype) ? FROM_ST[e.dtype] : undefined;
     if (!dtype)
       throw new InputError(
         `${path}: "${name}": unsupported dtype "${e.dtype}"; expected one of ${Object.keys(FROM_ST).join(', ')}`,
@@ -101,15 +213,49 @@ export function loadSafetensors(path: string, device?: string): SafetensorsFile 
         `${path}: "${name}": expected ${count * BYTES[dtype]} bytes at [${start}, ${end}), file holds ${data.length} bytes of data`,
       );
     }
+    const bytes = data.subarray(start, end);
+    if (sums && sums[name] !== sha256(bytes))
+      throw new InputError(
+        `${path}: corrupt: tensor "${name}" fails its checksum; expected ${sums[name] ?? 'a checksum'}, got ${sha256(bytes)}`,
+      );
+    checked.set(name, { dtype, bytes, shape: e.shape });
+  }
+  if (sums) {
+    const missing = Object.keys(sums).filter((k) => k !== '__metadata__' && !entries.has(k));
+    if (missing.length)
+      throw new InputError(
+        `${path}: corrupt: tensor "${missing[0]}" is checksummed but missing from the header`,
+      );
+  }
+  const tensors = new Map<string, Tensor>();
+  for (const [name, c] of checked)
     tensors.set(
       name,
-      tensor(typedView(dtype, data.subarray(start, end)), e.shape, {
+      tensor(typedView(c.dtype, c.bytes), c.shape, {
         device,
-        dtype: dtype === 'bool' ? 'bool' : undefined,
+        dtype: c.dtype === 'bool' ? 'bool' : undefined,
       }),
     );
+  return { tensors, metadata };
+}
+
+/** The checksums a file carries (verified for its metadata here), or null for a file without them. */
+function checksums(path: string, metadata: Record<string, string>): Record<string, string> | null {
+  if (!Object.hasOwn(metadata, CHECKSUM_KEY)) return null;
+  let sums: unknown;
+  try {
+    sums = JSON.parse(metadata[CHECKSUM_KEY]);
+  } catch {
+    sums = null;
   }
-  return { tensors, metadata: (header.__metadata__ as Record<string, string> | undefined) ?? {} };
+  if (typeof sums !== 'object' || sums === null || Array.isArray(sums))
+    throw new InputError(`${path}: corrupt: ${CHECKSUM_KEY} is not a JSON map of digests`);
+  const s = sums as Record<string, string>;
+  if (s.__metadata__ !== metadataDigest(metadata))
+    throw new InputError(
+      `${path}: corrupt: the metadata (training state) fails its checksum; expected ${String(s.__metadata__)}, got ${metadataDigest(metadata)}`,
+    );
+  return s;
 }
 
 function typedView(dtype: DType, bytes: Uint8Array): TensorData {

@@ -1,7 +1,7 @@
 // Figure 1a from stored runs: training loss vs. steps per randomization, and the fitting summary table.
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { stepLosses, type FitSummary } from '../experiments/fit.js';
+import { RunDir, type FitSummary } from '../experiments/run-dir.js';
 import { lineChart, writeFigure, type Figure, type Series } from './plot.js';
 import { fmtPct, markdownTable, type Table } from './table.js';
 import { htmlReport } from './html.js';
@@ -33,7 +33,7 @@ function smooth(losses: Float32Array, window: number): Series['y'] {
 
 export async function fig1aFigure(runs: FitSummary[], title: string): Promise<Figure> {
   const series = runs.map((r) => {
-    const losses = stepLosses(r.dir);
+    const losses = new RunDir(r.dir).readSteps();
     const window = Math.max(1, Math.ceil(r.trainSize / 128));
     return { name: variantName(r), x: Array.from(losses, (_, i) => i + 1), y: smooth(losses, window) };
   });

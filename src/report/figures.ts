@@ -1,10 +1,7 @@
 // The paper's figures and tables from a preset's runs: Figure 1b/1c/2b, Table 1, the appendix table, early stopping.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { FitSummary } from '../experiments/fit.js';
+import { RunDir, type FitSummary } from '../experiments/run-dir.js';
 import type { PlannedRun } from '../experiments/preset.js';
 import { labelCorruption } from '../randomize/index.js';
-import type { EpochRecord, TrainState } from '../train/index.js';
 import { lineChart, type Figure, type Series } from './plot.js';
 import { comparisonCell, comparisonColumns, fmtPct, type Cell, type Table } from './table.js';
 import { chanceError, MODEL_LABEL, RANDOM_LABELS_REGULARIZED, table1Row, type PaperModel } from './paper.js';
@@ -35,17 +32,6 @@ export function modelLabel(name: string, standsFor: Record<string, string> = {})
 const pct100 = (x: number | undefined | null): number | null =>
   x === undefined || x === null || !Number.isFinite(x) ? null : 100 * x;
 const models = (runs: ReportRun[]) => [...new Set(runs.map((r) => r.run.config.model.name))];
-
-/** The per-epoch history from a run's checkpoint metadata (safetensors header: u64 length, JSON with __metadata__). */
-export function epochHistory(dir: string): EpochRecord[] {
-  const buf = readFileSync(path.join(dir, 'checkpoint.safetensors'));
-  const len = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.subarray(8, 8 + len).toString('utf8')) as {
-    __metadata__?: { state?: string };
-  };
-  const state = JSON.parse(header.__metadata__?.state ?? '{"history":[]}') as Pick<TrainState, 'history'>;
-  return state.history;
-}
 
 // Figure 1b: steps to fit relative to p = 0, per model.
 export async function fig1b(runs: ReportRun[], sf: Record<string, string>): Promise<Built> {
@@ -275,7 +261,7 @@ export async function fig2b(runs: ReportRun[], sf: Record<string, string>): Prom
   const rows: Cell[][] = [];
   for (const r of runs) {
     const name = modelLabel(r.run.config.model.name, sf);
-    const h = r.summary ? epochHistory(r.summary.dir) : [];
+    const h = r.summary ? new RunDir(r.summary.dir).readMetrics() : [];
     if (h.length) {
       series.push({ name: `${name} train`, x: h.map((e) => e.epoch), y: h.map((e) => 100 * e.trainAcc) });
       series.push({ name: `${name} test`, x: h.map((e) => e.epoch), y: h.map((e) => 100 * e.testAcc) });
