@@ -11,7 +11,8 @@
         "src/ops-nn.cc",
         "src/ops-gemm.cc",
         "src/ops-linalg.cc",
-        "src/ops-autograd.cc"
+        "src/ops-autograd.cc",
+        "src/ops-conv.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -8,7 +8,6 @@ import {
   randn,
   scope,
   setNumThreads,
-  type Tensor,
 } from '../src/engine/index.js';
 import {
   AvgPool2d,
@@ -20,38 +19,9 @@ import {
   MaxPool2d,
   ReLU,
   Sequential,
-  type Module,
 } from '../src/nn/index.js';
-import { SGD, checkSchedule, learningRate, type SgdOptions } from '../src/optim/index.js';
-import { assertClose, get, leakFree, loadFixture, reference } from './helpers.js';
-
-/** The fixture tensors under `prefix.`, with the prefix stripped (PyTorch's state-dict names). */
-function stateUnder(st: Map<string, Tensor>, prefix: string): Map<string, Tensor> {
-  return new Map(
-    [...st].filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, t]) => [k.slice(prefix.length + 1), t]),
-  );
-}
-
-function train(model: Module, x: Tensor, y: Tensor, steps: number, o: SgdOptions): number[] {
-  const opt = new SGD(model.parameters(), o);
-  const losses: number[] = [];
-  try {
-    for (let i = 0; i < steps; i++) {
-      losses.push(
-        scope(() => {
-          opt.zeroGrad();
-          const loss = F.crossEntropy(model.forward(x), y);
-          loss.backward();
-          opt.step();
-          return loss.item();
-        }),
-      );
-    }
-  } finally {
-    opt.dispose();
-  }
-  return losses;
-}
+import { SGD, checkSchedule, learningRate } from '../src/optim/index.js';
+import { assertClose, get, leakFree, loadFixture, reference, stateUnder, train } from './helpers.js';
 
 // float32 on the same libtorch: the trajectories agree far tighter than this.
 const close = (mine: number[], ref: number[], what: string): void => assertClose(mine, ref, what, 1e-3, 1e-5);

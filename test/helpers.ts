@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liveTensors, scope, type Tensor } from '../src/engine/index.js';
-import { loadSafetensors } from '../src/nn/index.js';
+import { F, loadSafetensors, type Module } from '../src/nn/index.js';
+import { SGD, type SgdOptions } from '../src/optim/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // dist/test -> repository root (compiled), or test -> repository root (sources)
@@ -79,4 +80,33 @@ export function leakFree(fn: () => void): void {
   const before = liveTensors();
   scope(fn);
   assert.equal(liveTensors(), before, 'live tensors after the test');
+}
+
+/** The fixture tensors under `prefix.`, with the prefix stripped (PyTorch's state-dict names). */
+export function stateUnder(st: Map<string, Tensor>, prefix: string): Map<string, Tensor> {
+  return new Map(
+    [...st].filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, t]) => [k.slice(prefix.length + 1), t]),
+  );
+}
+
+/** `steps` SGD steps of cross-entropy on one batch; the loss before each step. */
+export function train(model: Module, x: Tensor, y: Tensor, steps: number, o: SgdOptions): number[] {
+  const opt = new SGD(model.parameters(), o);
+  const losses: number[] = [];
+  try {
+    for (let i = 0; i < steps; i++) {
+      losses.push(
+        scope(() => {
+          opt.zeroGrad();
+          const loss = F.crossEntropy(model.forward(x), y);
+          loss.backward();
+          opt.step();
+          return loss.item();
+        }),
+      );
+    }
+  } finally {
+    opt.dispose();
+  }
+  return losses;
 }

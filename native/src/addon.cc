@@ -283,6 +283,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerGemm(env, exports);
   registerLinalg(env, exports);
   registerAutograd(env, exports);
+  registerConv(env, exports);
   return exports;
 }
 

@@ -75,6 +75,7 @@ void registerNn(Napi::Env env, Exports exports);
 void registerGemm(Napi::Env env, Exports exports);
 void registerLinalg(Napi::Env env, Exports exports);
 void registerAutograd(Napi::Env env, Exports exports);
+void registerConv(Napi::Env env, Exports exports);
 
 }  // namespace genlab
 

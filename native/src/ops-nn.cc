@@ -64,12 +64,6 @@ GENLAB_OP(batchNorm) {
   return wrap(info.Env(), at::batch_norm(tensorArg(info, 0), optTensorArg(info, 1), optTensorArg(info, 2), optTensorArg(info, 3),
                                          optTensorArg(info, 4), boolArg(info, 5), numArg(info, 6), numArg(info, 7), false));
 }
-// localResponseNorm(x, size, alpha, beta, k): PyTorch's form, alpha divided by size
-GENLAB_OP(localResponseNorm) {
-  namespace F = torch::nn::functional;
-  auto opts = F::LocalResponseNormFuncOptions(intArg(info, 1)).alpha(numArg(info, 2)).beta(numArg(info, 3)).k(numArg(info, 4));
-  return wrap(info.Env(), F::local_response_norm(tensorArg(info, 0), opts));
-}
 GENLAB_OP(logSoftmax) { return wrap(info.Env(), at::log_softmax(tensorArg(info, 0), intArg(info, 1))); }
 GENLAB_OP(softmax) { return wrap(info.Env(), at::softmax(tensorArg(info, 0), intArg(info, 1))); }
 
@@ -92,7 +86,7 @@ GENLAB_OP(cdist) { return wrap(info.Env(), at::cdist(tensorArg(info, 0), tensorA
 
 void registerNn(Napi::Env env, Exports exports) {
   GENLAB_EXPORT(addmm); GENLAB_EXPORT(conv2d);
-  GENLAB_EXPORT(maxPool2d); GENLAB_EXPORT(avgPool2d); GENLAB_EXPORT(batchNorm); GENLAB_EXPORT(localResponseNorm);
+  GENLAB_EXPORT(maxPool2d); GENLAB_EXPORT(avgPool2d); GENLAB_EXPORT(batchNorm);
   GENLAB_EXPORT(logSoftmax); GENLAB_EXPORT(softmax); GENLAB_EXPORT(crossEntropy); GENLAB_EXPORT(nllLoss);
   GENLAB_EXPORT(mseLoss); GENLAB_EXPORT(cdist);
 }

@@ -18,6 +18,7 @@ export const infoCommand: Command = {
       io.out(
         `float32 CPU matrix products: ${info.cpuSgemm === 'oneDNN' ? 'oneDNN sgemm' : 'libtorch (at::mm)'}\n`,
       );
+      io.out(`conv-net layers: ${info.cpuConv === 'genlab' ? "genlab's fused kernels" : "libtorch's ops"}\n`);
       const blas =
         info.blasThreads < 0 ? 'not OpenBLAS' : `${info.blasThreads} (commands set it with --threads)`;
       io.out(`threads: ${info.threads} of ${info.cpus} CPUs; OpenBLAS threads: ${blas}\nnode ${info.node}\n`);

@@ -33,6 +33,8 @@ export interface NativeAddon {
   getBlasThreads(): number;
   hasFastSgemm(): boolean;
   setFastSgemm(on: boolean): boolean;
+  hasFastConv(): boolean;
+  setFastConv(on: boolean): void;
   hardwareConcurrency(): number;
   manualSeed(seed: number): void;
   cudaIsAvailable(): boolean;

@@ -246,6 +246,21 @@ export function setCpuSgemm(which: CpuSgemm, what = 'CPU sgemm'): void {
     );
   }
 }
+/**
+ * 'genlab' where conv nets' CPU float32 layers take genlab's fused kernels (local response
+ * normalization in one pass each way; native/src/ops-conv.cc), 'libtorch' where they take libtorch's own ops.
+ */
+export function cpuConv(): CpuConv {
+  return native.hasFastConv() ? 'genlab' : 'libtorch';
+}
+export type CpuConv = 'genlab' | 'libtorch';
+/** Chooses the conv-net layers' path: 'libtorch' for PyTorch's own kernels, 'genlab' (the default) for the fused ones. */
+export function setCpuConv(which: CpuConv, what = 'CPU conv'): void {
+  if (which !== 'genlab' && which !== 'libtorch') {
+    throw new InputError(`${what}: expected "genlab" or "libtorch", got ${JSON.stringify(which)}`);
+  }
+  native.setFastConv(which === 'genlab');
+}
 export interface EngineInfo {
   torch: string;
   cudaBuild: boolean;
@@ -253,6 +268,7 @@ export interface EngineInfo {
   threads: number;
   blasThreads: number;
   cpuSgemm: CpuSgemm;
+  cpuConv: CpuConv;
 }
 export function engineInfo(): EngineInfo {
   const v = native.version();
@@ -263,6 +279,7 @@ export function engineInfo(): EngineInfo {
     threads: native.getNumThreads(),
     blasThreads: native.getBlasThreads(),
     cpuSgemm: cpuSgemm(),
+    cpuConv: cpuConv(),
   };
 }
 /** Waits for queued CUDA work (timing); a no-op on CPU. */

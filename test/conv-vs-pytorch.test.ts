@@ -1,0 +1,114 @@
+// genlab's fused conv-net kernels (native/src/ops-conv.cc) against PyTorch, and against libtorch's own ops.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpuConv, setCpuConv, type CpuConv, type Tensor } from '../src/engine/index.js';
+import {
+  Conv2d,
+  F,
+  Flatten,
+  Linear,
+  LocalResponseNorm,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+} from '../src/nn/index.js';
+import { assertClose, get, leakFree, loadFixture, stateUnder, train } from './helpers.js';
+
+/** Runs fn with the conv-net layers on `which` path, then puts the previous path back. */
+function withConv<T>(which: CpuConv, fn: () => T): T {
+  const before = cpuConv();
+  setCpuConv(which);
+  try {
+    return fn();
+  } finally {
+    setCpuConv(before);
+  }
+}
+
+type In = Record<string, Tensor>;
+/** Each case of make_conv() in make-fixtures.py, computed with genlab. */
+const CASES: Record<string, (i: In) => Tensor> = {
+  lrn_alexnet: (i) => F.localResponseNorm(i.x, 9, 1e-3, 0.75, 1),
+  lrn_even: (i) => F.localResponseNorm(i.x, 4, 0.5, 0.6, 1.5),
+  lrn_wide: (i) => F.localResponseNorm(i.x, 7, 0.2, 1.3, 0.5),
+  lrn_big: (i) => F.localResponseNorm(i.x, 5, 1e-4, 0.75, 1),
+};
+
+/** The tensors of case `name`: inputs, the output y and the gradients of sum(y · gout). */
+function fixtureCase(all: Map<string, Tensor>, name: string): { in: In; out: Tensor; grad: In } {
+  const c = { in: {} as In, out: get(all, `${name}.out.y`), grad: {} as In };
+  for (const [key, t] of all) {
+    const [n, kind, arg] = key.split('.');
+    if (n === name && kind === 'in') c.in[arg] = t;
+    if (n === name && kind === 'grad') c.grad[arg] = t;
+  }
+  return c;
+}
+
+test('every conv fixture case has a genlab counterpart', () => {
+  leakFree(() => {
+    const names = new Set([...loadFixture('conv.safetensors').keys()].map((k) => k.split('.')[0]));
+    names.delete('alex');
+    assert.deepEqual([...names].sort(), Object.keys(CASES).sort());
+  });
+});
+
+for (const which of ['genlab', 'libtorch'] as const) {
+  for (const name of Object.keys(CASES)) {
+    test(`${name} on ${which}'s path: values and gradients match PyTorch`, () => {
+      leakFree(() =>
+        withConv(which, () => {
+          const c = fixtureCase(loadFixture('conv.safetensors'), name);
+          for (const k of Object.keys(c.grad)) c.in[k].requiresGrad_(true);
+          const y = CASES[name](c.in);
+          assertClose(y, c.out, `${name}: output`);
+          y.mul(c.in.gout).sum().backward();
+          for (const [k, g] of Object.entries(c.grad))
+            assertClose(c.in[k].grad!, g, `${name}: gradient of ${k}`);
+          // Without autograd the forward takes its no-save branch: the same values.
+          c.in.x.requiresGrad_(false);
+          assertClose(CASES[name](c.in), c.out, `${name}: output without autograd`);
+        }),
+      );
+    });
+  }
+
+  test(`a small AlexNet follows PyTorch for 20 SGD steps on ${which}'s path`, () => {
+    leakFree(() =>
+      withConv(which, () => {
+        const st = loadFixture('conv.safetensors');
+        const lrn = (): LocalResponseNorm => new LocalResponseNorm(9, 1e-3, 0.75, 1);
+        const pool = (): MaxPool2d => new MaxPool2d(3, { stride: 2, padding: 1 });
+        // (N, 3, 14, 14) conv5(8) ReLU pool LRN → (8, 7, 7) conv5(8) ReLU LRN pool → (8, 4, 4) → 10
+        const net = new Sequential(
+          new Conv2d(3, 8, 5, { padding: 2 }),
+          new ReLU(),
+          pool(),
+          lrn(),
+          new Conv2d(8, 8, 5, { padding: 2 }),
+          new ReLU(),
+          lrn(),
+          pool(),
+          new Flatten(),
+          new Linear(8 * 4 * 4, 10),
+        );
+        try {
+          net.loadStateDict(stateUnder(st, 'alex.init'));
+          const losses = train(net, get(st, 'alex.x'), get(st, 'alex.y'), 20, { lr: 0.05, momentum: 0.9 });
+          assertClose(losses, get(st, 'alex.losses').toArray(), 'AlexNet losses', 1e-3, 1e-5);
+          const w = net.stateDict().get('4.weight')!.detach();
+          assertClose(w, get(st, 'alex.final.4.weight'), 'final 4.weight', 1e-3, 1e-4);
+        } finally {
+          net.dispose();
+        }
+      }),
+    );
+  });
+}
+
+test('setCpuConv names what it expected', () => {
+  assert.throws(() => setCpuConv('onednn' as CpuConv, 'GENLAB_CPU_CONV'), {
+    name: 'InputError',
+    message: 'GENLAB_CPU_CONV: expected "genlab" or "libtorch", got "onednn"',
+  });
+});
