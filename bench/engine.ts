@@ -5,114 +5,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   Generator,
+  cpuCount,
   getBlasThreads,
-  getNumThreads,
   randint,
   randn,
   scope,
   setNumThreads,
   type Tensor,
 } from '../src/engine/index.js';
-import {
-  BatchNorm2d,
-  Conv2d,
-  F,
-  Flatten,
-  Linear,
-  LocalResponseNorm,
-  MaxPool2d,
-  ReLU,
-  Sequential,
-  type Module,
-} from '../src/nn/index.js';
+import { F, type Module } from '../src/nn/index.js';
 import { SGD } from '../src/optim/index.js';
+import { MODELS, ROWS, flopsOf, type BenchModel, type BenchRowSpec } from './engine-models.js';
 
-export interface BenchModel {
-  name: string;
-  input: [number, number, number]; // (C, H, W) of one example
-  build(g: Generator): Module;
-  flops: number; // multiply-adds ×2 of one example's forward pass; a training step costs ≈ 3×
-}
-
-const mlp = (sizes: number[], g: Generator): Module => {
-  const layers: Module[] = [new Flatten()];
-  sizes.slice(1).forEach((n, i) => {
-    layers.push(new Linear(sizes[i], n, { generator: g }));
-    if (i < sizes.length - 2) layers.push(new ReLU());
-  });
-  return new Sequential(...layers);
-};
-const denseFlops = (sizes: number[]): number => sizes.slice(1).reduce((s, n, i) => s + 2 * sizes[i] * n, 0);
-const convFlops = (hw: number, cin: number, cout: number, k: number): number =>
-  2 * hw * hw * cout * cin * k * k;
-
-/** The models of issue 2's benchmark; engine_ref.py defines the same under the same names. */
-export const MODELS: Record<string, BenchModel> = {
-  'mlp-784-512-10': {
-    name: 'mlp-784-512-10',
-    input: [1, 28, 28],
-    build: (g) => mlp([784, 512, 10], g),
-    flops: denseFlops([784, 512, 10]),
-  },
-  'mlp-3x512': {
-    name: 'mlp-3x512',
-    input: [3, 28, 28],
-    build: (g) => mlp([2352, 512, 512, 512, 10], g),
-    flops: denseFlops([2352, 512, 512, 512, 10]),
-  },
-  // The paper's small AlexNet (TensorFlow's CIFAR-10 tutorial model) on 3×28×28, SAME convolutions:
-  // (3,28,28) conv5(64) → (64,28,28) pool3/2 → (64,13,13) conv5(64) → pool3/2 → (64,6,6) → 384 → 192 → 10
-  'alexnet-small': {
-    name: 'alexnet-small',
-    input: [3, 28, 28],
-    build: (g) =>
-      new Sequential(
-        new Conv2d(3, 64, 5, { padding: 'same', generator: g }),
-        new ReLU(),
-        new MaxPool2d(3, { stride: 2 }),
-        new LocalResponseNorm(5),
-        new Conv2d(64, 64, 5, { padding: 'same', generator: g }),
-        new ReLU(),
-        new LocalResponseNorm(5),
-        new MaxPool2d(3, { stride: 2 }),
-        new Flatten(),
-        new Linear(64 * 6 * 6, 384, { generator: g }),
-        new ReLU(),
-        new Linear(384, 192, { generator: g }),
-        new ReLU(),
-        new Linear(192, 10, { generator: g }),
-      ),
-    flops: convFlops(28, 3, 64, 5) + convFlops(13, 64, 64, 5) + denseFlops([2304, 384, 192, 10]),
-  },
-  // (3,28,28) conv3(32) BN ReLU pool2 → (32,14,14) conv3(64) BN ReLU pool2 → (64,7,7) → 10
-  'cnn-bn': {
-    name: 'cnn-bn',
-    input: [3, 28, 28],
-    build: (g) =>
-      new Sequential(
-        new Conv2d(3, 32, 3, { padding: 1, generator: g }),
-        new BatchNorm2d(32),
-        new ReLU(),
-        new MaxPool2d(2),
-        new Conv2d(32, 64, 3, { padding: 1, generator: g }),
-        new BatchNorm2d(64),
-        new ReLU(),
-        new MaxPool2d(2),
-        new Flatten(),
-        new Linear(64 * 7 * 7, 10, { generator: g }),
-      ),
-    flops: convFlops(28, 3, 32, 3) + convFlops(14, 32, 64, 3) + denseFlops([3136, 10]),
-  },
-};
-
-/** The rows of the benchmark: a model at a batch size. */
-export const ROWS: { model: string; batch: number }[] = [
-  { model: 'mlp-784-512-10', batch: 32 },
-  { model: 'mlp-784-512-10', batch: 128 },
-  { model: 'mlp-3x512', batch: 128 },
-  { model: 'alexnet-small', batch: 128 },
-  { model: 'cnn-bn', batch: 128 },
-];
+export { MODELS, ROWS, flopsOf, type BenchModel, type BenchRowSpec } from './engine-models.js';
 
 export interface Timing {
   steps: number; // timed steps per repetition at least; more where a repetition would last under minSeconds
@@ -236,19 +141,73 @@ export class Reference {
 }
 
 export interface BenchRow {
-  name: string;
+  name: string; // "model @batch", with " ×T threads" where the row has its own thread count
+  threads: number;
   genlab: number; // examples/s
   pytorch: number;
   ratio: number;
-  gflopsGenlab: number;
+  gflops: number; // genlab's training FLOP/s (3 × forward FLOPs per example), in GFLOP/s
   gflopsPytorch: number;
+  sgemmGflops: number; // genlab's sgemm rate on the row's threads, same run
+  fractionOfSgemm: number; // gflops / sgemmGflops
+  conv: boolean;
+  vsOneThread?: number; // a multi-thread row's rate over the same model's one-thread row
 }
 export interface BenchResult {
   threads: number;
   openblasThreads: string; // OpenBLAS's pool size in genlab; the reference gets the same
-  sgemm: { n: number; genlab: number; pytorch: number };
+  sgemm: { n: number; genlab: number; pytorch: number }; // on `threads`
+  sgemmByThreads: Record<string, { genlab: number; pytorch: number }>;
   rows: BenchRow[];
   minRatio: number;
+  minConvFraction: number; // the least fractionOfSgemm over the conv rows on one thread
+}
+
+/** Both sides on `threads` (libtorch's pool and OpenBLAS's, unless OPENBLAS_NUM_THREADS is set). */
+async function useThreads(ref: Reference, threads: number): Promise<void> {
+  setNumThreads(threads);
+  await ref.ask<{ threads: number }>({ threads });
+}
+
+/** genlab's and PyTorch's sgemm rates on the current threads. */
+async function sgemmRates(ref: Reference, n: number): Promise<{ genlab: number; pytorch: number }> {
+  return {
+    genlab: genlabSgemm(n, 9),
+    pytorch: (await ref.ask<{ gflops: number }>({ sgemm: n, reps: 9 })).gflops,
+  };
+}
+
+/** Best examples/s of each side over `t.reps` alternating repetitions of one row. */
+async function timeRow(
+  ref: Reference,
+  spec: BenchRowSpec,
+  t: Timing,
+  say: (msg: string) => void,
+): Promise<{ genlab: number; pytorch: number }> {
+  const m = MODELS[spec.model];
+  say('warm-up');
+  const mine = new GenlabSession(m, spec.batch, t.warmup);
+  const rates = { genlab: [] as number[], pytorch: [] as number[] };
+  try {
+    await ref.ask<{ ready: boolean }>({ setup: spec.model, batch: spec.batch, warmup: t.warmup });
+    const wanted = Math.max(t.steps, Math.ceil((t.minSeconds * mine.time(t.steps)) / spec.batch));
+    const steps = Math.min(wanted, spec.steps ?? wanted);
+    // Alternate, and alternate who goes first, so a burst of load elsewhere hits both sides alike.
+    for (let rep = 0; rep < t.reps; rep++) {
+      say(`repetition ${rep + 1}/${t.reps}`);
+      const theirs = async (): Promise<void> => {
+        rates.pytorch.push((await ref.ask<{ examplesPerSec: number }>({ time: steps })).examplesPerSec);
+      };
+      if (rep % 2 === 1) await theirs();
+      rates.genlab.push(mine.time(steps));
+      if (rep % 2 === 0) await theirs();
+    }
+  } finally {
+    mine.dispose();
+  }
+  // The best repetition of each: load from elsewhere only ever slows a repetition down, so the
+  // fastest is the closest to what the code itself costs (timeit's rule); medians swung ±6% here.
+  return { genlab: Math.max(...rates.genlab), pytorch: Math.max(...rates.pytorch) };
 }
 
 /** Runs every row in both frameworks, interleaved so load on the machine affects both alike. */
@@ -257,54 +216,52 @@ export async function runEngineBench(
   t: Timing,
   progress: (msg: string) => void,
 ): Promise<BenchResult> {
-  setNumThreads(threads);
-  const ref = new Reference(threads);
+  const specs = ROWS.filter((r) => (r.threads ?? threads) <= cpuCount());
+  const ref = new Reference(Math.max(threads, ...specs.map((r) => r.threads ?? threads)));
   try {
     await ref.ask<{ ready: boolean }>();
     const n = 512;
-    progress(`sgemm ${n}×${n}`);
-    const sgemm = {
-      n,
-      genlab: genlabSgemm(n, 9),
-      pytorch: (await ref.ask<{ gflops: number }>({ sgemm: n, reps: 9 })).gflops,
-    };
-    const rows: BenchRow[] = [];
-    for (const [i, r] of ROWS.entries()) {
-      const m = MODELS[r.model];
-      const name = `${r.model} @${r.batch}`;
-      progress(`[${i + 1}/${ROWS.length}] ${name}: warm-up`);
-      const mine = new GenlabSession(m, r.batch, t.warmup);
-      const rates = { genlab: [] as number[], pytorch: [] as number[] };
-      try {
-        await ref.ask<{ ready: boolean }>({ setup: r.model, batch: r.batch, warmup: t.warmup });
-        const steps = Math.max(t.steps, Math.ceil((t.minSeconds * mine.time(t.steps)) / r.batch));
-        // Alternate, and alternate who goes first, so a burst of load elsewhere hits both sides alike.
-        for (let rep = 0; rep < t.reps; rep++) {
-          progress(`[${i + 1}/${ROWS.length}] ${name}: repetition ${rep + 1}/${t.reps}`);
-          const theirs = async (): Promise<void> => {
-            rates.pytorch.push((await ref.ask<{ examplesPerSec: number }>({ time: steps })).examplesPerSec);
-          };
-          if (rep % 2 === 1) await theirs();
-          rates.genlab.push(mine.time(steps));
-          if (rep % 2 === 0) await theirs();
-        }
-      } finally {
-        mine.dispose();
-      }
-      // The best repetition of each: load from elsewhere only ever slows a repetition down, so the
-      // fastest is the closest to what the code itself costs (timeit's rule); medians swung ±6% here.
-      const [g, p] = [Math.max(...rates.genlab), Math.max(...rates.pytorch)];
-      const gf = (rate: number): number => (rate * 3 * m.flops) / 1e9;
-      rows.push({ name, genlab: g, pytorch: p, ratio: g / p, gflopsGenlab: gf(g), gflopsPytorch: gf(p) });
+    const sgemmByThreads: BenchResult['sgemmByThreads'] = {};
+    for (const tc of [...new Set([threads, ...specs.map((r) => r.threads ?? threads)])]) {
+      progress(`sgemm ${n}×${n} on ${tc} thread${tc > 1 ? 's' : ''}`);
+      await useThreads(ref, tc);
+      sgemmByThreads[tc] = await sgemmRates(ref, n);
     }
+    const rows: BenchRow[] = [];
+    for (const [i, spec] of specs.entries()) {
+      const m = MODELS[spec.model];
+      const tc = spec.threads ?? threads;
+      const name = `${spec.model} @${spec.batch}${spec.threads ? ` ×${tc} threads` : ''}`;
+      await useThreads(ref, tc);
+      const r = await timeRow(ref, spec, t, (msg) => progress(`[${i + 1}/${specs.length}] ${name}: ${msg}`));
+      const gf = (rate: number): number => (rate * 3 * flopsOf(m)) / 1e9;
+      const sgemmGflops = sgemmByThreads[tc].genlab;
+      const one = rows.find((x) => x.name.startsWith(`${spec.model} @${spec.batch}`) && x.threads === 1);
+      rows.push({
+        name,
+        threads: tc,
+        genlab: r.genlab,
+        pytorch: r.pytorch,
+        ratio: r.genlab / r.pytorch,
+        gflops: gf(r.genlab),
+        gflopsPytorch: gf(r.pytorch),
+        sgemmGflops,
+        fractionOfSgemm: gf(r.genlab) / sgemmGflops,
+        conv: m.conv,
+        ...(tc > 1 && one ? { vsOneThread: r.genlab / one.genlab } : {}),
+      });
+    }
+    await useThreads(ref, threads);
     const blas = getBlasThreads();
-    const openblasThreads = blas < 0 ? 'not OpenBLAS' : String(blas);
+    const convOne = rows.filter((r) => r.conv && r.threads === 1).map((r) => r.fractionOfSgemm);
     return {
-      threads: getNumThreads(),
-      openblasThreads,
-      sgemm,
+      threads,
+      openblasThreads: blas < 0 ? 'not OpenBLAS' : String(blas),
+      sgemm: { n, ...sgemmByThreads[threads] },
+      sgemmByThreads,
       rows,
       minRatio: Math.min(...rows.map((r) => r.ratio)),
+      minConvFraction: convOne.length ? Math.min(...convOne) : NaN,
     };
   } finally {
     ref.close();
@@ -313,27 +270,42 @@ export async function runEngineBench(
 
 /** The table `genlab bench engine` prints. */
 export function formatTable(r: BenchResult): string {
-  const head = ['model @batch', 'genlab ex/s', 'PyTorch ex/s', 'ratio', 'genlab GFLOP/s', 'PyTorch GFLOP/s'];
-  const pct = (g: number, peak: number): string => `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%)`;
+  const head = [
+    'model @batch',
+    'genlab ex/s',
+    'PyTorch ex/s',
+    'ratio',
+    'genlab GFLOP/s (of sgemm)',
+    'PyTorch GFLOP/s',
+    'vs 1 thread',
+  ];
   const body = r.rows.map((x) => [
     x.name,
     x.genlab.toFixed(0),
     x.pytorch.toFixed(0),
     x.ratio.toFixed(2),
-    pct(x.gflopsGenlab, r.sgemm.genlab),
-    pct(x.gflopsPytorch, r.sgemm.pytorch),
+    `${x.gflops.toFixed(1)} (${(100 * x.fractionOfSgemm).toFixed(0)}%)`,
+    x.gflopsPytorch.toFixed(1),
+    x.vsOneThread === undefined ? '' : `${x.vsOneThread.toFixed(2)}×`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const sgemm = Object.entries(r.sgemmByThreads)
+    .map(
+      ([tc, s]) =>
+        `${tc} thread${tc === '1' ? '' : 's'}: genlab ${s.genlab.toFixed(1)}, PyTorch ${s.pytorch.toFixed(1)}`,
+    )
+    .join('; ');
   return [
-    `threads: ${r.threads} (libtorch intra-op, both sides); OpenBLAS threads: ${r.openblasThreads} (both sides)`,
-    `sgemm ${r.sgemm.n}×${r.sgemm.n}: genlab ${r.sgemm.genlab.toFixed(1)} GFLOP/s, PyTorch ${r.sgemm.pytorch.toFixed(1)} GFLOP/s (% below is of these)`,
+    `threads: ${r.threads} (libtorch intra-op, both sides; rows marked ×T on T); OpenBLAS threads: ${r.openblasThreads} (both sides)`,
+    `sgemm ${r.sgemm.n}×${r.sgemm.n} GFLOP/s: ${sgemm} (% below is of genlab's on the row's threads)`,
     '',
     line(head),
     ...body.map(line),
     '',
     `min ratio ${r.minRatio.toFixed(2)} (genlab / PyTorch examples/s; target ≥ 1.00)`,
+    `min conv fraction ${r.minConvFraction.toFixed(2)} (conv rows on one thread, of sgemm; target ≥ 0.75)`,
     '',
   ].join('\n');
 }

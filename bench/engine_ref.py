@@ -5,8 +5,11 @@
 #   {"setup": NAME, "batch": B, "warmup": W}  builds the model and runs W untimed steps -> {"ready": true}
 #   {"time": STEPS}                           times STEPS steps of that model -> {"examplesPerSec": rate}
 #   {"sgemm": N, "reps": R}                   -> {"gflops": median}
+#   {"threads": T}                            torch.set_num_threads(T), and OpenBLAS's pool too -> {"threads": T}
 # The caller alternates "time" requests with genlab's own repetitions, so both see the same machine.
+import ctypes
 import json
+import os
 import statistics
 import sys
 import time
@@ -40,11 +43,57 @@ def cnn_bn():
         nn.Flatten(), nn.Linear(64 * 7 * 7, 10))
 
 
+class ConvModule(nn.Sequential):
+    """conv -> BN (a shift and no scale, as genlab's InceptionSmall) -> ReLU."""
+
+    def __init__(self, cin, cout, k, stride):
+        bn = nn.BatchNorm2d(cout, eps=1e-3, momentum=0.01)
+        bn.weight.requires_grad_(False)
+        super().__init__(nn.Conv2d(cin, cout, k, stride, (k - 1) // 2, bias=False), bn, nn.ReLU(inplace=True))
+
+
+class Branches(nn.Module):
+    def __init__(self, *branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        return torch.cat([b(x) for b in self.branches], 1)
+
+
+def inception_small():
+    # The paper's small Inception (genlab's src/models/inception.ts) with BatchNorm, on 3x28x28.
+    stages = [("inc", 32, 32), ("inc", 32, 48), ("down", 80), ("inc", 112, 48), ("inc", 96, 64), ("inc", 80, 80),
+              ("inc", 48, 96), ("down", 96), ("inc", 176, 160), ("inc", 176, 160)]
+    layers, c = [ConvModule(3, 96, 3, 1)], 96
+    for s in stages:
+        if s[0] == "inc":
+            layers.append(Branches(ConvModule(c, s[1], 1, 1), ConvModule(c, s[2], 3, 1)))
+            c = s[1] + s[2]
+        else:
+            layers.append(Branches(ConvModule(c, s[1], 3, 2), nn.MaxPool2d(3, 2, 1)))
+            c = s[1] + c
+    return nn.Sequential(*layers, nn.AvgPool2d(7), nn.Flatten(), nn.Linear(c, 10))
+
+
+def set_openblas_threads(n):
+    """OpenBLAS's pool ignores torch.set_num_threads; set it through the library itself where loaded."""
+    if "OPENBLAS_NUM_THREADS" in os.environ:
+        return  # an explicit setting wins, as on genlab's side
+    with open("/proc/self/maps") as maps:
+        libs = {line.split()[-1] for line in maps if "libopenblas" in line}
+    for lib in libs:
+        setter = getattr(ctypes.CDLL(lib), "openblas_set_num_threads", None)
+        if setter:
+            setter(n)
+
+
 MODELS = {
     "mlp-784-512-10": (lambda: mlp([784, 512, 10]), (1, 28, 28)),
     "mlp-3x512": (lambda: mlp([3 * 28 * 28, 512, 512, 512, 10]), (3, 28, 28)),
     "alexnet-small": (alexnet_small, (3, 28, 28)),
     "cnn-bn": (cnn_bn, (3, 28, 28)),
+    "inception-small": (inception_small, (3, 28, 28)),
 }
 
 
@@ -94,7 +143,11 @@ def main():
     session = None
     for line in sys.stdin:
         req = json.loads(line)
-        if "sgemm" in req:
+        if "threads" in req:
+            torch.set_num_threads(req["threads"])
+            set_openblas_threads(req["threads"])
+            answer = {"threads": torch.get_num_threads()}
+        elif "sgemm" in req:
             answer = sgemm_rate(req)
         elif "setup" in req:
             session = None  # free the previous model before building the next

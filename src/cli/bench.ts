@@ -3,6 +3,7 @@ import { InputError, cpuCount, unknownName } from '../engine/index.js';
 import { formatTable, runEngineBench } from '../../bench/engine.js';
 import { formatKernelBench, runKernelBench } from '../../bench/kernel.js';
 import { formatFitBench, runFitBench } from '../../bench/fit.js';
+import { formatContentionBench, runContentionBench } from '../../bench/contention.js';
 import type { Parsed } from './args.js';
 import type { Command, Io } from './command.js';
 
@@ -27,8 +28,19 @@ async function engine(args: Parsed, io: Io): Promise<number> {
   const result = await runEngineBench(threads, { steps, reps: 9, warmup: 3, minSeconds: 0.5 }, progress);
   if (io.isTTY) io.err('\r\x1b[K');
   if (args.flags.json) {
-    const rows = result.rows.map(({ name, genlab, pytorch, ratio }) => ({ name, genlab, pytorch, ratio }));
-    io.out(JSON.stringify({ rows, minRatio: result.minRatio }) + '\n');
+    const rows = result.rows.map((r) => ({
+      name: r.name,
+      threads: r.threads,
+      genlab: r.genlab,
+      pytorch: r.pytorch,
+      ratio: r.ratio,
+      gflops: r.gflops,
+      sgemmGflops: r.sgemmGflops,
+      fractionOfSgemm: r.fractionOfSgemm,
+      ...(r.vsOneThread === undefined ? {} : { vsOneThread: r.vsOneThread }),
+    }));
+    const { minRatio, minConvFraction } = result;
+    io.out(JSON.stringify({ rows, minRatio, minConvFraction }) + '\n');
   } else io.out(formatTable(result));
   return 0;
 }
@@ -53,6 +65,12 @@ async function kernel(args: Parsed, io: Io): Promise<number> {
   return 0;
 }
 
+async function contention(args: Parsed, io: Io): Promise<number> {
+  const r = await runContentionBench((msg) => io.err(`bench contention: ${msg}\n`));
+  io.out(args.flags.json ? JSON.stringify(r) + '\n' : formatContentionBench(r));
+  return 0;
+}
+
 /** The benchmarks by name. */
 export const BENCHMARKS: Record<string, Benchmark> = {
   engine: { summary: 'training steps side by side with PyTorch (examples/s, ratio, GFLOP/s)', run: engine },
@@ -60,6 +78,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     summary:
       'Gaussian-kernel interpolation, n = 10,000 Fashion-MNIST, vs NumPy/SciPy cho_factor (--full: n = 60,000)',
     run: kernel,
+  },
+  contention: {
+    summary:
+      'genlab fit (MLP demo, small AlexNet) quiet and beside one busy loop per CPU: default threads vs --threads 1',
+    run: contention,
   },
   fit: {
     summary: 'fit random labels on 10,000 Fashion-MNIST examples (MLP 1×512) in genlab and idiomatic PyTorch',
@@ -73,14 +96,18 @@ export const benchCommand: Command = {
   usage: 'NAME [--steps N] [--threads T] [--json]',
   description: `Runs the benchmark NAME. Benchmarks:
 ${Object.entries(BENCHMARKS)
-  .map(([n, b]) => `  ${n.padEnd(8)}${b.summary}`)
+  .map(([n, b]) => `  ${n.padEnd(12)}${b.summary}`)
   .join('\n')}
 
 genlab bench engine times SGD steps of the issue's models (MLP 784-512-10 at batch 32 and 128,
-MLP 3×512, the paper's small AlexNet, a small CNN with BatchNorm) in genlab and in PyTorch
+MLP 3×512, the paper's small AlexNet, a small CNN with BatchNorm, the paper's small Inception; AlexNet
+and Inception again on 2 threads where the machine has them) in genlab and in PyTorch
 (/usr/bin/python3 bench/engine_ref.py) in the same run, with the same thread settings (libtorch's
 and OpenBLAS's): after 3 warm-up steps, 9 repetitions of at least --steps steps (more for fast models: each lasts 0.5 s) on each side, alternating
-between the two, and the best of each (load elsewhere only slows a repetition down). Example: genlab bench engine --json`,
+between the two, and the best of each (load elsewhere only slows a repetition down). Each row's GFLOP/s
+is also given as a fraction of genlab's sgemm rate on the same threads in the same run; --json adds
+minConvFraction (the least of those over the conv rows on one thread) beside minRatio.
+Example: genlab bench engine --json`,
   flags: [
     {
       name: 'steps',

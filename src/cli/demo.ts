@@ -95,7 +95,7 @@ again reuses finished runs and resumes interrupted ones.`,
       type: 'int',
       min: 1,
       placeholder: 'T',
-      help: 'CPU threads for libtorch and OpenBLAS alike (default: every CPU; see the README)',
+      help: 'CPU threads for libtorch and OpenBLAS alike (default: every CPU that other programs leave idle; see the README)',
     },
   ],
   async run(args, io) {

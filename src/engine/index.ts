@@ -6,3 +6,4 @@ export { Generator, Rng, deriveSeed } from './generator.js';
 export { parseDevice, cudaAvailable, DTYPES, type DType, type Device } from './dtype.js';
 export { native } from './native.js';
 export { InputError, didYouMean, unknownName } from './errors.js';
+export { busyCpus } from './load.js';

@@ -81,6 +81,10 @@ export class Conv2d extends Module {
     this.registerParameter('weight', p.weight);
     if (p.bias) this.registerParameter('bias', p.bias);
   }
+  /** (O, C/groups, kh, kw) */
+  get weight(): Tensor {
+    return this.param('weight');
+  }
   forward(x: Tensor): Tensor {
     // (N, C, H, W) -> (N, O, H', W')
     return F.conv2d(x, this.param('weight'), this.optionalParam('bias'), {
