@@ -83,7 +83,10 @@ test('schema errors name the key path', () => {
   );
   assert.throws(
     bad((d) => delete d.scales.paper),
-    { message: 'presets/fig1b.json: scales.paper: missing; expected every scale (smoke, cpu, paper)' },
+    {
+      message:
+        'presets/fig1b.json: scales.paper: missing; expected every scale (smoke, cpu, mid, full, paper)',
+    },
   );
   assert.throws(
     bad((d) => (d.reprot = 'fig1b')),
@@ -144,4 +147,27 @@ test('model.init: pytorch spelled out is the default run (same id); others are r
     name: 'InputError',
     message: 'preset x: fit: model.init: expected one of pytorch, glorot-uniform, he-normal, got "xavier"',
   });
+});
+
+test('full scale: every run on all of Fashion-MNIST; mid: the conv rows on 10,000 images', () => {
+  const conv = (m: string) => m.startsWith('inception') || m.startsWith('alexnet');
+  for (const name of presetNames()) {
+    for (const r of planPreset(loadPreset(name), 'full')) {
+      assert.equal(r.config.dataset.name, 'fashion-mnist');
+      assert.equal(r.config.dataset.trainSize, null, `${name} full ${r.label}`);
+      assert.equal(r.config.dataset.testSize, null, `${name} full ${r.label}`);
+    }
+    for (const r of planPreset(loadPreset(name), 'mid')) {
+      assert.equal(r.config.dataset.trainSize, 10000, `${name} mid ${r.label}`);
+      assert.ok(conv(r.config.model.name), `${name} mid: ${r.config.model.name} is not a conv net`);
+    }
+  }
+  const fig1a = planPreset(loadPreset('fig1a'), 'full');
+  assert.deepEqual(
+    fig1a.map((r) => [r.config.model.name, r.variant]),
+    ['true labels', 'random labels', 'shuffled pixels', 'random pixels', 'Gaussian'].map((v) => [
+      'mlp-1x512',
+      v,
+    ]),
+  );
 });

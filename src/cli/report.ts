@@ -34,7 +34,7 @@ async function reportRuns(args: Parsed, io: Io, store: RunStore): Promise<number
 export const reportCommand: Command = {
   name: 'report',
   summary: "the paper's figures and tables from stored runs, with the paper's numbers side by side",
-  usage: 'PRESET|RUN… [--scale smoke|cpu|paper] [--out DIR] [--report-dir DIR] [--json]',
+  usage: 'PRESET|RUN… [--scale smoke|cpu|mid|full|paper] [--out DIR] [--report-dir DIR] [--json]',
   description: `
 Makes a preset's figures (PNG and SVG) and tables (Markdown and HTML, each cell as genlab | paper | Δ)
 from the runs that \`genlab run PRESET\` stored, plus one self-contained HTML page that states the

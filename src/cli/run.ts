@@ -116,7 +116,7 @@ export const SCALE_FLAG: FlagSpec = {
   type: 'enum',
   choices: SCALES,
   default: 'cpu',
-  help: "smoke: seconds (CI); cpu: hours at most on 2 cores; paper: the paper's settings (GPU)",
+  help: "smoke: seconds (CI); cpu: hours at most on 2 cores; mid: the conv rows on 10,000 images; full: all of Fashion-MNIST with the paper's models; paper: the paper's settings on CIFAR-10 (GPU)",
 };
 export const OVERRIDE_FLAGS: FlagSpec[] = [
   {
@@ -155,7 +155,7 @@ export const runCommand: Command = {
   name: 'run',
   summary:
     "run a preset's sweep (a figure or table of the paper): parallel, resumable, each run computed once",
-  usage: 'PRESET [--scale smoke|cpu|paper] [--jobs N] [--set key=value …] [--out DIR] [--json]',
+  usage: 'PRESET [--scale smoke|cpu|mid|full|paper] [--jobs N] [--set key=value …] [--out DIR] [--json]',
   description: `
 Plans every run of a preset (src/experiments/presets/PRESET.json) at a scale, skips the runs already
 complete in the run store (runs are content-addressed: the same config is the same run, shared between

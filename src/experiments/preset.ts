@@ -18,7 +18,7 @@ import {
   type PartialConfig,
 } from './preset-schema.js';
 
-export const SCALES = ['smoke', 'cpu', 'paper'] as const;
+export const SCALES = ['smoke', 'cpu', 'mid', 'full', 'paper'] as const;
 export type ScaleName = (typeof SCALES)[number];
 export const REPORTS = [
   'fig1a',
@@ -173,7 +173,7 @@ function parseRunsOf(o: Record<string, unknown>, report: ReportKind, where: stri
     base: {},
     grid: {},
     variants: [],
-    scales: { smoke: empty, cpu: empty, paper: empty },
+    scales: { smoke: empty, cpu: empty, mid: empty, full: empty, paper: empty },
   };
 }
 
