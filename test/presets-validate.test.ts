@@ -156,6 +156,8 @@ test('full scale: every run on all of Fashion-MNIST; mid: the conv rows on 10,00
       assert.equal(r.config.dataset.name, 'fashion-mnist');
       assert.equal(r.config.dataset.trainSize, null, `${name} full ${r.label}`);
       assert.equal(r.config.dataset.testSize, null, `${name} full ${r.label}`);
+      assert.equal(r.config.dataset.channels, 3, `${name} full ${r.label}`);
+      assert.deepEqual(r.config.train.schedule, { kind: 'constant' });
     }
     for (const r of planPreset(loadPreset(name), 'mid')) {
       assert.equal(r.config.dataset.trainSize, 10000, `${name} mid ${r.label}`);
@@ -170,4 +172,23 @@ test('full scale: every run on all of Fashion-MNIST; mid: the conv rows on 10,00
       v,
     ]),
   );
+});
+
+test("full scale: --set train.schedule.kind=exponential runs the paper's schedule", () => {
+  const o = parseOverrides(['train.schedule.kind=exponential'], 'genlab run');
+  for (const r of planPreset(loadPreset('fig1a'), 'full', o))
+    assert.deepEqual(r.config.train.schedule, { kind: 'exponential', gamma: 0.95, every: 50000 });
+});
+
+test("dataset.channels: absent is the data set's own (same ids); 3 is a run of its own, CIFAR's own when spelled out", () => {
+  const base = resolveConfig([{}], 'test');
+  const three = resolveConfig([{ dataset: { channels: 3 } }], 'test');
+  assert.equal(base.dataset.channels, undefined);
+  assert.notEqual(runId(three), runId(base));
+  const cifar = resolveConfig([{ dataset: { name: 'cifar10' } }], 'test');
+  assert.equal(runId(resolveConfig([{ dataset: { name: 'cifar10', channels: 3 } }], 'test')), runId(cifar));
+  assert.throws(() => resolveConfig([{ dataset: { channels: 2 } }], 'preset x'), {
+    name: 'InputError',
+    message: "preset x: fit: dataset.channels: expected 3 (absent: the data set's own), got 2",
+  });
 });

@@ -219,6 +219,7 @@ randomization artifact (OUT/randomization.json + .bin) that a run would record.
       testSize: f['test-size'] as number | undefined,
       subsetSeed: f['subset-seed'] as number,
       stratified: Boolean(f.stratified),
+      channels: f.channels as number | undefined,
       preprocess: preprocessFrom(args),
     });
     let after: LoadedDataset | undefined;

@@ -43,6 +43,13 @@ export const DATA_FLAGS: FlagSpec[] = [
     help: 'evaluate on a seeded subset of N test examples (default: all)',
   },
   { name: 'stratified', type: 'bool', help: "keep each class's share when drawing subsets" },
+  {
+    name: 'channels',
+    type: 'int',
+    min: 1,
+    placeholder: '3',
+    help: "3: a gray image in each of 3 channels, the paper's 3×28×28 input and parameter counts (default: the data set's own)",
+  },
 ];
 
 export const RANDOMIZE_FLAGS: FlagSpec[] = [
@@ -261,6 +268,7 @@ export function fitConfigFromFlags(p: Parsed): FitConfig {
       testSize: num(p, 'test-size') ?? null,
       subsetSeed: 0,
       stratified: Boolean(p.flags.stratified),
+      ...(num(p, 'channels') === undefined ? {} : { channels: num(p, 'channels') as 3 }),
     },
     randomization,
     model: {

@@ -12,16 +12,15 @@ import {
   type ScaleName,
 } from '../experiments/preset.js';
 import { mergeConfig, type PartialConfig } from '../experiments/preset-schema.js';
-import { runSweep, storedSummary, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
+import { runSweep, storedSummary, type SweepRun } from '../experiments/sweep.js';
+import { SweepDisplay } from './sweep-display.js';
 import { applyRunFlags } from './fit-flags.js';
 import { RunStore } from '../experiments/store.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { formatSeconds } from './progress.js';
+import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../experiments/estimate.js';
 import { onInterrupt } from './interrupt.js';
-
-const pct = (x: number | undefined) =>
-  x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a';
 
 /** The plan for `run` and `report`: preset, scale, and the overrides from --dataset, --data-dir and --set. */
 export function planFromFlags(
@@ -38,72 +37,6 @@ export function planFromFlags(
   if (args.flags['data-dir']) pairs.push(`dataset.dataDir=${String(args.flags['data-dir'])}`);
   const overrides = mergeConfig<PartialConfig>({}, parseOverrides(pairs, where));
   return { preset, scale, plan: planPreset(preset, scale, overrides), overrides };
-}
-
-/** One status line for the sweep (done, running, ETA) and one line per run as it starts and ends. */
-class SweepDisplay {
-  private t0 = Date.now();
-  private done = 0;
-  private running = new Set<number>();
-  private ran: number[] = []; // seconds per finished (not skipped) run
-  private lastLine = 0;
-
-  constructor(
-    private io: Io,
-    private total: number,
-    private jobs: number,
-  ) {}
-
-  event(e: SweepEvent): void {
-    const tag = `[${e.index + 1}/${this.total}] ${e.run.label || e.run.id}`;
-    if (e.type === 'skip') this.line(`${tag}: already complete (${e.run.id})`);
-    if (e.type === 'start') this.running.add(e.index);
-    if (e.type === 'start')
-      this.line(`${tag}: ${e.resumedFrom ? `resumed after epoch ${e.resumedFrom}` : 'started'}`);
-    if (e.type === 'epoch')
-      this.status(`${tag}: epoch ${e.epoch} train ${pct(e.trainAcc)} test ${pct(e.testAcc)}`);
-    if (e.type === 'end') {
-      this.running.delete(e.index);
-      if (e.outcome === 'complete') this.ran.push(e.seconds);
-      const s = e.summary;
-      const fitted = s
-        ? s.stepsToFit !== null
-          ? `fitted at step ${s.stepsToFit}`
-          : `not fitted after ${s.epochs} epochs`
-        : '';
-      const detail =
-        e.outcome === 'complete' && s
-          ? `${fitted}, train ${pct(s.trainAcc)} test ${pct(s.testAcc)}`
-          : (e.error ?? '');
-      this.line(`${tag}: ${e.outcome} in ${e.seconds.toFixed(1)} s${detail ? `: ${detail}` : ''}`);
-    }
-    if (e.type === 'skip' || e.type === 'end') this.done++;
-    if (e.type !== 'epoch') this.status('');
-  }
-
-  private eta(): number {
-    if (this.ran.length === 0) return NaN;
-    const mean = this.ran.reduce((a, b) => a + b, 0) / this.ran.length;
-    return (mean * (this.total - this.done)) / this.jobs;
-  }
-
-  private line(text: string): void {
-    this.io.err(`${this.io.isTTY ? '\r\x1b[K' : ''}${text}\n`);
-  }
-
-  private status(detail: string): void {
-    const now = Date.now();
-    const text = `sweep: ${this.done}/${this.total} done, ${this.running.size} running, ${formatSeconds((now - this.t0) / 1000)} elapsed, eta ${formatSeconds(this.eta())}${detail ? ` | ${detail}` : ''}`;
-    if (this.io.isTTY) this.io.err(`\r\x1b[K${text.slice(0, 160)}`);
-    else if (now - this.lastLine > 5000 || (this.done === this.total && !detail)) {
-      this.io.err(`${text}\n`);
-      this.lastLine = now;
-    }
-  }
-
-  finish(): void {
-    if (this.io.isTTY) this.io.err('\n');
-  }
 }
 
 /** Measured on 2 cores: two single-threaded workers fitting at once beat the same two fits one after the other with 2 threads each (4–6× on a loaded machine); so one single-threaded job per core. */
@@ -139,6 +72,19 @@ export const OVERRIDE_FLAGS: FlagSpec[] = [
     help: 'override a config field in every run, e.g. train.epochs=20 (repeatable; checked against the schema)',
   },
 ];
+
+/** The dry run's plan: one line per run with its estimate, then the total for --jobs. */
+function printPlan(io: Io, plan: PlannedRun[], est: PlanEstimate, jobs: number): void {
+  plan.forEach((r, i) => {
+    const e = est.runs[i];
+    const time = e.complete ? 'complete' : `≤ ${formatSeconds(e.estimatedSeconds)}`;
+    io.out(`${time.padEnd(11)}  ${r.id}  ${r.label}\n`);
+  });
+  const left = est.runs.filter((r) => !r.complete).length;
+  io.out(
+    `${left} of ${plan.length} runs to make: at most ${formatSeconds(est.totalSeconds)} with --jobs ${jobs} (each run's epoch budget; runs that fit stop sooner)\n`,
+  );
+}
 
 function summaryJson(preset: Preset, scale: ScaleName, results: SweepRun[]): string {
   const runs = results.map((r) => ({
@@ -195,7 +141,11 @@ Examples:
       help: 'where the workers compute',
     },
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
-    { name: 'dry-run', type: 'bool', help: 'print the plan (run ids, which are complete) and exit' },
+    {
+      name: 'dry-run',
+      type: 'bool',
+      help: "print the plan and exit: each run's id, whether it is complete, its estimated time (a short calibration of each model, cached per machine in OUT/calibration.json) and the total for --jobs; with --json: {runs:[{id,model,trainSize,estimatedSeconds,complete}],totalSeconds}",
+    },
   ],
   async run(args, io) {
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
@@ -213,12 +163,30 @@ Examples:
         io.err(
           `${preset.name} at scale ${scale}: ${plan.length} runs, ${jobs} at a time. ${preset.scales[scale].description}\n`,
         );
-      const display = new SweepDisplay(io, plan.length, jobs);
+      const threads = args.flags.threads as number;
+      const cache = new ThroughputCache(store.root, (c) => calibrate(c, device));
+      const estimate = (only: (id: string) => boolean) =>
+        estimatePlan(
+          plan.filter((r) => only(r.id)),
+          {
+            cache,
+            device,
+            threads,
+            jobs,
+            isComplete: (id) => storedSummary(store, id) !== null,
+            onCalibrate: (key) => io.err(`calibrating ${key}…\n`),
+          },
+        );
       if (args.flags['dry-run']) {
-        for (const r of plan)
-          io.out(`${storedSummary(store, r.id) ? 'complete' : 'to run  '}  ${r.id}  ${r.label}\n`);
+        const est = estimate(() => true);
+        if (args.flags.json) io.out(JSON.stringify(est) + '\n');
+        else printPlan(io, plan, est, jobs);
         return 0;
       }
+      // Remaining time from calibrated throughputs (smoke runs take seconds: theirs come from the epochs seen).
+      const pending = (id: string) => storedSummary(store, id) === null;
+      const est = scale === 'smoke' ? null : estimate(pending);
+      const display = new SweepDisplay(io, plan, jobs, threads, est);
       const results = await runSweep(plan, {
         store,
         jobs,

@@ -197,3 +197,28 @@ test('a CIFAR-10 binary directory (in cifar-10-batches-bin/) and CIFAR-100 fine/
   [ds, cropped, fine, coarse].forEach(disposeDataset);
   assert.equal(liveTensors(), before);
 });
+
+test("channels: 3 puts a gray image in each of 3 channels (the paper's input); other counts are errors", () => {
+  const dir = idxDir(12, 4);
+  const before = liveTensors();
+  const ds = loadDataset({ name: 'mnist', dataDir: dir, channels: 3 });
+  const gray = loadDataset({ name: 'mnist', dataDir: dir });
+  try {
+    assert.deepEqual(ds.shape, [3, 6, 5]);
+    assert.deepEqual(ds.train.images.shape, [12, 3, 6, 5]);
+    scope(() => {
+      for (let c = 0; c < 3; c++) {
+        assert.ok(ds.train.images.narrow(1, c, 1).allclose(gray.train.images, 0, 0));
+        assert.ok(ds.test.images.narrow(1, c, 1).allclose(gray.test.images, 0, 0));
+      }
+    });
+  } finally {
+    disposeDataset(ds);
+    disposeDataset(gray);
+  }
+  assert.equal(liveTensors(), before);
+  assert.throws(() => loadDataset({ name: 'mnist', dataDir: dir, channels: 2 }), {
+    name: 'InputError',
+    message: 'data: channels: expected 1 or 3 for mnist (1 channel), got 2',
+  });
+});

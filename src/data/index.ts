@@ -1,5 +1,14 @@
 // Data sets as tensors: read once, subset with a seed, preprocess, and hand to the trainer (PAPER.md §2).
-import { Tensor, deriveSeed, keep, parseDevice, scope, tensor, unknownName } from '../engine/index.js';
+import {
+  InputError,
+  Tensor,
+  deriveSeed,
+  keep,
+  parseDevice,
+  scope,
+  tensor,
+  unknownName,
+} from '../engine/index.js';
 import { DATASETS, readDataset, type RawSplit } from './registry.js';
 import {
   channelStats,
@@ -10,8 +19,9 @@ import {
 } from './preprocess.js';
 import { drawSubset } from './subset.js';
 
-export { DATASETS } from './registry.js';
+export { DATASETS, datasetLayout, type DatasetLayout } from './registry.js';
 export type { PreprocessSpec } from './preprocess.js';
+export { defaultPreprocess } from './preprocess.js';
 
 export interface Split {
   images: Tensor; // (N, C, H, W) float32, preprocessed
@@ -36,6 +46,7 @@ export interface LoadOptions {
   preprocess?: Partial<PreprocessSpec>;
   device?: string; // default cpu
   cifar100Labels?: 'fine' | 'coarse'; // CIFAR-100's label set (default fine)
+  channels?: number; // 3 replicates a gray image to the paper's 3×28×28 (default: the data set's own)
 }
 
 function splitTensors(
@@ -74,6 +85,7 @@ export function loadDataset(opts: LoadOptions): LoadedDataset {
   const device = parseDevice(opts.device ?? 'cpu', 'data: device');
   const preprocessing = resolvePreprocess(opts.name, opts.preprocess);
   const { raw, dir } = readDataset(opts.name, opts.dataDir, { cifar100Labels: opts.cifar100Labels });
+  const channels = checkChannels(opts.channels, raw.shape[0], opts.name);
   const seed = opts.subsetSeed ?? 0;
   const trainIndices = subsetOf(
     raw.train,
@@ -94,8 +106,8 @@ export function loadDataset(opts: LoadOptions): LoadedDataset {
       const t = splitTensors(split, raw.shape, indices);
       return { images: preprocessImages(t.images, preprocessing), labels: t.labels };
     };
-    const train = prepare(raw.train, trainIndices);
-    const test = prepare(raw.test, testIndices);
+    const train = replicateChannels(prepare(raw.train, trainIndices), channels);
+    const test = replicateChannels(prepare(raw.test, testIndices), channels);
     if (preprocessing.normalize) {
       if (preprocessing.mean === null || preprocessing.std === null) {
         const stats = channelStats(train.images);
@@ -110,16 +122,34 @@ export function loadDataset(opts: LoadOptions): LoadedDataset {
     return { train: move(train), test: move(test) };
   });
   keep(ds);
-  const [, , h, w] = ds.train.images.shape;
+  const [, c, h, w] = ds.train.images.shape;
   return {
     name: opts.name,
     classes: raw.classes,
-    shape: [raw.shape[0], h, w],
+    shape: [c, h, w],
     train: ds.train,
     test: ds.test,
     preprocessing,
     source: { dir, trainIndices, testIndices },
   };
+}
+
+/** The channel count asked for: the data set's own, or 3 for a gray set (its image in each channel). */
+function checkChannels(asked: number | undefined, own: number, name: string): number {
+  if (asked === undefined || asked === own) return own;
+  if (own === 1 && asked === 3) return 3;
+  throw new InputError(
+    `data: channels: expected ${own === 1 ? '1 or 3' : own} for ${name} (${own} channel${own === 1 ? '' : 's'}), got ${asked}`,
+  );
+}
+
+/**
+ * A gray image replicated to 3 channels (the paper's 3×28×28 inputs and parameter counts). Per-image
+ * standardization gives the same values before or after, so it runs on the 1-channel images.
+ */
+function replicateChannels(s: Split, channels: number): Split {
+  if (s.images.shape[1] === channels) return s;
+  return { images: s.images.repeat(1, channels, 1, 1), labels: s.labels };
 }
 
 /** Frees a data set's tensors (idempotent). */

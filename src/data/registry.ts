@@ -151,6 +151,27 @@ const REGISTRY: Record<string, DatasetDef> = {
   cifar100,
 };
 
+/** What a data set holds before its files are read: the image shape on disk, split sizes and classes (for run-time estimates). */
+export interface DatasetLayout {
+  shape: [number, number, number]; // C, H, W
+  train: number;
+  test: number;
+  classes: number;
+}
+const MNIST_LIKE: DatasetLayout = { shape: [1, 28, 28], train: 60000, test: 10000, classes: 10 };
+const LAYOUTS: Record<string, DatasetLayout> = {
+  'fashion-mnist': MNIST_LIKE,
+  mnist: MNIST_LIKE,
+  cifar10: { shape: [3, 32, 32], train: 50000, test: 10000, classes: 10 },
+  cifar100: { shape: [3, 32, 32], train: 50000, test: 10000, classes: 100 },
+};
+
+export function datasetLayout(name: string): DatasetLayout {
+  const l = LAYOUTS[name];
+  if (l === undefined) throw unknownName('data', 'data set', name, DATASETS);
+  return l;
+}
+
 /** The data sets genlab knows by name. */
 export const DATASETS: readonly string[] = Object.keys(REGISTRY);
 

@@ -13,6 +13,9 @@ export interface DatasetConfig {
   testSize: number | null;
   subsetSeed: number;
   stratified: boolean;
+  // 3: a gray data set's image in each of 3 channels, the paper's 3×28×28 input (its parameter counts).
+  // Absent means the data set's own channels, so that the runs made before this key existed keep their ids.
+  channels?: 3;
 }
 
 export interface ModelConfig {
@@ -45,6 +48,13 @@ export function checkFitConfig(c: FitConfig): FitConfig {
   }
   if (!(c.model.dropout >= 0 && c.model.dropout < 1))
     throw new InputError(`fit: dropout: expected 0 ≤ p < 1, got ${c.model.dropout}`);
+  const channels: unknown = c.dataset.channels;
+  if (channels === 3 && c.dataset.name.startsWith('cifar'))
+    delete c.dataset.channels; // CIFAR's own: one run id whether it is spelled out or not
+  else if (channels !== undefined && channels !== 3)
+    throw new InputError(
+      `fit: dataset.channels: expected 3 (absent: the data set's own), got ${JSON.stringify(channels)}`,
+    );
   for (const key of ['trainSize', 'testSize'] as const) {
     const v = c.dataset[key];
     if (v !== null && (!Number.isInteger(v) || v < 1))

@@ -61,6 +61,7 @@ function loadBase(config: FitConfig, device: string, cache?: Map<string, LoadedD
     testSize: d.testSize ?? undefined,
     subsetSeed: d.subsetSeed,
     stratified: d.stratified,
+    channels: d.channels,
     device,
   });
   cache?.set(key, ds);

@@ -31,6 +31,7 @@ export const CONFIG_SCHEMA: Section = {
     testSize: { ...posInt, nullable: true },
     subsetSeed: seed,
     stratified: bool,
+    channels: posInt,
   },
   randomization: {
     labels: { kind: 'string', check: (v, where) => rethrow(where, () => labelCorruption(v)) },
