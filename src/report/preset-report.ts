@@ -15,6 +15,7 @@ import {
   type ReportRun,
 } from './figures.js';
 import { htmlReport, type ReportSection } from './html.js';
+import { claimsTable } from './claims.js';
 import { htmlTable, markdownTable, type Table } from './table.js';
 import { writeFigure } from './plot.js';
 
@@ -98,6 +99,7 @@ export async function writePresetReport(
 ): Promise<PresetReportFiles> {
   mkdirSync(dir, { recursive: true });
   const built = await build(p, scale, runs);
+  built.tables.push(claimsTable(p.report, runs, p.scales[scale].standsFor ?? {}));
   const figures = [];
   for (const f of built.figures) figures.push(await writeFigure(dir, f.name, f.figure));
   built.tables.forEach((t, i) => {
