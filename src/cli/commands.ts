@@ -13,6 +13,7 @@ import { expressivityCommand } from './expressivity.js';
 import { kernelCommand } from './kernel.js';
 import { minnormCommand } from './minnorm.js';
 import { rademacherCommand } from './rademacher.js';
+import { examplesCommand } from './examples.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -28,4 +29,5 @@ export const COMMANDS: Command[] = [
   rademacherCommand,
   runCommand,
   reportCommand,
+  examplesCommand,
 ];

@@ -23,6 +23,9 @@ import type { LockHolder } from './run-lock.js';
 
 export type { FitSummary } from './run-dir.js';
 
+/** The per-epoch artifact of which training examples are classified correctly (src/experiments/examples.ts). */
+export const TRAIN_CORRECT = 'train-correct';
+
 export interface FitOptions {
   store: RunStore;
   device?: string;
@@ -221,9 +224,16 @@ async function train(
     o.store.refresh(run.id);
     let interrupted = false;
     while (!t.done()) {
-      const { record, losses } = t.runEpoch(o.onStep);
+      const { record, losses, trainCorrect } = t.runEpoch(o.onStep);
+      const artifacts: Record<string, Uint8Array> = trainCorrect ? { [TRAIN_CORRECT]: trainCorrect } : {};
       scope(() =>
-        run.commitEpoch({ losses, tensors: checkpointTensors(model, t), state: t.state, summary: summary() }),
+        run.commitEpoch({
+          losses,
+          tensors: checkpointTensors(model, t),
+          state: t.state,
+          summary: summary(),
+          artifacts,
+        }),
       );
       o.store.refresh(run.id);
       o.onEpoch?.(record, t.state);

@@ -5,3 +5,4 @@ export * from './table.js';
 export * from './html.js';
 export * from './paper.js';
 export { textWidth } from './text-metrics.js';
+export { gridPng } from './image-grid.js';

@@ -5,12 +5,24 @@ import { F, type Module } from '../nn/index.js';
 export interface Evaluation {
   loss: number; // mean cross-entropy
   acc: number; // fraction correct
+  /** With `perExample`: bit i (byte i >> 3, bit i & 7) set when example i is classified correctly. */
+  correct?: Uint8Array;
 }
 
-/** images (N, C, H, W), labels (N) int64. Restores the model's train/eval mode afterwards. */
-export function evaluate(model: Module, images: Tensor, labels: Tensor, batchSize = 2000): Evaluation {
+/**
+ * images (N, C, H, W), labels (N) int64. Restores the model's train/eval mode afterwards. With
+ * `perExample`, also returns which examples are correct (per-example learning dynamics, Arpit et al. 2017).
+ */
+export function evaluate(
+  model: Module,
+  images: Tensor,
+  labels: Tensor,
+  batchSize = 2000,
+  o: { perExample?: boolean } = {},
+): Evaluation {
   const n = images.shape[0];
   if (n === 0) return { loss: NaN, acc: NaN };
+  const bits = o.perExample ? new Uint8Array(Math.ceil(n / 8)) : undefined;
   const wasTraining = model.training;
   model.eval();
   let lossSum = 0;
@@ -24,12 +36,25 @@ export function evaluate(model: Module, images: Tensor, labels: Tensor, batchSiz
           const y = labels.narrow(0, start, len);
           const logits = model.forward(x);
           lossSum += F.crossEntropy(logits, y, 'sum').item();
-          correct += logits.argmax(1).eq(y).sum().item();
+          const hit = logits.argmax(1).eq(y);
+          correct += hit.sum().item();
+          if (bits) setBits(bits, start, hit.data());
         });
       }
     });
   } finally {
     model.train(wasTraining);
   }
-  return { loss: lossSum / n, acc: correct / n };
+  return bits
+    ? { loss: lossSum / n, acc: correct / n, correct: bits }
+    : { loss: lossSum / n, acc: correct / n };
+}
+
+function setBits(bits: Uint8Array, start: number, hits: ArrayLike<number | bigint>): void {
+  for (let i = 0; i < hits.length; i++) if (hits[i]) bits[(start + i) >> 3] |= 1 << ((start + i) & 7);
+}
+
+/** Whether example i is set in a bitset made by `evaluate(…, { perExample: true })`. */
+export function bitAt(bits: Uint8Array, i: number): boolean {
+  return (bits[i >> 3] & (1 << (i & 7))) !== 0;
 }

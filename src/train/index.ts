@@ -7,5 +7,5 @@ export {
   type TrainState,
   type TrainData,
 } from './trainer.js';
-export { evaluate, type Evaluation } from './evaluate.js';
+export { evaluate, bitAt, type Evaluation } from './evaluate.js';
 export { TRAIN_DEFAULTS, checkTrainConfig, type TrainConfig } from './config.js';

@@ -91,8 +91,15 @@ export class Trainer {
     );
   }
 
-  /** One epoch: shuffled batches, one SGD step each; then the full train and test sets. */
-  runEpoch(onStep?: (step: number, loss: number) => void): { record: EpochRecord; losses: Float32Array } {
+  /**
+   * One epoch: shuffled batches, one SGD step each; then the full train and test sets. `trainCorrect`
+   * is the bitset of training examples classified correctly at the epoch's end (null after divergence).
+   */
+  runEpoch(onStep?: (step: number, loss: number) => void): {
+    record: EpochRecord;
+    losses: Float32Array;
+    trainCorrect: Uint8Array | null;
+  } {
     const s = this.state;
     const c = this.config;
     const t0 = performance.now();
@@ -118,7 +125,8 @@ export class Trainer {
     } finally {
       order.dispose();
     }
-    return { record: this.finishEpoch(losses, t0), losses: Float32Array.from(losses) };
+    const { record, trainCorrect } = this.finishEpoch(losses, t0);
+    return { record, losses: Float32Array.from(losses), trainCorrect };
   }
 
   private step(idx: Tensor): number {
@@ -133,13 +141,18 @@ export class Trainer {
     return value;
   }
 
-  private finishEpoch(losses: number[], t0: number): EpochRecord {
+  private finishEpoch(
+    losses: number[],
+    t0: number,
+  ): { record: EpochRecord; trainCorrect: Uint8Array | null } {
     const s = this.state;
     const c = this.config;
     s.epoch++;
     const tr = s.diverged
       ? { loss: NaN, acc: NaN }
-      : evaluate(this.model, this.data.train.images, this.data.train.labels, c.evalBatchSize);
+      : evaluate(this.model, this.data.train.images, this.data.train.labels, c.evalBatchSize, {
+          perExample: true,
+        });
     const te = s.diverged
       ? { loss: NaN, acc: NaN }
       : evaluate(this.model, this.data.test.images, this.data.test.labels, c.evalBatchSize);
@@ -165,7 +178,7 @@ export class Trainer {
       s.bestTestEpoch = s.epoch;
     }
     s.finished = this.done();
-    return record;
+    return { record, trainCorrect: tr.correct ?? null };
   }
 
   dispose(): void {
