@@ -4,6 +4,7 @@ import { formatTable, runEngineBench } from '../../bench/engine.js';
 import { formatKernelBench, runKernelBench } from '../../bench/kernel.js';
 import { formatFitBench, runFitBench } from '../../bench/fit.js';
 import { formatContentionBench, runContentionBench } from '../../bench/contention.js';
+import { formatEvalBench, runEvalBench } from '../../bench/eval.js';
 import type { Parsed } from './args.js';
 import type { Command, Io } from './command.js';
 
@@ -71,6 +72,15 @@ async function contention(args: Parsed, io: Io): Promise<number> {
   return 0;
 }
 
+async function evalBench(args: Parsed, io: Io): Promise<number> {
+  const threads = (args.flags.threads as number | undefined) ?? DEFAULT_THREADS;
+  const r = runEvalBench({ trainSize: 1000, testSize: 2000, threads }, (msg) =>
+    io.err(`bench eval: ${msg}\n`),
+  );
+  io.out(args.flags.json ? JSON.stringify(r) + '\n' : formatEvalBench(r));
+  return 0;
+}
+
 /** The benchmarks by name. */
 export const BENCHMARKS: Record<string, Benchmark> = {
   engine: { summary: 'training steps side by side with PyTorch (examples/s, ratio, GFLOP/s)', run: engine },
@@ -83,6 +93,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     summary:
       'genlab fit (MLP demo, small AlexNet) quiet and beside one busy loop per CPU: default threads vs --threads 1',
     run: contention,
+  },
+  eval: {
+    summary:
+      "the trainer's per-epoch evaluation as a share of an epoch (1,000 train, 2,000 test), per model and conv path",
+    run: evalBench,
   },
   fit: {
     summary: 'fit random labels on 10,000 Fashion-MNIST examples (MLP 1×512) in genlab and idiomatic PyTorch',
