@@ -18,7 +18,9 @@ export class DiskFullError extends Error {
     readonly file: string,
     cause: Error,
   ) {
-    super(`${file}: disk full (${(cause as NodeJS.ErrnoException).code}); free space and resume the run`);
+    super(
+      `${file}: disk full (${(cause as NodeJS.ErrnoException).code}); expected room to write; free space and resume the run`,
+    );
     this.name = 'DiskFullError';
   }
 }

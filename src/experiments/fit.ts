@@ -169,7 +169,13 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
   const device = o.device ?? 'cpu';
   const done = run.finishedSummary();
   if (done && !o.restart) return { summary: done, alreadyComplete: true, interrupted: false };
-  const base = loadBase(config, device, o.datasetCache); // bad data is found before a directory is made
+  let base: LoadedDataset;
+  try {
+    base = loadBase(config, device, o.datasetCache); // bad data is found before a directory is made
+  } catch (e) {
+    if (e instanceof InputError && run.unstarted() && !run.writer()) run.remove(); // e.g. a sweep's, rejected
+    throw e;
+  }
   try {
     run.create(config);
     const lock = await run.lock({ wait: o.wait, onWait: o.onWait, command: 'genlab fit' });

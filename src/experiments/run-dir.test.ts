@@ -1,7 +1,7 @@
 // The run directory: epoch commits and resume repair, older directories migrated on open, the lock, listing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -10,6 +10,7 @@ import { saveSafetensors } from '../nn/index.js';
 import { initialState, type EpochRecord, type TrainState } from '../train/index.js';
 import { RUN_FILES, RunDir, type FitSummary } from './run-dir.js';
 import { RunLockedError } from './run-lock.js';
+import { DiskFullError } from './files.js';
 import { RunStore } from './store.js';
 
 const CONFIG = {
@@ -224,4 +225,37 @@ test('files() lists what a copy needs (no lock, no temporary files); stamp() mov
   );
   lock.release();
   assert.throws(() => run.epochArtifactPath('../x', 1), /run dir: epoch artifact: expected a name/);
+});
+
+test('a full disk mid-commit: DiskFullError naming the file, no temporary file left, the run resumes from its last checkpoint', () => {
+  const before = liveTensors();
+  const run = newRun();
+  const state = initialState();
+  commit(run, state, 1);
+  // Writes into /dev/full fail with ENOSPC, as on a full disk.
+  for (const [file, target] of [
+    [`${run.file('checkpoint')}.next.tmp-${process.pid}`, run.file('checkpoint')],
+    [`${run.file('summary')}.tmp-${process.pid}`, run.file('summary')],
+  ]) {
+    symlinkSync('/dev/full', file);
+    assert.throws(
+      () => commit(run, structuredClone(state), 1),
+      (e: Error) =>
+        e instanceof DiskFullError &&
+        e.message === `${target}: disk full (ENOSPC); expected room to write; free space and resume the run`,
+    );
+    assert.deepEqual(
+      readdirSync(run.dir).filter((f) => /\.tmp-|\.next$/.test(f)),
+      [],
+      'temporary files removed',
+    );
+    const ck = run.restore('cpu');
+    assert.ok(ck);
+    for (const t of ck.tensors.values()) t.dispose();
+    run.syncTo(ck.state);
+    assert.equal(run.stepCount(), ck.state.step);
+    assert.equal(run.readMetrics().length, ck.state.epoch);
+  }
+  assert.notEqual(run.readSummary()?.status, 'failed');
+  assert.equal(liveTensors(), before);
 });

@@ -63,6 +63,7 @@ export const RUN_FILES = {
 } as const;
 
 export type RunStatus = 'running' | 'complete' | 'diverged' | 'failed';
+const STATUSES: readonly unknown[] = ['running', 'complete', 'diverged', 'failed'] satisfies RunStatus[];
 
 /** What a run is, from its directory and config. */
 export interface RunInfo {
@@ -183,9 +184,15 @@ export class RunDir {
     const file = this.file('summary');
     if (!existsSync(file)) return null;
     const s = readJson<FitSummary>(file);
-    if (typeof s !== 'object' || s === null || typeof s.status !== 'string')
+    const ok =
+      typeof s === 'object' &&
+      s !== null &&
+      STATUSES.includes(s.status) &&
+      Number.isSafeInteger(s.epochs) &&
+      Number.isSafeInteger(s.steps);
+    if (!ok)
       throw new InputError(
-        `${file}: corrupt: expected a run summary with a status, got ${JSON.stringify(s)?.slice(0, 80)}`,
+        `${file}: corrupt: expected a run summary with status, epochs and steps, got ${JSON.stringify(s)?.slice(0, 80)}`,
       );
     return { ...s, dir: this.dir };
   }
@@ -208,12 +215,8 @@ export class RunDir {
     const lines = text.split('\n');
     lines.pop(); // after the last newline: empty, or a line still being written
     return lines.map((line, i) => {
-      try {
-        const r = JSON.parse(line) as EpochRecord;
-        if (typeof r === 'object' && r !== null && r.epoch === i + 1) return r;
-      } catch {
-        // below
-      }
+      const r = epochRecord(line, i + 1);
+      if (r) return r;
       throw new InputError(
         `${file}: line ${i + 1}: expected the metrics of epoch ${i + 1}, got ${line.slice(0, 80)}`,
       );
@@ -429,6 +432,35 @@ export class RunDir {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+const RECORD_NUMBERS = [
+  'step',
+  'lr',
+  'stepLoss',
+  'trainLoss',
+  'trainAcc',
+  'testLoss',
+  'testAcc',
+  'seconds',
+] as const;
+
+/** One line of metrics.jsonl, checked: the expected epoch, numbers (JSON null is NaN, as JSON writes it). */
+function epochRecord(line: string, epoch: number): EpochRecord | null {
+  let r: unknown;
+  try {
+    r = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof r !== 'object' || r === null || (r as EpochRecord).epoch !== epoch) return null;
+  const out = { ...(r as EpochRecord) };
+  for (const k of RECORD_NUMBERS) {
+    const v: unknown = out[k];
+    if (v === null) out[k] = NaN;
+    else if (typeof v !== 'number') return null;
+  }
+  return out;
 }
 
 /** Temporary files of atomic writes, and locks: never part of a run's content. */

@@ -1,72 +1,14 @@
 // Moving a run between stores: a packed run installs as if it had run there; a damaged pack is refused.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { InputError, liveTensors, scope, tensor } from '../engine/index.js';
-import { initialState } from '../train/index.js';
-import { RunDir } from './run-dir.js';
+import { InputError, liveTensors } from '../engine/index.js';
 import { installRun, packRun, unpackRun } from './run-pack.js';
 import { RunStore } from './store.js';
-
-const CONFIG = {
-  dataset: { name: 'mnist' },
-  randomization: { labels: 'random', inputs: 'true' },
-  model: { name: 'mlp-1x8' },
-};
-
-/** A run with one committed epoch, under a fresh store. */
-export function oneEpochRun(): { store: RunStore; run: RunDir } {
-  const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'genlab-pack-')));
-  const run = store.run('mlp-1x8_mnist_abc');
-  run.create(CONFIG);
-  const state = { ...initialState(), epoch: 1, step: 2, finished: true };
-  state.history.push({
-    epoch: 1,
-    step: 2,
-    lr: 0.1,
-    stepLoss: 1,
-    trainLoss: 1,
-    trainAcc: 1,
-    testAcc: 0.1,
-    testLoss: 2,
-    seconds: 0,
-  });
-  scope(() =>
-    run.commitEpoch({
-      losses: Float32Array.from([0.5, 0.25]),
-      tensors: new Map([['w', tensor([1, 2, 3], [3])]]),
-      state,
-      summary: {
-        run: run.id,
-        dir: run.dir,
-        status: 'complete',
-        model: 'mlp-1x8',
-        dataset: 'mnist',
-        labels: 'random',
-        inputs: 'true',
-        params: 3,
-        trainSize: 2,
-        epochs: 1,
-        steps: 2,
-        stepsToFit: 2,
-        epochsToFit: 1,
-        trainAcc: 1,
-        testAcc: 0.1,
-        bestTestAcc: 0.1,
-        bestTestEpoch: 1,
-        labelChangedFraction: 1,
-        diverged: false,
-        divergedReason: null,
-        wallSeconds: 0,
-        examplesPerSecond: 0,
-      },
-    }),
-  );
-  store.refresh(run.id);
-  return { store, run };
-}
+import { oneEpochRun } from './fixture-run.js';
 
 test('a packed run installed in another store reads, lists and stamps exactly as the original', () => {
   const before = liveTensors();
@@ -113,9 +55,23 @@ test('a damaged pack is refused with one line naming what is wrong', () => {
   const flipped = Buffer.from(pack);
   flipped[flipped.length - 1] ^= 1;
   fails(flipped, /^upload: summary\.json: corrupt: expected sha256 [0-9a-f]+, got [0-9a-f]+$/);
-  const evil = Buffer.from(
-    pack.toString('latin1').replace('"path":"config.json"', '"path":"../aaaaaaaa"'),
-    'latin1',
+  const header = pack.subarray(48, 48 + Number(pack.readBigUInt64LE(8)));
+  fails(
+    Buffer.concat([
+      pack.subarray(0, 48),
+      Buffer.from(header).fill(0x20, 0, 1),
+      pack.subarray(48 + header.length),
+    ]),
+    /^upload: corrupt: the header fails its checksum$/,
   );
-  fails(evil, /^upload: file entry: expected \{path, bytes, sha256, mtimeMs\} with a relative path/);
+  // A header that checks out but names a path outside the run (as a hostile uploader could make).
+  const evil = Buffer.from(header.toString().replace('"path":"config.json"', '"path":"../../x.json"'));
+  const head = Buffer.alloc(48);
+  pack.copy(head, 0, 0, 8);
+  head.writeBigUInt64LE(BigInt(evil.length), 8);
+  createHash('sha256').update(evil).digest().copy(head, 16);
+  fails(
+    Buffer.concat([head, evil, pack.subarray(48 + header.length)]),
+    /^upload: file entry: expected \{path, bytes, sha256, mtimeMs\} with a relative path/,
+  );
 });

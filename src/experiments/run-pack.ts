@@ -1,7 +1,8 @@
 // Moving a run between stores: its files packed into one checked buffer, installed as if it had run locally.
 /**
- * A pack is `GLRUNPK1`, a u64 (little-endian) header length, a JSON header
- * `{format, run, files: [{path, bytes, sha256, mtimeMs}]}`, then each file's bytes in the header's order.
+ * A pack is `GLRUNPK1`, a u64 (little-endian) header length, the header's SHA-256 (32 bytes), a JSON
+ * header `{format, run, files: [{path, bytes, sha256, mtimeMs}]}`, then each file's bytes in the
+ * header's order.
  * `packRun` reads a run's files (RunDir.files(): no lock, no temporary files); `installRun` checks
  * everything (paths stay inside the run, sizes add up, digests match) before writing a byte, writes the
  * files into a scratch directory beside the store's runs, moves it into place over any partial copy,
@@ -20,6 +21,7 @@ import type { RunStore } from './store.js';
 
 const MAGIC = 'GLRUNPK1';
 const FORMAT = 'genlab-run-pack/1';
+const HEAD = 48; // magic, header length, header digest
 
 interface PackEntry {
   path: string;
@@ -56,25 +58,31 @@ export function packRun(run: RunDir): Buffer {
     blobs.push(data);
   }
   const header = Buffer.from(JSON.stringify({ format: FORMAT, run: run.id, files: entries }));
-  const head = Buffer.alloc(16);
+  const head = Buffer.alloc(HEAD);
   head.write(MAGIC, 0, 'latin1');
   head.writeBigUInt64LE(BigInt(header.length), 8);
+  createHash('sha256').update(header).digest().copy(head, 16);
   return Buffer.concat([head, header, ...blobs]);
 }
 
 /** Checks and splits a pack; every flaw is an InputError naming `where`. */
 export function unpackRun(buf: Uint8Array, where = 'run pack'): UnpackedRun {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < 16 || b.toString('latin1', 0, 8) !== MAGIC)
+  if (b.length < HEAD || b.toString('latin1', 0, 8) !== MAGIC)
     throw new InputError(
       `${where}: not a run pack; expected it to start with ${MAGIC}, got ${JSON.stringify(b.toString('latin1', 0, Math.min(8, b.length)))}`,
     );
   const n = Number(b.readBigUInt64LE(8));
-  if (n > b.length - 16)
-    throw new InputError(`${where}: truncated: header says ${n} bytes, pack holds ${b.length - 16}`);
+  if (n > b.length - HEAD)
+    throw new InputError(`${where}: truncated: header says ${n} bytes, pack holds ${b.length - HEAD}`);
+  const digest = createHash('sha256')
+    .update(b.subarray(HEAD, HEAD + n))
+    .digest();
+  if (!digest.equals(b.subarray(16, HEAD)))
+    throw new InputError(`${where}: corrupt: the header fails its checksum`);
   let header: { format?: unknown; run?: unknown; files?: unknown };
   try {
-    header = JSON.parse(b.toString('utf8', 16, 16 + n)) as typeof header;
+    header = JSON.parse(b.toString('utf8', HEAD, HEAD + n)) as typeof header;
   } catch {
     throw new InputError(`${where}: corrupt: the header is not JSON`);
   }
@@ -88,7 +96,7 @@ export function unpackRun(buf: Uint8Array, where = 'run pack'): UnpackedRun {
     throw new InputError(`${where}: expected a list of files, got ${typeof header.files}`);
   const files: UnpackedRun['files'] = [];
   const seen = new Set<string>();
-  let at = 16 + n;
+  let at = HEAD + n;
   for (const raw of header.files as unknown[]) {
     const e = raw as Partial<PackEntry> | null;
     const ok =

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { InputError } from '../engine/index.js';
 import { RunDir, type FitResults, type FitSummary, type RunInfo, type RunStatus } from './run-dir.js';
 import type { FitConfig } from './config.js';
+import { DiskFullError } from './files.js';
 
 export type { RunStatus } from './run-dir.js';
 export { readJson, writeAtomic } from './files.js';
@@ -117,41 +118,51 @@ export class RunStore {
     this.db = this.openIndex();
   }
 
-  /** Opens index.db; a corrupt, missing or older one is rebuilt from the run directories. */
-  private openIndex(): Database.Database {
+  /** Opens index.db; a corrupt, missing or older one is rebuilt from the run directories. A store
+   * opened only to read (create: false) on a read-only disk gets an index in memory. */
+  private openIndex(reason?: string): Database.Database {
     const file = path.join(this.root, 'index.db');
-    const fresh = !existsSync(file);
-    let db: Database.Database;
+    const missing = !existsSync(file);
+    let db: Database.Database | undefined;
     try {
       db = new Database(file);
       db.pragma('busy_timeout = 10000');
       db.pragma('journal_mode = WAL');
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version !== INDEX_VERSION) {
-        db.exec('DROP TABLE IF EXISTS runs');
-        db.exec(SCHEMA);
-        db.pragma(`user_version = ${INDEX_VERSION}`);
-        if (!fresh)
-          this.o.notice?.(`index ${file}: from an older genlab; rebuilding it from the run directories`);
-        this.db = db;
-        this.reindex();
+      if ((db.pragma('user_version', { simple: true }) as number) !== INDEX_VERSION) {
+        this.rebuild(db, reason ?? (missing ? 'missing' : 'from an older genlab'));
       }
       return db;
     } catch (e) {
+      db?.close();
       const code = (e as { code?: string }).code ?? '';
+      const why = (e as Error).message;
       if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
         for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-        this.o.notice?.(
-          `index ${file}: unreadable (${(e as Error).message}); rebuilt from the run directories`,
-        );
-        return this.openIndex();
+        return this.openIndex(`unreadable (${why})`);
       }
-      if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))
+      if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
+        if (this.o.create === false) {
+          const mem = new Database(':memory:');
+          this.rebuild(mem, null);
+          return mem;
+        }
         throw new InputError(
-          `${this.o.flag ?? '--out'} ${this.root}: expected a writable run store; cannot write ${file} (${(e as Error).message})`,
+          `${this.o.flag ?? '--out'} ${this.root}: expected a writable run store; cannot write ${file} (${why})`,
         );
+      }
       throw e;
     }
+  }
+
+  /** Makes the table afresh and fills it from the run directories, telling why when runs exist. */
+  private rebuild(db: Database.Database, why: string | null): void {
+    db.exec('DROP TABLE IF EXISTS runs');
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${INDEX_VERSION}`);
+    this.db = db;
+    const n = this.reindex();
+    if (why && (n > 0 || why !== 'missing'))
+      this.o.notice?.(`index ${path.join(this.root, 'index.db')}: ${why}; rebuilt from ${n} run directories`);
   }
 
   dirOf(id: string): string {
@@ -173,6 +184,16 @@ export class RunStore {
 
   /** Updates a run's row from its directory; `failed` records a failure that its files do not show. */
   refresh(id: string, failed?: string): void {
+    try {
+      this.refreshRow(id, failed);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_FULL')
+        throw new DiskFullError(path.join(this.root, 'index.db'), e as Error);
+      throw e;
+    }
+  }
+
+  private refreshRow(id: string, failed?: string): void {
     if (!this.db) return;
     const run = this.run(id);
     if (!run.exists()) {

@@ -174,7 +174,6 @@ export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<Swe
       results[i] = { run: r, outcome: 'skipped', summary: s };
       o.onEvent?.({ type: 'skip', index: i, run: r, summary: s });
     } else {
-      o.store.run(r.id).create(r.config); // the worker reads its config from there
       queue.push(i);
     }
   });
@@ -183,6 +182,7 @@ export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<Swe
   const lane = async (): Promise<void> => {
     for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
       if (o.shouldStop?.()) return;
+      o.store.run(plan[i].id).create(plan[i].config); // the worker reads its config from there
       results[i] = inProcess ? await runInProcess(i, plan[i], o, cache) : await runWorker(i, plan[i], o);
       if (results[i].badInput) queue.length = 0; // the same bad input would fail every run
     }

@@ -32,8 +32,17 @@ export interface SafetensorsFile {
 
 /** The metadata key that holds SHA-256 digests of every tensor's bytes and of the other metadata. */
 export const CHECKSUM_KEY = 'genlab.sha256';
+// A second key that says the file is checksummed: damage to either key's name is then still caught.
+const MARKER_KEY = 'genlab.checksummed';
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+
+/** A tensor's digest covers its dtype and shape as well as its bytes. */
+const tensorDigest = (dtype: string, shape: readonly number[], bytes: Uint8Array): string =>
+  createHash('sha256')
+    .update(`${dtype}${JSON.stringify(shape)}:`)
+    .update(bytes)
+    .digest('hex');
 
 /** The digest of the metadata other than the checksums themselves (keys sorted). */
 function metadataDigest(metadata: Record<string, string>): string {
@@ -64,13 +73,14 @@ export function saveSafetensors(
       shape: [...t.shape],
       data_offsets: [offset, offset + bytes.length],
     };
-    if (options.checksums) sums[name] = sha256(bytes);
+    if (options.checksums) sums[name] = tensorDigest(TO_ST[t.dtype], t.shape, bytes);
     blobs.push(bytes);
     offset += bytes.length;
   }
   if (options.checksums) {
-    sums.__metadata__ = metadataDigest(metadata);
-    header.__metadata__ = { ...metadata, [CHECKSUM_KEY]: JSON.stringify(sums) };
+    const meta = { ...metadata, [MARKER_KEY]: 'sha256' };
+    sums.__metadata__ = metadataDigest(meta);
+    header.__metadata__ = { ...meta, [CHECKSUM_KEY]: JSON.stringify(sums) };
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8); // align the data to 8 bytes
@@ -214,9 +224,10 @@ export function loadSafetensors(path: string, device?: string): SafetensorsFile 
       );
     }
     const bytes = data.subarray(start, end);
-    if (sums && sums[name] !== sha256(bytes))
+    const digest = sums ? tensorDigest(e.dtype, e.shape, bytes) : '';
+    if (sums && sums[name] !== digest)
       throw new InputError(
-        `${path}: corrupt: tensor "${name}" fails its checksum; expected ${sums[name] ?? 'a checksum'}, got ${sha256(bytes)}`,
+        `${path}: corrupt: tensor "${name}" fails its checksum; expected ${sums[name] ?? 'a checksum'}, got ${digest}`,
       );
     checked.set(name, { dtype, bytes, shape: e.shape });
   }
@@ -241,7 +252,11 @@ export function loadSafetensors(path: string, device?: string): SafetensorsFile 
 
 /** The checksums a file carries (verified for its metadata here), or null for a file without them. */
 function checksums(path: string, metadata: Record<string, string>): Record<string, string> | null {
-  if (!Object.hasOwn(metadata, CHECKSUM_KEY)) return null;
+  if (!Object.hasOwn(metadata, CHECKSUM_KEY)) {
+    if (Object.hasOwn(metadata, MARKER_KEY))
+      throw new InputError(`${path}: corrupt: marked as checksummed, but ${CHECKSUM_KEY} is missing`);
+    return null;
+  }
   let sums: unknown;
   try {
     sums = JSON.parse(metadata[CHECKSUM_KEY]);
