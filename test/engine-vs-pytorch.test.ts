@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import {
   Generator,
   cpuSgemm,
-  native,
   noGrad,
   randn,
   setCpuSgemm,
@@ -13,7 +12,7 @@ import {
   type CpuSgemm,
   type Tensor,
 } from '../src/engine/index.js';
-import type { Handle } from '../src/engine/native.js';
+import { native, type Handle } from '../src/engine/native.js';
 import { Conv2d, F, Linear } from '../src/nn/index.js';
 import { assertClose, get, leakFree, loadFixture, reference } from './helpers.js';
 
@@ -198,7 +197,7 @@ test('wrong argument types throw a TypeError naming the op', () => {
     const bogus = 'not a tensor' as unknown as Handle;
     assert.throws(() => native.linear(bogus, x.handle), {
       name: 'TypeError',
-      message: 'linear: argument 0: expected a tensor handle',
+      message: 'linear: argument 0: expected a tensor handle, got a string',
     });
     assert.throws(() => native.add(x.handle, bogus), TypeError);
     assert.throws(

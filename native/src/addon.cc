@@ -36,7 +36,9 @@ Napi::Value wrap(Napi::Env env, at::Tensor t) {
   box->bytes = box->t.device().is_cpu() ? storageBytes(box->t) : 0;
   liveTensors++;
   if (box->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
-  return Napi::External<TensorBox>::New(env, box, finalizeBox);
+  auto handle = Napi::External<TensorBox>::New(env, box, finalizeBox);
+  tagHandle(handle.As<Napi::External<void>>(), HandleKind::Tensor);
+  return handle;
 }
 
 Napi::Array wrapPair(Napi::Env env, at::Tensor a, at::Tensor b) {
@@ -48,11 +50,70 @@ Napi::Array wrapPair(Napi::Env env, at::Tensor a, at::Tensor b) {
 
 static std::string argName(size_t i) { return "argument " + std::to_string(i); }
 
-at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsExternal()) throw ArgError(argName(i) + ": expected a tensor handle");
-  auto* box = info[i].As<Napi::External<TensorBox>>().Data();
-  if (!box->t.defined()) throw ArgError(argName(i) + ": tensor was already disposed");
+// ---- handle kinds ----
+
+// Random 128-bit tags: N-API compares them to tell this addon's handles apart (and from anyone else's).
+static const struct {
+  HandleKind kind;
+  const char* name;
+  napi_type_tag tag;
+} kKinds[] = {
+    {HandleKind::Tensor, "tensor", {0x6a1f3c9e52d84b07ULL, 0x9c2e7d41b8a35f16ULL}},
+    {HandleKind::Generator, "generator", {0x3b8d5e2f19c64a70ULL, 0xe41a97c03d5b2f88ULL}},
+};
+
+static const napi_type_tag* tagOf(HandleKind kind) {
+  for (auto& k : kKinds)
+    if (k.kind == kind) return &k.tag;
+  throw std::logic_error("handle kind without a tag");
+}
+
+const char* kindName(HandleKind kind) {
+  for (auto& k : kKinds)
+    if (k.kind == kind) return k.name;
+  return "unknown";
+}
+
+void tagHandle(const Napi::External<void>& handle, HandleKind kind) { handle.TypeTag(tagOf(kind)); }
+
+// What a value is, for an error message: "a generator handle", "a number", "undefined".
+static std::string describe(Napi::Value v) {
+  if (v.IsExternal()) {
+    auto ext = v.As<Napi::External<void>>();
+    for (auto& k : kKinds)
+      if (ext.CheckTypeTag(&k.tag)) return std::string("a ") + k.name + " handle";
+    return "an external of unknown kind";
+  }
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  if (v.IsNumber()) return "a number";
+  if (v.IsString()) return "a string";
+  if (v.IsBoolean()) return "a boolean";
+  if (v.IsBigInt()) return "a bigint";
+  if (v.IsArray()) return "an array";
+  if (v.IsFunction()) return "a function";
+  return "an object";
+}
+
+void* handleValue(Napi::Value v, HandleKind kind, const std::string& where) {
+  if (v.IsExternal()) {
+    auto ext = v.As<Napi::External<void>>();
+    if (ext.CheckTypeTag(tagOf(kind))) return ext.Data();
+  }
+  throw ArgError(where + ": expected a " + kindName(kind) + " handle, got " + describe(v));
+}
+
+void* handleArg(const Napi::CallbackInfo& info, size_t i, HandleKind kind) {
+  return handleValue(i < info.Length() ? info[i] : info.Env().Undefined(), kind, argName(i));
+}
+
+static at::Tensor& liveTensor(TensorBox* box, const std::string& where) {
+  if (!box->t.defined()) throw ArgError(where + ": tensor was already disposed");
   return box->t;
+}
+
+at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) {
+  return liveTensor(static_cast<TensorBox*>(handleArg(info, i, HandleKind::Tensor)), argName(i));
 }
 
 c10::optional<at::Tensor> optTensorArg(const Napi::CallbackInfo& info, size_t i) {
@@ -66,11 +127,8 @@ std::vector<at::Tensor> tensorListArg(const Napi::CallbackInfo& info, size_t i) 
   std::vector<at::Tensor> out;
   out.reserve(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); k++) {
-    Napi::Value v = arr.Get(k);
-    if (!v.IsExternal()) throw ArgError(argName(i) + "[" + std::to_string(k) + "]: expected a tensor handle");
-    auto* box = v.As<Napi::External<TensorBox>>().Data();
-    if (!box->t.defined()) throw ArgError(argName(i) + "[" + std::to_string(k) + "]: tensor was already disposed");
-    out.push_back(box->t);
+    std::string where = argName(i) + "[" + std::to_string(k) + "]";
+    out.push_back(liveTensor(static_cast<TensorBox*>(handleValue(arr.Get(k), HandleKind::Tensor, where)), where));
   }
   return out;
 }
@@ -132,8 +190,7 @@ at::Device deviceArg(const Napi::CallbackInfo& info, size_t i) {
 
 c10::optional<at::Generator> generatorArg(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || info[i].IsUndefined() || info[i].IsNull()) return c10::nullopt;
-  if (!info[i].IsExternal()) throw ArgError(argName(i) + ": expected a generator handle");
-  return *info[i].As<Napi::External<at::Generator>>().Data();
+  return *static_cast<at::Generator*>(handleArg(info, i, HandleKind::Generator));
 }
 
 at::TensorOptions optionsArg(const Napi::CallbackInfo& info, size_t dtypeIndex, size_t deviceIndex) {
@@ -142,15 +199,10 @@ at::TensorOptions optionsArg(const Napi::CallbackInfo& info, size_t dtypeIndex, 
 
 // ---- handle queries and process settings ----
 
+// dispose(t): frees the tensor now; a tensor already disposed is left as it is
 GENLAB_OP(dispose) {
-  if (info.Length() < 1 || !info[0].IsExternal()) throw ArgError("argument 0: expected a tensor handle");
-  release(info.Env(), info[0].As<Napi::External<TensorBox>>().Data());
+  release(info.Env(), static_cast<TensorBox*>(handleArg(info, 0, HandleKind::Tensor)));
   return info.Env().Undefined();
-}
-
-GENLAB_OP(isLive) {
-  if (info.Length() < 1 || !info[0].IsExternal()) throw ArgError("argument 0: expected a tensor handle");
-  return Napi::Boolean::New(info.Env(), info[0].As<Napi::External<TensorBox>>().Data()->t.defined());
 }
 
 GENLAB_OP(liveCount) { return Napi::Number::New(info.Env(), double(liveTensors.load())); }
@@ -164,7 +216,6 @@ GENLAB_OP(shape) {
 
 GENLAB_OP(dtype) { return Napi::String::New(info.Env(), dtypeName(tensorArg(info, 0).scalar_type())); }
 GENLAB_OP(device) { return Napi::String::New(info.Env(), tensorArg(info, 0).device().str()); }
-GENLAB_OP(isContiguous) { return Napi::Boolean::New(info.Env(), tensorArg(info, 0).is_contiguous()); }
 
 GENLAB_OP(setNumThreads) {
   at::set_num_threads(static_cast<int>(intArg(info, 0)));
@@ -187,11 +238,6 @@ GENLAB_OP(getBlasThreads) {
   return Napi::Number::New(info.Env(), get ? get() : -1);
 }
 GENLAB_OP(hardwareConcurrency) { return Napi::Number::New(info.Env(), std::thread::hardware_concurrency()); }
-
-GENLAB_OP(manualSeed) {
-  torch::manual_seed(static_cast<uint64_t>(intArg(info, 0)));
-  return info.Env().Undefined();
-}
 
 GENLAB_OP(cudaIsAvailable) { return Napi::Boolean::New(info.Env(), torch::cuda::is_available()); }
 GENLAB_OP(cudaDeviceCount) { return Napi::Number::New(info.Env(), double(torch::cuda::device_count())); }
@@ -220,21 +266,21 @@ static void finalizeGenerator(Napi::Env, at::Generator* g) { delete g; }
 
 GENLAB_OP(newGenerator) {
   auto* g = new at::Generator(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(intArg(info, 0))));
-  return Napi::External<at::Generator>::New(info.Env(), g, finalizeGenerator);
+  auto handle = Napi::External<at::Generator>::New(info.Env(), g, finalizeGenerator);
+  tagHandle(handle.As<Napi::External<void>>(), HandleKind::Generator);
+  return handle;
 }
 
 GENLAB_OP(generatorGetState) {
-  auto g = generatorArg(info, 0);
-  if (!g) throw ArgError("argument 0: expected a generator handle");
-  std::lock_guard<std::mutex> lock(g->mutex());
-  return wrap(info.Env(), g->get_state());
+  auto g = *static_cast<at::Generator*>(handleArg(info, 0, HandleKind::Generator));
+  std::lock_guard<std::mutex> lock(g.mutex());
+  return wrap(info.Env(), g.get_state());
 }
 
 GENLAB_OP(generatorSetState) {
-  auto g = generatorArg(info, 0);
-  if (!g) throw ArgError("argument 0: expected a generator handle");
-  std::lock_guard<std::mutex> lock(g->mutex());
-  g->set_state(tensorArg(info, 1));
+  auto g = *static_cast<at::Generator*>(handleArg(info, 0, HandleKind::Generator));
+  std::lock_guard<std::mutex> lock(g.mutex());
+  g.set_state(tensorArg(info, 1));
   return info.Env().Undefined();
 }
 
@@ -253,12 +299,10 @@ GENLAB_OP(allocatorSetCacheLimit) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   installCpuAllocator();
   GENLAB_EXPORT(dispose);
-  GENLAB_EXPORT(isLive);
   GENLAB_EXPORT(liveCount);
   GENLAB_EXPORT(shape);
   GENLAB_EXPORT(dtype);
   GENLAB_EXPORT(device);
-  GENLAB_EXPORT(isContiguous);
   GENLAB_EXPORT(setNumThreads);
   GENLAB_EXPORT(getNumThreads);
   GENLAB_EXPORT(allocatorCachedBytes);
@@ -268,7 +312,6 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   GENLAB_EXPORT(setBlasThreads);
   GENLAB_EXPORT(getBlasThreads);
   GENLAB_EXPORT(hardwareConcurrency);
-  GENLAB_EXPORT(manualSeed);
   GENLAB_EXPORT(cudaIsAvailable);
   GENLAB_EXPORT(cudaDeviceCount);
   GENLAB_EXPORT(cudaSynchronize);

@@ -20,6 +20,18 @@ extern std::atomic<int64_t> liveTensors;
 Napi::Value wrap(Napi::Env env, at::Tensor t);
 void release(Napi::Env env, TensorBox* box);
 
+// Every External the addon hands out carries an N-API type tag naming its kind, and every read
+// checks it: a handle of the wrong kind is an ArgError naming both kinds, never one struct read as
+// another. A new kind of handle adds itself here (and to kKinds in addon.cc).
+enum class HandleKind { Tensor, Generator };
+const char* kindName(HandleKind kind);
+// Tags a new External with its kind (call once, right after creating it).
+void tagHandle(const Napi::External<void>& handle, HandleKind kind);
+// The data behind argument i when it is a handle of that kind; otherwise an ArgError that says
+// what was found ("expected a tensor handle, got a generator handle").
+void* handleArg(const Napi::CallbackInfo& info, size_t i, HandleKind kind);
+void* handleValue(Napi::Value v, HandleKind kind, const std::string& where);
+
 // allocator.cc: the CPU allocator for tensor storage (large blocks cached by size on free).
 void installCpuAllocator();
 size_t cachedCpuBytes();

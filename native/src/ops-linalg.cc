@@ -6,13 +6,6 @@
 namespace genlab {
 
 GENLAB_OP(cholesky) { return wrap(info.Env(), at::linalg_cholesky(tensorArg(info, 0), boolArg(info, 1))); }
-// choleskyEx(A, upper) -> [L, info]: info > 0 is the order of the leading minor that is not positive definite
-GENLAB_OP(choleskyEx) {
-  auto r = at::linalg_cholesky_ex(tensorArg(info, 0), boolArg(info, 1), false);
-  return wrapPair(info.Env(), std::get<0>(r), std::get<1>(r));
-}
-// choleskySolve(B, L, upper): solves A X = B given A's Cholesky factor
-GENLAB_OP(choleskySolve) { return wrap(info.Env(), at::cholesky_solve(tensorArg(info, 0), tensorArg(info, 1), boolArg(info, 2))); }
 GENLAB_OP(solve) { return wrap(info.Env(), at::linalg_solve(tensorArg(info, 0), tensorArg(info, 1))); }
 // triangularSolve(A, B, upper, left, unitriangular)
 GENLAB_OP(triangularSolve) {
@@ -23,8 +16,6 @@ GENLAB_OP(eigh) {
   auto r = at::linalg_eigh(tensorArg(info, 0), "L");
   return wrapPair(info.Env(), std::get<0>(r), std::get<1>(r));
 }
-GENLAB_OP(pinv) { return wrap(info.Env(), at::linalg_pinv(tensorArg(info, 0))); }
-GENLAB_OP(lstsq) { return wrap(info.Env(), std::get<0>(at::linalg_lstsq(tensorArg(info, 0), tensorArg(info, 1)))); }
 
 // LAPACK's potrf/potrs, looked up at run time so that a libtorch without exported LAPACK
 // symbols still builds; then the in-place ops fall back to libtorch's (copying) kernels.
@@ -98,8 +89,7 @@ GENLAB_OP(exp_) {
 }
 
 void registerLinalg(Napi::Env env, Exports exports) {
-  GENLAB_EXPORT(cholesky); GENLAB_EXPORT(choleskyEx); GENLAB_EXPORT(choleskySolve); GENLAB_EXPORT(solve);
-  GENLAB_EXPORT(triangularSolve); GENLAB_EXPORT(eigh); GENLAB_EXPORT(pinv); GENLAB_EXPORT(lstsq);
+  GENLAB_EXPORT(cholesky); GENLAB_EXPORT(solve); GENLAB_EXPORT(triangularSolve); GENLAB_EXPORT(eigh);
   GENLAB_EXPORT(choleskyInplace_); GENLAB_EXPORT(choleskySolveFactored);
   GENLAB_EXPORT(addmm_); GENLAB_EXPORT(exp_);
 }

@@ -3,11 +3,6 @@
 
 namespace genlab {
 
-// addmm(c, a, b, beta, alpha): beta·c + alpha·a·b
-GENLAB_OP(addmm) {
-  return wrap(info.Env(), at::addmm(tensorArg(info, 0), tensorArg(info, 1), tensorArg(info, 2), numArg(info, 3), numArg(info, 4)));
-}
-
 // conv2d(x, weight, bias?, stride[2], padding[2], dilation[2], groups); x (N, C, H, W)
 GENLAB_OP(conv2d) {
   return wrap(info.Env(), at::conv2d(tensorArg(info, 0), tensorArg(info, 1), optTensorArg(info, 2), intsArg(info, 3),
@@ -81,11 +76,12 @@ GENLAB_OP(crossEntropy) {
 }
 GENLAB_OP(nllLoss) { return wrap(info.Env(), at::nll_loss(tensorArg(info, 0), tensorArg(info, 1), {}, reductionArg(info, 2))); }
 GENLAB_OP(mseLoss) { return wrap(info.Env(), at::mse_loss(tensorArg(info, 0), tensorArg(info, 1), reductionArg(info, 2))); }
-// cdistSq(a (n, d), b (m, d)) -> (n, m) squared Euclidean distances, by matrix products
+// cdist(a (n, d), b (m, d), p) -> (n, m) p-norm distances ‖aᵢ − bⱼ‖ₚ (not squared); libtorch picks
+// its own algorithm (for p = 2 and large inputs, by matrix products)
 GENLAB_OP(cdist) { return wrap(info.Env(), at::cdist(tensorArg(info, 0), tensorArg(info, 1), numArg(info, 2))); }
 
 void registerNn(Napi::Env env, Exports exports) {
-  GENLAB_EXPORT(addmm); GENLAB_EXPORT(conv2d);
+  GENLAB_EXPORT(conv2d);
   GENLAB_EXPORT(maxPool2d); GENLAB_EXPORT(avgPool2d); GENLAB_EXPORT(batchNorm);
   GENLAB_EXPORT(logSoftmax); GENLAB_EXPORT(softmax); GENLAB_EXPORT(crossEntropy); GENLAB_EXPORT(nllLoss);
   GENLAB_EXPORT(mseLoss); GENLAB_EXPORT(cdist);

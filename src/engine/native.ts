@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** An opaque handle on one libtorch tensor; only the addon looks inside. */
+/**
+ * An opaque handle on one libtorch tensor; only the addon looks inside. Every handle carries its kind
+ * (an N-API type tag), so an op given a handle of another kind throws a TypeError naming both kinds.
+ */
 export type Handle = { readonly __brand: 'TensorHandle' };
 /** An opaque handle on one libtorch CPU generator. */
 export type GeneratorHandle = { readonly __brand: 'GeneratorHandle' };
@@ -17,12 +20,10 @@ type Reduction = 'mean' | 'sum' | 'none';
 export interface NativeAddon {
   // handles and settings
   dispose(t: H): void;
-  isLive(t: H): boolean;
   liveCount(): number;
   shape(t: H): number[];
   dtype(t: H): NativeDType;
   device(t: H): string;
-  isContiguous(t: H): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   allocatorCachedBytes(): number;
@@ -36,7 +37,6 @@ export interface NativeAddon {
   hasFastConv(): boolean;
   setFastConv(on: boolean): void;
   hardwareConcurrency(): number;
-  manualSeed(seed: number): void;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   cudaSynchronize(): void;
@@ -158,7 +158,6 @@ export interface NativeAddon {
   // neural-network kernels
   matmul(a: H, b: H): H;
   linear(x: H, w: H, b?: H): H;
-  addmm(c: H, a: H, b: H, beta: number, alpha: number): H;
   conv2d(
     x: H,
     w: H,
@@ -196,13 +195,9 @@ export interface NativeAddon {
   cdist(a: H, b: H, p: number): H;
   // linear algebra
   cholesky(a: H, upper: boolean): H;
-  choleskyEx(a: H, upper: boolean): [H, H];
-  choleskySolve(b: H, l: H, upper: boolean): H;
   solve(a: H, b: H): H;
   triangularSolve(a: H, b: H, upper: boolean, left: boolean, unitriangular: boolean): H;
   eigh(a: H): [H, H];
-  pinv(a: H): H;
-  lstsq(a: H, b: H): H;
   choleskyInplace_(a: H): number;
   choleskySolveFactored(u: H, b: H): H;
   addmm_(c: H, a: H, b: H, beta: number, alpha: number): void;
