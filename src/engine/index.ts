@@ -1,9 +1,11 @@
-// The engine's public surface: tensors, scopes, creation, generators, devices.
+// The engine's public surface: tensors, scopes, creation, generators, devices, linear algebra, network
+// kernels. The addon itself stays inside the engine: every room above calls these, never native.
 export { Tensor, type TensorData } from './tensor.js';
 export { scope, keep, scopeDepth } from './scope.js';
 export * from './ops.js';
 export { Generator, Rng, deriveSeed } from './generator.js';
 export { parseDevice, cudaAvailable, DTYPES, type DType, type Device } from './dtype.js';
-export { native } from './native.js';
+export * as linalg from './linalg.js';
+export * as nnOps from './nn-ops.js';
 export { InputError, didYouMean, unknownName } from './errors.js';
 export { busyCpus } from './load.js';

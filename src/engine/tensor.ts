@@ -241,6 +241,10 @@ export class Tensor implements Owned {
     native.clamp_(this.handle, min, max);
     return this;
   }
+  exp_(): this {
+    native.exp_(this.handle);
+    return this;
+  }
   addcmul_(a: Tensor, b: Tensor, value = 1): this {
     native.addcmul_(this.handle, a.handle, b.handle, value);
     return this;

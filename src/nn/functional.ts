@@ -1,12 +1,12 @@
 // Stateless network math (PyTorch's torch.nn.functional): modules own state, these do the math.
-import { native, Tensor, rand, type Generator } from '../engine/index.js';
+import { Tensor, nnOps, rand, type Generator } from '../engine/index.js';
 
 export type Pair = number | [number, number];
 const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 /** x (N, in) · weightᵀ (in, out) + bias. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
-  return new Tensor(native.linear(x.handle, weight.handle, bias?.handle));
+  return nnOps.linear(x, weight, bias);
 }
 
 export interface Conv2dOptions {
@@ -17,16 +17,14 @@ export interface Conv2dOptions {
 }
 /** x (N, C, H, W), weight (O, C/groups, kh, kw). */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, o: Conv2dOptions = {}): Tensor {
-  return new Tensor(
-    native.conv2d(
-      x.handle,
-      weight.handle,
-      bias?.handle,
-      pair(o.stride ?? 1),
-      pair(o.padding ?? 0),
-      pair(o.dilation ?? 1),
-      o.groups ?? 1,
-    ),
+  return nnOps.conv2d(
+    x,
+    weight,
+    bias,
+    pair(o.stride ?? 1),
+    pair(o.padding ?? 0),
+    pair(o.dilation ?? 1),
+    o.groups ?? 1,
   );
 }
 
@@ -36,14 +34,12 @@ export interface PoolOptions {
   ceilMode?: boolean;
 }
 export function maxPool2d(x: Tensor, kernel: Pair, o: PoolOptions = {}): Tensor {
-  return new Tensor(
-    native.maxPool2d(
-      x.handle,
-      pair(kernel),
-      pair(o.stride ?? kernel),
-      pair(o.padding ?? 0),
-      o.ceilMode ?? false,
-    ),
+  return nnOps.maxPool2d(
+    x,
+    pair(kernel),
+    pair(o.stride ?? kernel),
+    pair(o.padding ?? 0),
+    o.ceilMode ?? false,
   );
 }
 export function avgPool2d(
@@ -51,46 +47,25 @@ export function avgPool2d(
   kernel: Pair,
   o: PoolOptions & { countIncludePad?: boolean } = {},
 ): Tensor {
-  return new Tensor(
-    native.avgPool2d(
-      x.handle,
-      pair(kernel),
-      pair(o.stride ?? kernel),
-      pair(o.padding ?? 0),
-      o.ceilMode ?? false,
-      o.countIncludePad ?? true,
-    ),
+  return nnOps.avgPool2d(
+    x,
+    pair(kernel),
+    pair(o.stride ?? kernel),
+    pair(o.padding ?? 0),
+    o.ceilMode ?? false,
+    o.countIncludePad ?? true,
   );
 }
 
-export interface BatchNormArgs {
-  weight?: Tensor;
-  bias?: Tensor;
-  runningMean?: Tensor;
-  runningVar?: Tensor;
-  training: boolean;
-  momentum: number;
-  eps: number;
-}
+export type BatchNormArgs = nnOps.BatchNormArgs;
 /** In training, normalizes by batch statistics and updates the running ones in place. */
 export function batchNorm(x: Tensor, a: BatchNormArgs): Tensor {
-  return new Tensor(
-    native.batchNorm(
-      x.handle,
-      a.weight?.handle,
-      a.bias?.handle,
-      a.runningMean?.handle,
-      a.runningVar?.handle,
-      a.training,
-      a.momentum,
-      a.eps,
-    ),
-  );
+  return nnOps.batchNorm(x, a);
 }
 
 /** PyTorch's LRN: x / (k + alpha/size · Σ x²)^beta over `size` neighbouring channels. */
 export function localResponseNorm(x: Tensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): Tensor {
-  return new Tensor(native.localResponseNorm(x.handle, size, alpha, beta, k));
+  return nnOps.localResponseNorm(x, size, alpha, beta, k);
 }
 
 /** Inverted dropout with a seeded generator: zero with probability p, scale the rest by 1/(1−p). */
@@ -107,20 +82,20 @@ export function relu(x: Tensor): Tensor {
   return x.relu();
 }
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  return new Tensor(native.logSoftmax(x.handle, dim));
+  return nnOps.logSoftmax(x, dim);
 }
 export function softmax(x: Tensor, dim = -1): Tensor {
-  return new Tensor(native.softmax(x.handle, dim));
+  return nnOps.softmax(x, dim);
 }
 
-export type Reduction = 'mean' | 'sum' | 'none';
+export type Reduction = nnOps.Reduction;
 /** logits (N, C), target (N) int64 class indices. */
 export function crossEntropy(logits: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return new Tensor(native.crossEntropy(logits.handle, target.handle, reduction));
+  return nnOps.crossEntropy(logits, target, reduction);
 }
 export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return new Tensor(native.nllLoss(logp.handle, target.handle, reduction));
+  return nnOps.nllLoss(logp, target, reduction);
 }
 export function mseLoss(a: Tensor, b: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return new Tensor(native.mseLoss(a.handle, b.handle, reduction));
+  return nnOps.mseLoss(a, b, reduction);
 }

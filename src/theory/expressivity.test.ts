@@ -1,7 +1,7 @@
 // Theorem 1: the O(n) solve matches a dense triangular solve, the network fits any labels with 2n + d weights, ties are caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, liveTensors, native, randint, randn, scope, Tensor, cat } from '../engine/index.js';
+import { Generator, liveTensors, linalg, randint, randn, scope, Tensor, cat } from '../engine/index.js';
 import { ImpossibleFitError, disposeTheorem1, theorem1 } from './expressivity.js';
 import { depthNetwork, evaluateNetwork, outputClasses, theorem1Network } from './expressivity-net.js';
 
@@ -21,9 +21,9 @@ test('forward substitution by recurrence equals triangularSolve on the explicit 
         .item(),
       0,
     );
-    const dense = new Tensor(
-      native.triangularSolve(A.handle, y.indexSelect(0, c.order).reshape(-1, 1).handle, false, true, false),
-    ).reshape(-1);
+    const dense = linalg
+      .solveTriangular(A, y.indexSelect(0, c.order).reshape(-1, 1), { upper: false })
+      .reshape(-1);
     assert.ok(dense.sub(c.w).abs().max().item() / dense.abs().max().item() < 1e-9);
     disposeTheorem1(c);
   });

@@ -1,5 +1,5 @@
 // Section 5 at n = 60,000: (K + λI)α = Y by conjugate gradient on all right-hand sides at once, Nyström-preconditioned.
-import { Generator, Tensor, eye, keep, native, randperm, scope } from '../engine/index.js';
+import { Generator, Tensor, eye, keep, linalg, randperm, scope } from '../engine/index.js';
 
 export interface CgOptions {
   tol: number; // stop when every column has ‖Yⱼ − Aαⱼ‖ / ‖Yⱼ‖ ≤ tol (A = K + λI)
@@ -42,12 +42,12 @@ function nystrom(A: Tensor, m: number, seed: number): Preconditioner {
         .slice(0, 0, m * m, m + 1)
         .sum()
         .item(); // a shift of ~ε32·tr(W) keeps W + νI factorizable
-    const l = new Tensor(native.cholesky(w.add(eye(m, m, { dtype: 'float64' }).mul(nu)).handle, false));
-    const bt = new Tensor(native.triangularSolve(l.handle, ct.handle, false, true, false)); // L⁻¹Cᵀ = Bᵀ (m, n)
-    const [evalsH, evecsH] = native.eigh(bt.matmul(bt.t()).handle); // ascending
+    const l = linalg.cholesky(w.add(eye(m, m, { dtype: 'float64' }).mul(nu)));
+    const bt = linalg.solveTriangular(l, ct, { upper: false }); // L⁻¹Cᵀ = Bᵀ (m, n)
+    const [evals, evecs] = linalg.eigh(bt.matmul(bt.t())); // ascending
     const r = Math.max(1, Math.floor(m / 2));
-    const sigma2 = new Tensor(evalsH).narrow(0, m - r, r);
-    const v = new Tensor(evecsH).narrow(1, m - r, r); // (m, r)
+    const sigma2 = evals.narrow(0, m - r, r);
+    const v = evecs.narrow(1, m - r, r); // (m, r)
     const lambda = sigma2.sub(nu).clamp(1e-12);
     const ut = v.t().matmul(bt).div(sigma2.sqrt().reshape(-1, 1)); // Uᵀ = Σ⁻¹VᵀBᵀ (r, n)
     const s = lambda.narrow(0, 0, 1).div(lambda).sub(1).reshape(-1, 1); // λ_r/λᵢ − 1 (smallest kept is first)

@@ -1,6 +1,6 @@
 // Section 5: exact kernel interpolation Kα = Y — the kernel computed in tiles, solved by in-place Cholesky or preconditioned CG.
 import { CG_DEFAULTS, cgSolve, type CgOptions } from './kernel-cg.js';
-import { InputError, Tensor, empty, keep, native, scope, zeros, type DType } from '../engine/index.js';
+import { InputError, Tensor, empty, keep, linalg, scope, zeros, type DType } from '../engine/index.js';
 
 export const KERNELS = ['gaussian', 'laplacian', 'linear', 'polynomial'] as const;
 export type KernelName = (typeof KERNELS)[number];
@@ -31,8 +31,7 @@ export function kernelTile_(
   aSq: Tensor,
   bSq: Tensor,
 ): void {
-  const mm = (beta: number, alpha: number): void =>
-    native.addmm_(out.handle, a.handle, b.t().handle, beta, alpha);
+  const mm = (beta: number, alpha: number): void => void linalg.addmm_(out, a, b.t(), { beta, alpha });
   if (k.name === 'linear' || k.name === 'polynomial') {
     mm(0, 1);
     if (k.name === 'polynomial')
@@ -50,7 +49,7 @@ export function kernelTile_(
   mm(1, -2); // ‖x−x′‖² = ‖x‖² + ‖x′‖² − 2⟨x,x′⟩
   out.clamp_(0);
   if (k.name === 'laplacian') scope(() => out.copy_(out.sqrt()));
-  native.exp_(out.mul_(-k.gamma).handle);
+  out.mul_(-k.gamma).exp_();
 }
 
 /**
@@ -212,13 +211,13 @@ export function fitKernel(
     }
     const maxDiag = scope(() => diagonal(K).max().item());
     o.onStage?.('factor', 0, 1);
-    const info = native.choleskyInplace_(K.handle);
+    const info = linalg.choleskyInplace_(K);
     if (info !== 0) {
       yd.dispose();
       base.xTrain.dispose();
       throw new NotPositiveDefiniteError(info, n, x.dtype, suggestRidge(n, x.dtype, maxDiag), ridge);
     }
-    const alpha = keep(new Tensor(native.choleskySolveFactored(K.handle, yd.handle)));
+    const alpha = keep(linalg.choleskySolveFactored(K, yd));
     const trainPred = keep(scope(() => yd.sub(alpha.mul(ridge))));
     yd.dispose();
     return { ...base, alpha, trainPred, iterations: 0, relativeResidual: null };
@@ -253,7 +252,7 @@ export function predict(f: Interpolant, x: Tensor): Tensor {
           scope(() => {
             const tile = scratch.narrow(0, 0, len).narrow(1, 0, w);
             kernelTile_(f.spec, tile, a, f.xTrain.narrow(0, c, w), aSq, sqTrain.narrow(0, c, w));
-            native.addmm_(acc.handle, tile.handle, f.alpha.narrow(0, c, w).handle, 1, 1);
+            linalg.addmm_(acc, tile, f.alpha.narrow(0, c, w));
           });
         }
       });

@@ -1,5 +1,5 @@
 // Section 5, linear case: SGD on under-determined least squares from zero converges to the minimum-norm solution X⁺y.
-import { Generator, InputError, Tensor, keep, native, randn, randperm, scope } from '../engine/index.js';
+import { Generator, InputError, Tensor, keep, linalg, randn, randperm, scope } from '../engine/index.js';
 
 export interface MinNormOptions {
   epochs: number;
@@ -28,7 +28,7 @@ export function minNormSolution(x: Tensor, y: Tensor): Tensor {
   return scope(() => {
     const xd = x.to('float64');
     const gram = xd.matmul(xd.t()); // (n, n)
-    const alpha = new Tensor(native.solve(gram.handle, y.to('float64').reshape(n, 1).handle));
+    const alpha = linalg.solve(gram, y.to('float64').reshape(n, 1));
     return xd.t().matmul(alpha).reshape(d);
   });
 }
