@@ -83,8 +83,10 @@ test('every export rejects a handle of the wrong kind in every position, naming 
     threads: native.getNumThreads(),
     blas: native.getBlasThreads(),
     grad: native.isGradEnabled(),
-  };
-  const cacheLimit = native.allocatorCacheLimit();
+    sgemm: native.hasFastSgemm(),
+    conv: native.hasFastConv(),
+    cacheLimit: native.allocatorCacheLimit(),
+  }; // the probe calls the setters too
   const ops = Object.keys(addon).filter((k) => typeof addon[k] === 'function');
   assert.ok(ops.length > 100, `expected the addon's exports, found ${ops.length}`);
   const checked = new Map<string, number>();
@@ -122,8 +124,9 @@ test('every export rejects a handle of the wrong kind in every position, naming 
     native.setNumThreads(settings.threads);
     if (settings.blas > 0) native.setBlasThreads(settings.blas);
     native.setGradEnabled(settings.grad);
-    native.allocatorSetCacheLimit(cacheLimit);
-    native.setFastSgemm(true);
+    native.allocatorSetCacheLimit(settings.cacheLimit);
+    native.setFastSgemm(settings.sgemm);
+    native.setFastConv(settings.conv);
   }
   // The probe found the handle arguments it should have, required and optional.
   for (const op of ['shape', 'dispose', 'add', 'cat', 'linear', 'randn', 'generatorSetState', 'batchNorm'])
