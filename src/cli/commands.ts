@@ -14,6 +14,7 @@ import { kernelCommand } from './kernel.js';
 import { minnormCommand } from './minnorm.js';
 import { rademacherCommand } from './rademacher.js';
 import { examplesCommand } from './examples.js';
+import { serveCommand } from './serve.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -30,4 +31,5 @@ export const COMMANDS: Command[] = [
   runCommand,
   reportCommand,
   examplesCommand,
+  serveCommand,
 ];

@@ -52,7 +52,12 @@ export interface FitOutcome {
   interrupted: boolean;
 }
 
-function loadBase(config: FitConfig, device: string, cache?: Map<string, LoadedDataset>): LoadedDataset {
+/** The run's data set before randomization (shared through cache when given). */
+export function loadBase(
+  config: FitConfig,
+  device: string,
+  cache?: Map<string, LoadedDataset>,
+): LoadedDataset {
   const key = JSON.stringify([config.dataset, device]);
   const hit = cache?.get(key);
   if (hit) return hit;

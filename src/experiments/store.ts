@@ -96,6 +96,7 @@ export interface StoreOptions {
   create?: boolean; // make the root if missing (default true); false: a missing root holds no runs
   flag?: string; // how errors name the root (default --out)
   notice?(line: string): void; // told when the index is rebuilt or refreshed
+  readonly?: boolean; // open an existing index read-only and never refresh it (genlab serve; fit keeps it current)
 }
 
 /** Runs under one root directory (default ./runs), indexed in root/index.db. */
@@ -107,6 +108,16 @@ export class RunStore {
   constructor(root: string, o: StoreOptions = {}) {
     this.o = o;
     this.root = checkStoreRoot(root, o.flag);
+    if (o.readonly) {
+      const file = path.join(this.root, 'index.db');
+      if (!existsSync(file))
+        throw new InputError(
+          `${o.flag ?? '--out'} ${this.root}: no run store here; expected a directory holding index.db (genlab fit or genlab run make one)`,
+        );
+      this.db = new Database(file, { readonly: true, fileMustExist: true });
+      this.db.pragma('busy_timeout = 10000');
+      return;
+    }
     if (!existsSync(this.root) && o.create === false) return;
     try {
       mkdirSync(this.root, { recursive: true });
@@ -260,7 +271,7 @@ export class RunStore {
 
   list(filter: { status?: RunStatus; model?: string; dataset?: string } = {}): RunRow[] {
     if (!this.db) return [];
-    this.sync();
+    if (!this.o.readonly) this.sync();
     const where: string[] = [];
     if (filter.status) where.push('status = @status');
     if (filter.model) where.push('model = @model');
@@ -270,7 +281,26 @@ export class RunStore {
         `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created, id`,
       )
       .all(filter) as RowRecord[];
-    return rows.map((r) => ({
+    return rows.map((r) => this.toRow(r));
+  }
+
+  /** One run's row as the index holds it, or null when it has no run with exactly this id. */
+  get(id: string): RunRow | null {
+    const r = this.db?.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RowRecord | undefined;
+    return r ? this.toRow(r) : null;
+  }
+
+  /** Every run's id, status and last update, without results: cheap enough to poll for changes. */
+  versions(): { id: string; status: RunStatus; updated: string }[] {
+    return (this.db?.prepare('SELECT id, status, updated FROM runs').all() ?? []) as {
+      id: string;
+      status: RunStatus;
+      updated: string;
+    }[];
+  }
+
+  private toRow(r: RowRecord): RunRow {
+    return {
       run: r.id,
       dir: this.dirOf(r.id),
       status: r.status,
@@ -282,7 +312,7 @@ export class RunStore {
       updated: r.updated,
       error: r.error,
       results: r.results ? (JSON.parse(r.results) as FitResults) : null,
-    }));
+    };
   }
 
   /** Finds a run by id, unique id prefix, or directory path. */

@@ -89,6 +89,27 @@ function markdown(p: Preset, scale: ScaleName, built: Built, intro: ReportSectio
   return `# ${p.title}\n\n${p.description}\n\n## ${intro.heading}\n\n${intro.text ?? ''}\n\n${[...figs, ...tables].join('\n')}`;
 }
 
+/** A preset's report in memory: its built figures and tables, its Markdown and its self-contained HTML page. */
+export async function presetReport(p: Preset, scale: ScaleName, runs: ReportRun[], command: string) {
+  const built = await build(p, scale, runs);
+  built.tables.push(claimsTable(p.report, runs, p.scales[scale].standsFor ?? {}));
+  const intro = scaleSection(p, scale, runs, command);
+  const html = htmlReport({
+    title: p.title,
+    intro: `${p.description}\n\nReproduced by genlab (Zhang et al. 2017, "Understanding deep learning requires rethinking generalization"). Each table cell shows genlab's number, the paper's, and the difference.`,
+    sections: [
+      intro,
+      {
+        heading: 'Results',
+        figures: built.figures.map((f) => ({ svg: f.figure.svg, caption: f.caption })),
+        tables: built.tables,
+      },
+    ],
+  });
+  const missing = runs.filter((r) => !r.summary).map((r) => r.run.id);
+  return { built, html, markdown: markdown(p, scale, built, intro), missing };
+}
+
 /** Writes DIR/PRESET.{html,md}, the figures' PNG and SVG, and each table as DIR/PRESET-table-N.{md,html}. */
 export async function writePresetReport(
   dir: string,
@@ -98,38 +119,17 @@ export async function writePresetReport(
   command: string,
 ): Promise<PresetReportFiles> {
   mkdirSync(dir, { recursive: true });
-  const built = await build(p, scale, runs);
-  built.tables.push(claimsTable(p.report, runs, p.scales[scale].standsFor ?? {}));
+  const report = await presetReport(p, scale, runs, command);
+  const { built } = report;
   const figures = [];
   for (const f of built.figures) figures.push(await writeFigure(dir, f.name, f.figure));
   built.tables.forEach((t, i) => {
     writeFileSync(path.join(dir, `${p.name}-table-${i + 1}.md`), markdownTable(t));
     writeFileSync(path.join(dir, `${p.name}-table-${i + 1}.html`), htmlTable(t));
   });
-  const intro = scaleSection(p, scale, runs, command);
   const md = path.join(dir, `${p.name}.md`);
-  writeFileSync(md, markdown(p, scale, built, intro));
+  writeFileSync(md, report.markdown);
   const html = path.join(dir, `${p.name}.html`);
-  writeFileSync(
-    html,
-    htmlReport({
-      title: p.title,
-      intro: `${p.description}\n\nReproduced by genlab (Zhang et al. 2017, "Understanding deep learning requires rethinking generalization"). Each table cell shows genlab's number, the paper's, and the difference.`,
-      sections: [
-        intro,
-        {
-          heading: 'Results',
-          figures: built.figures.map((f) => ({ svg: f.figure.svg, caption: f.caption })),
-          tables: built.tables,
-        },
-      ],
-    }),
-  );
-  return {
-    html,
-    markdown: md,
-    figures,
-    tables: built.tables,
-    missing: runs.filter((r) => !r.summary).map((r) => r.run.id),
-  };
+  writeFileSync(html, report.html);
+  return { html, markdown: md, figures, tables: built.tables, missing: report.missing };
 }

@@ -1,0 +1,100 @@
+// Front end: runs overlaid — loss against steps, accuracy against epochs (the way Figure 1a is read).
+import { getJson, type EpochRecord, type RunRow, type StepWindow } from './api.js';
+import { lineChart, type Line } from './charts.js';
+import { el } from './dom.js';
+
+const enc = encodeURIComponent;
+
+function picker(root: HTMLElement, runs: RunRow[]): void {
+  const boxes = runs.map((r) =>
+    el(
+      'label',
+      {},
+      el('input', { type: 'checkbox', value: r.id }),
+      ` ${r.id} `,
+      el('span', { class: 'muted' }, r.status),
+    ),
+  );
+  const go = el('button', {}, 'Compare');
+  go.addEventListener('click', () => {
+    const ids = boxes
+      .map((b) => b.querySelector('input') as HTMLInputElement)
+      .filter((i) => i.checked)
+      .map((i) => enc(i.value));
+    location.hash = `#/compare?ids=${ids.join(',')}`;
+  });
+  root.replaceChildren(
+    el('h1', {}, 'Compare runs'),
+    el('p', { class: 'muted' }, 'Pick two or more runs.'),
+    el('div', { class: 'toolbar' }, go),
+    el(
+      'div',
+      {},
+      boxes.map((b) => el('div', {}, b)),
+    ),
+  );
+}
+
+/** Draws the compare page for the runs in ?ids=a,b,…, or a picker without them. */
+export function comparePage(root: HTMLElement, ids: string[]): () => void {
+  if (ids.length === 0) {
+    getJson<{ runs: RunRow[] }>('/api/runs')
+      .then(({ runs }) => picker(root, runs))
+      .catch((e: unknown) => root.replaceChildren(el('p', { class: 'error' }, String(e))));
+    return () => undefined;
+  }
+  Promise.all(
+    ids.map(async (id) => ({
+      id,
+      steps: await getJson<StepWindow>(`/api/runs/${enc(id)}/steps?points=1000`),
+      epochs: (await getJson<{ epochs: EpochRecord[] }>(`/api/runs/${enc(id)}/epochs`)).epochs,
+    })),
+  )
+    .then((runs) => {
+      const lines = (f: (e: EpochRecord) => number): Line[] =>
+        runs.map((r) => ({ label: r.id, x: r.epochs.map((e) => e.epoch), y: r.epochs.map(f) }));
+      const loss = lineChart(
+        {
+          title: 'Training loss per step',
+          xLabel: 'step',
+          yLabel: 'loss',
+          lines: runs.map((r) => ({ label: r.id, x: r.steps.x, y: r.steps.y })),
+        },
+        900,
+        340,
+      );
+      const train = lineChart(
+        {
+          title: 'Train accuracy per epoch',
+          xLabel: 'epoch',
+          yLabel: 'accuracy',
+          percent: true,
+          lines: lines((e) => e.trainAcc),
+        },
+        560,
+        300,
+      );
+      const test = lineChart(
+        {
+          title: 'Test accuracy per epoch',
+          xLabel: 'epoch',
+          yLabel: 'accuracy',
+          percent: true,
+          lines: lines((e) => e.testAcc),
+        },
+        560,
+        300,
+      );
+      root.replaceChildren(
+        el('h1', {}, `Compare ${runs.length} runs`),
+        el(
+          'ul',
+          {},
+          runs.map((r) => el('li', {}, el('a', { href: `#/run/${enc(r.id)}` }, r.id))),
+        ),
+        el('div', { class: 'charts', id: 'compare' }, loss.node, train.node, test.node),
+      );
+    })
+    .catch((e: unknown) => root.replaceChildren(el('p', { class: 'error' }, String(e))));
+  return () => undefined;
+}

@@ -1,0 +1,176 @@
+// Front end: the runs table — sortable, filterable, status and epochs updated live, rows picked for compare.
+import { getJson, onLive, type RunRow } from './api.js';
+import { el, escapeHtml, num, pct } from './dom.js';
+
+interface Column {
+  key: string;
+  label: string;
+  value(r: RunRow): string | number | null;
+  show?(r: RunRow): string;
+  numeric?: boolean;
+}
+
+const s = (r: RunRow, k: string) => r.summary?.[k];
+const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+const COLUMNS: Column[] = [
+  { key: 'id', label: 'run', value: (r) => r.id },
+  { key: 'model', label: 'model', value: (r) => r.model },
+  { key: 'dataset', label: 'data set', value: (r) => r.dataset },
+  { key: 'labels', label: 'labels', value: (r) => r.labels },
+  { key: 'inputs', label: 'inputs', value: (r) => r.inputs },
+  { key: 'status', label: 'status', value: (r) => r.status },
+  { key: 'epochs', label: 'epochs', value: (r) => n(s(r, 'epochs')), numeric: true },
+  { key: 'stepsToFit', label: 'steps to fit', value: (r) => n(s(r, 'stepsToFit')), numeric: true },
+  {
+    key: 'trainAcc',
+    label: 'train acc',
+    value: (r) => n(s(r, 'trainAcc')),
+    show: (r) => pct(s(r, 'trainAcc')),
+    numeric: true,
+  },
+  {
+    key: 'testAcc',
+    label: 'test acc',
+    value: (r) => n(s(r, 'testAcc')),
+    show: (r) => pct(s(r, 'testAcc')),
+    numeric: true,
+  },
+  {
+    key: 'updated',
+    label: 'updated',
+    value: (r) => r.updated,
+    show: (r) => r.updated.replace('T', ' ').slice(0, 19),
+  },
+];
+
+function cellHtml(c: Column, r: RunRow): string {
+  const text = c.show ? c.show(r) : c.numeric ? num(c.value(r)) : String(c.value(r) ?? '–');
+  if (c.key === 'id') return `<td><a href="#/run/${encodeURIComponent(r.id)}">${escapeHtml(text)}</a></td>`;
+  if (c.key === 'status') return `<td class="status-${escapeHtml(r.status)}">${escapeHtml(text)}</td>`;
+  return `<td${c.numeric ? ' class="num"' : ''} data-col="${c.key}">${escapeHtml(text)}</td>`;
+}
+
+function rowHtml(r: RunRow): string {
+  return `<td><input type="checkbox" data-pick="${escapeHtml(r.id)}"></td>${COLUMNS.map((c) => cellHtml(c, r)).join('')}`;
+}
+
+/** Draws the runs page into root; returns the cleanup that stops its live updates. */
+export function runsPage(root: HTMLElement): () => void {
+  const rows = new Map<string, { row: RunRow; tr: HTMLTableRowElement; text: string }>();
+  let sortKey = 'updated';
+  let sortDir = -1;
+  const filter = el('input', {
+    type: 'search',
+    placeholder: 'filter runs (model, labels, status, …)',
+    size: 40,
+  });
+  const status = el(
+    'select',
+    {},
+    ['', 'running', 'complete', 'diverged', 'failed'].map((v) =>
+      el('option', { value: v }, v || 'any status'),
+    ),
+  );
+  const count = el('span', { class: 'muted' });
+  const compare = el('button', {}, 'Compare selected');
+  const thead = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      el('th', {}, ''),
+      COLUMNS.map((c) => el('th', { 'data-key': c.key }, c.label)),
+    ),
+  );
+  const tbody = el('tbody');
+  const table = el('table', { class: 'grid', id: 'runs' }, thead, tbody);
+  root.replaceChildren(
+    el('h1', {}, 'Runs'),
+    el(
+      'div',
+      { class: 'toolbar' },
+      filter,
+      status,
+      compare,
+      el('a', { class: 'button', href: '/api/runs.csv', download: 'runs.csv' }, 'CSV'),
+      count,
+    ),
+    table,
+  );
+
+  const apply = () => {
+    const q = filter.value.trim().toLowerCase();
+    const col = COLUMNS.find((c) => c.key === sortKey) ?? COLUMNS[0];
+    const list = [...rows.values()];
+    list.sort((a, b) => {
+      const x = col.value(a.row);
+      const y = col.value(b.row);
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x < y ? -1 : 1) * sortDir;
+    });
+    let shown = 0;
+    for (const r of list) {
+      const visible = (!q || r.text.includes(q)) && (!status.value || r.row.status === status.value);
+      r.tr.hidden = !visible;
+      if (visible) shown++;
+    }
+    tbody.append(...list.map((r) => r.tr));
+    for (const th of thead.querySelectorAll('th'))
+      th.className = th.dataset.key === sortKey ? (sortDir > 0 ? 'sorted-asc' : 'sorted-desc') : '';
+    count.textContent = `${shown} of ${rows.size} runs`;
+  };
+
+  const put = (row: RunRow) => {
+    const old = rows.get(row.id);
+    const tr = old?.tr ?? el('tr', { 'data-id': row.id });
+    const picked = old ? (tr.querySelector('input') as HTMLInputElement).checked : false;
+    tr.innerHTML = rowHtml(row);
+    (tr.querySelector('input') as HTMLInputElement).checked = picked;
+    const text = COLUMNS.map((c) => String(c.value(row) ?? ''))
+      .join(' ')
+      .toLowerCase();
+    rows.set(row.id, { row, tr, text });
+  };
+
+  thead.addEventListener('click', (e) => {
+    const key = (e.target as HTMLElement).dataset.key;
+    if (!key) return;
+    sortDir = key === sortKey ? -sortDir : 1;
+    sortKey = key;
+    apply();
+  });
+  filter.addEventListener('input', apply);
+  status.addEventListener('change', apply);
+  compare.addEventListener('click', () => {
+    const ids = [...tbody.querySelectorAll<HTMLInputElement>('input[data-pick]:checked')].map(
+      (i) => i.dataset.pick,
+    );
+    location.hash = `#/compare?ids=${ids.map((id) => encodeURIComponent(id ?? '')).join(',')}`;
+  });
+
+  const stop = onLive((e) => {
+    if (e.type === 'run') put(e.row);
+    else {
+      const r = rows.get(e.id);
+      if (!r) return;
+      // A running run's index row changes only at its start and end: epochs come from its metrics.
+      const summary = { ...(r.row.summary ?? {}), epochs: e.epochs };
+      if (e.last)
+        Object.assign(summary, { trainAcc: e.last.trainAcc, testAcc: e.last.testAcc, steps: e.last.step });
+      put({ ...r.row, summary });
+    }
+    apply();
+  });
+  getJson<{ runs: RunRow[] }>('/api/runs')
+    .then(({ runs }) => {
+      for (const r of runs) if (!rows.has(r.id)) put(r);
+      apply();
+      table.dataset.ready = 'true';
+    })
+    .catch((e: unknown) => root.append(el('p', { class: 'error' }, String(e))));
+  return stop;
+}
