@@ -51,15 +51,32 @@ function cellHtml(c: Column, r: RunRow): string {
   return `<td${c.numeric ? ' class="num"' : ''} data-col="${c.key}">${escapeHtml(text)}</td>`;
 }
 
-function rowHtml(r: RunRow): string {
-  return `<td><input type="checkbox" data-pick="${escapeHtml(r.id)}"></td>${COLUMNS.map((c) => cellHtml(c, r)).join('')}`;
+const searchText = (r: RunRow) =>
+  COLUMNS.map((c) => String(c.value(r) ?? ''))
+    .join(' ')
+    .toLowerCase();
+
+function rowHtml(r: RunRow, picked: boolean): string {
+  const box = `<td><input type="checkbox" data-pick="${escapeHtml(r.id)}"${picked ? ' checked' : ''}></td>`;
+  return box + COLUMNS.map((c) => cellHtml(c, r)).join('');
+}
+
+/** Rows drawn at a time: sorting and filtering work on every run, drawing 1,000 table rows costs seconds on a busy CPU. */
+const PAGE_ROWS = 200;
+
+interface Entry {
+  row: RunRow;
+  text: string; // what the filter searches
+  tr: HTMLTableRowElement | null; // drawn lazily
 }
 
 /** Draws the runs page into root; returns the cleanup that stops its live updates. */
 export function runsPage(root: HTMLElement): () => void {
-  const rows = new Map<string, { row: RunRow; tr: HTMLTableRowElement; text: string }>();
+  const rows = new Map<string, Entry>();
+  const picked = new Set<string>();
   let sortKey = 'updated';
   let sortDir = -1;
+  let limit = PAGE_ROWS;
   const filter = el('input', {
     type: 'search',
     placeholder: 'filter runs (model, labels, status, …)',
@@ -72,8 +89,9 @@ export function runsPage(root: HTMLElement): () => void {
       el('option', { value: v }, v || 'any status'),
     ),
   );
-  const count = el('span', { class: 'muted' });
+  const count = el('span', { class: 'muted', id: 'count' });
   const compare = el('button', {}, 'Compare selected');
+  const more = el('button', { id: 'more', hidden: true }, `Show ${PAGE_ROWS} more`);
   const thead = el(
     'thead',
     {},
@@ -98,12 +116,23 @@ export function runsPage(root: HTMLElement): () => void {
       count,
     ),
     table,
+    more,
   );
+
+  const trOf = (e: Entry): HTMLTableRowElement => {
+    if (!e.tr) {
+      e.tr = el('tr', { 'data-id': e.row.id });
+      e.tr.innerHTML = rowHtml(e.row, picked.has(e.row.id));
+    }
+    return e.tr;
+  };
 
   const apply = () => {
     const q = filter.value.trim().toLowerCase();
     const col = COLUMNS.find((c) => c.key === sortKey) ?? COLUMNS[0];
-    const list = [...rows.values()];
+    const list = [...rows.values()].filter(
+      (r) => (!q || r.text.includes(q)) && (!status.value || r.row.status === status.value),
+    );
     list.sort((a, b) => {
       const x = col.value(a.row);
       const y = col.value(b.row);
@@ -112,28 +141,21 @@ export function runsPage(root: HTMLElement): () => void {
       if (y === null) return -1;
       return (x < y ? -1 : 1) * sortDir;
     });
-    let shown = 0;
-    for (const r of list) {
-      const visible = (!q || r.text.includes(q)) && (!status.value || r.row.status === status.value);
-      r.tr.hidden = !visible;
-      if (visible) shown++;
-    }
-    tbody.append(...list.map((r) => r.tr));
+    const drawn = list.slice(0, limit);
+    tbody.replaceChildren(...drawn.map(trOf));
     for (const th of thead.querySelectorAll('th'))
       th.className = th.dataset.key === sortKey ? (sortDir > 0 ? 'sorted-asc' : 'sorted-desc') : '';
-    count.textContent = `${shown} of ${rows.size} runs`;
+    count.textContent =
+      drawn.length < list.length
+        ? `${drawn.length} shown of ${list.length} matching (${rows.size} runs)`
+        : `${list.length} of ${rows.size} runs`;
+    more.hidden = drawn.length >= list.length;
   };
 
   const put = (row: RunRow) => {
-    const old = rows.get(row.id);
-    const tr = old?.tr ?? el('tr', { 'data-id': row.id });
-    const picked = old ? (tr.querySelector('input') as HTMLInputElement).checked : false;
-    tr.innerHTML = rowHtml(row);
-    (tr.querySelector('input') as HTMLInputElement).checked = picked;
-    const text = COLUMNS.map((c) => String(c.value(row) ?? ''))
-      .join(' ')
-      .toLowerCase();
-    rows.set(row.id, { row, tr, text });
+    const e = rows.get(row.id);
+    if (e?.tr) e.tr.innerHTML = rowHtml(row, picked.has(row.id));
+    rows.set(row.id, { row, text: searchText(row), tr: e?.tr ?? null });
   };
 
   thead.addEventListener('click', (e) => {
@@ -143,13 +165,25 @@ export function runsPage(root: HTMLElement): () => void {
     sortKey = key;
     apply();
   });
-  filter.addEventListener('input', apply);
-  status.addEventListener('change', apply);
+  tbody.addEventListener('change', (e) => {
+    const box = e.target as HTMLInputElement;
+    const id = box.dataset.pick;
+    if (id === undefined) return;
+    if (box.checked) picked.add(id);
+    else picked.delete(id);
+  });
+  const reset = () => {
+    limit = PAGE_ROWS;
+    apply();
+  };
+  filter.addEventListener('input', reset);
+  status.addEventListener('change', reset);
+  more.addEventListener('click', () => {
+    limit += PAGE_ROWS;
+    apply();
+  });
   compare.addEventListener('click', () => {
-    const ids = [...tbody.querySelectorAll<HTMLInputElement>('input[data-pick]:checked')].map(
-      (i) => i.dataset.pick,
-    );
-    location.hash = `#/compare?ids=${ids.map((id) => encodeURIComponent(id ?? '')).join(',')}`;
+    location.hash = `#/compare?ids=${[...picked].map(encodeURIComponent).join(',')}`;
   });
 
   const stop = onLive((e) => {
@@ -167,9 +201,10 @@ export function runsPage(root: HTMLElement): () => void {
   });
   getJson<{ runs: RunRow[] }>('/api/runs')
     .then(({ runs }) => {
-      for (const r of runs) if (!rows.has(r.id)) put(r);
+      for (const r of runs) if (!rows.has(r.id)) rows.set(r.id, { row: r, text: searchText(r), tr: null });
       apply();
       table.dataset.ready = 'true';
+      performance.mark('genlab:runs-ready');
     })
     .catch((e: unknown) => root.append(el('p', { class: 'error' }, String(e))));
   return stop;
