@@ -29,7 +29,10 @@ function row(values: Float32Array, n: number, c: number, h: number, w: number, z
     const img = values.subarray(i * c * h * w, (i + 1) * c * h * w);
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of img) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+    for (const v of img) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
     const span = hi > lo ? hi - lo : 1;
     for (let y = 0; y < h * zoom; y++)
       for (let x = 0; x < cw; x++)

@@ -157,7 +157,7 @@ export function runPage(root: HTMLElement, id: string): () => void {
   let stopped = false;
   const steps = new StepChart(id);
   const summaryBox = el('div', { id: 'summary' });
-  const epochBox = el('div', { class: 'charts' });
+  const epochBox = el('div', { class: 'contents' }); // its charts wrap beside the loss per step
   const base = `/api/runs/${enc(id)}`;
   let charts: ReturnType<typeof epochCharts> | null = null;
   const refreshEpochs = async (d: RunDetail) => {
@@ -218,8 +218,7 @@ export function runPage(root: HTMLElement, id: string): () => void {
           ),
         ),
         el('h2', {}, 'Curves'),
-        el('div', { class: 'charts' }, steps.node),
-        epochBox,
+        el('div', { class: 'charts' }, steps.node, epochBox),
         el('h2', {}, 'Files'),
         el(
           'div',
