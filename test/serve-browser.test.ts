@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { RunDir } from '../src/experiments/run-dir.js';
 import { RunStore } from '../src/experiments/store.js';
 import { decodePngSize } from '../src/report/png.js';
 import { BIN, fitArgs, launchChromium, listen, parseCsv, smokeStore } from './serve-fixtures.js';
@@ -184,28 +185,39 @@ test('a genlab fit started now appears and its epoch count rises without a reloa
 
 test('1,000 runs: the runs page is usable (rows drawn, sorted by a click) and the time is measured', async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'genlab-serve-1000-'));
-  const big = new RunStore(root);
   const labels = ['true', 'random', 'corrupted:0.2', 'corrupted:0.5'];
   for (let i = 0; i < 1000; i++) {
-    const id = `mlp-1x512_cifar10_run-${String(i).padStart(4, '0')}`;
-    const summary = {
+    const run = new RunDir(path.join(root, `mlp-1x512_cifar10_run-${String(i).padStart(4, '0')}`));
+    const info = { model: 'mlp-1x512', dataset: 'cifar10', labels: labels[i % 4], inputs: 'true' };
+    run.create({
+      model: { name: info.model },
+      dataset: { name: info.dataset },
+      randomization: { labels: info.labels, inputs: info.inputs },
+    });
+    run.writeSummary({
+      ...info,
+      run: run.id,
+      dir: run.dir,
+      status: i % 10 ? 'complete' : 'diverged',
+      params: 1_578_506,
+      trainSize: 50_000,
       epochs: 1 + (i % 50),
       steps: 100 * i,
       stepsToFit: i % 3 ? 50 * i : null,
+      epochsToFit: null,
       trainAcc: (i % 97) / 96,
       testAcc: (i % 89) / 100,
-    };
-    big.upsert({
-      id,
-      status: i % 10 ? 'complete' : 'running',
-      model: 'mlp-1x512',
-      dataset: 'cifar10',
-      labels: labels[i % 4],
-      inputs: 'true',
-      config: { i },
-      summary,
+      bestTestAcc: 0.5,
+      bestTestEpoch: 1,
+      labelChangedFraction: 0,
+      diverged: false,
+      divergedReason: null,
+      wallSeconds: 1,
+      examplesPerSecond: 1,
     });
   }
+  const big = new RunStore(root);
+  assert.equal(big.reindex(), 1000);
   big.close();
   const s = await listen(root);
   try {

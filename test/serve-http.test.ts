@@ -179,6 +179,6 @@ test('bad flags: a short --token and a store that does not exist are named', asy
   assert.equal(await main(['serve', '--out', missing, '--port', '0'], io2), 2);
   assert.equal(
     io2.stderr.join(''),
-    `${missing}: no run store here; expected a directory holding index.db (genlab fit or genlab run make one)\n`,
+    `--out ${missing}: no run store here; expected a directory holding index.db (genlab fit or genlab run make one)\n`,
   );
 });

@@ -30,13 +30,13 @@ export function runsCsv(rows: RunRow[]): string {
   return toCsv(
     header,
     rows.map((r) => [
-      r.id,
+      r.run,
       r.status,
       r.model,
       r.dataset,
       r.labels,
       r.inputs,
-      ...SUMMARY_COLUMNS.map((k) => r.summary?.[k]),
+      ...SUMMARY_COLUMNS.map((k) => r.results?.[k]),
       r.created,
       r.updated,
     ]),

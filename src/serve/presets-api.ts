@@ -35,7 +35,7 @@ export function registerPresets(app: FastifyInstance, store: RunStore, storeArg:
       const scale = scaleOf(req.query.scale);
       const plan = planPreset(preset, scale);
       const rows = plan.map((run) => store.get(run.id));
-      const key = rows.map((r) => `${r?.id}:${r?.updated}`).join('|');
+      const key = rows.map((r) => `${r?.run}:${r?.updated}`).join('|');
       const hit = cache.get(`${preset.name}-${scale}`);
       if (hit?.key === key) return hit.value;
       const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));

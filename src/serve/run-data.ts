@@ -1,17 +1,13 @@
-// What the dashboard reads of one run, read-only: config, summary, per-epoch metrics, per-step losses, randomization, files.
-import { lstatSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { runConfig, stepLosses, type FitSummary } from '../experiments/fit.js';
-import { storedSummary } from '../experiments/sweep.js';
+// What the dashboard reads of one run, through its RunDir: config, summary, per-epoch metrics, per-step losses, randomization, files.
 import type { FitConfig } from '../experiments/config.js';
+import type { FitSummary, RunDir } from '../experiments/run-dir.js';
 import type { RunRow, RunStore } from '../experiments/store.js';
 import { loadArtifact } from '../randomize/index.js';
-import { epochHistory } from '../report/figures.js';
 import type { EpochRecord } from '../train/index.js';
 import { HttpError } from './security.js';
 
 export interface RunFile {
-  path: string; // relative to the store root, '/'-separated
+  path: string; // relative to the store root, '/'-separated (what /files/PATH serves)
   bytes: number;
 }
 
@@ -31,90 +27,78 @@ export function runRow(store: RunStore, id: string): RunRow {
   return row;
 }
 
-/** The run's resolved config, or null when its directory is gone (the index row stays). */
+/** The RunDir of a run the index knows (so a URL never names a directory of its own). */
+export function runDir(store: RunStore, id: string): RunDir {
+  runRow(store, id);
+  return store.run(id);
+}
+
+/** The run's resolved config, or null when its directory is gone or unreadable (the index row stays). */
 export function runConfigOf(store: RunStore, id: string): FitConfig | null {
   try {
-    return runConfig(store, id);
+    return runDir(store, id).readConfig();
   } catch {
     return null;
   }
 }
 
+function readOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null; // not written yet (the run is starting), or mid-write: the next look sees it
+  }
+}
+
 export function runDetail(store: RunStore, id: string) {
   const row = runRow(store, id);
-  const config = runConfigOf(store, id);
-  const summary: FitSummary | null = storedSummary(store, id);
-  return { row, config, summary, randomization: randomizationSummary(store, id), files: runFiles(store, id) };
+  const run = store.run(id);
+  const summary: FitSummary | null = readOrNull(() => run.readSummary());
+  return {
+    row,
+    config: runConfigOf(store, id),
+    summary,
+    randomization: readOrNull(() => randomizationSummary(run)),
+    files: runFiles(store, id),
+  };
+}
+
+function randomizationSummary(run: RunDir): RandomizationSummary {
+  const a = loadArtifact(run.file('randomization'));
+  return {
+    labels: a.spec.labels,
+    inputs: a.spec.inputs,
+    seed: a.spec.seed,
+    labelChangedFraction: a.labelChangedFraction,
+    trainCount: a.train.count,
+    testRandomized: a.test !== null,
+  };
 }
 
 /** Where the run keeps its drawn randomization (read with loadArtifact). */
 export function randomizationDir(store: RunStore, id: string): string {
-  return path.join(store.dirOf(id), 'randomization');
-}
-
-function randomizationSummary(store: RunStore, id: string): RandomizationSummary | null {
-  try {
-    const a = loadArtifact(randomizationDir(store, id));
-    return {
-      labels: a.spec.labels,
-      inputs: a.spec.inputs,
-      seed: a.spec.seed,
-      labelChangedFraction: a.labelChangedFraction,
-      trainCount: a.train.count,
-      testRandomized: a.test !== null,
-    };
-  } catch {
-    return null; // not drawn yet (the run is starting) or unreadable
-  }
+  return runDir(store, id).file('randomization');
 }
 
 /** Per-epoch metrics so far (empty before the first epoch ends). */
 export function runEpochs(store: RunStore, id: string): EpochRecord[] {
-  runRow(store, id);
-  try {
-    return epochHistory(store.dirOf(id));
-  } catch {
-    return [];
-  }
+  const run = runDir(store, id);
+  return readOrNull(() => run.readMetrics()) ?? [];
 }
 
-/** A token that changes whenever the run's per-epoch metrics may have (cheap: one stat). */
+/** A token that changes whenever the run moves on (its RunDir stamp: epochs, steps, status, mtimes). */
 export function epochsVersion(store: RunStore, id: string): string {
-  try {
-    const s = statSync(path.join(store.dirOf(id), 'checkpoint.safetensors'));
-    return `${s.mtimeMs}:${s.size}`;
-  } catch {
-    return '';
-  }
+  return readOrNull(() => JSON.stringify(store.run(id).stamp())) ?? '';
 }
 
 /** Per-step training losses so far. */
 export function runSteps(store: RunStore, id: string): Float32Array {
-  runRow(store, id);
-  try {
-    return stepLosses(store.dirOf(id));
-  } catch {
-    return new Float32Array(0);
-  }
+  const run = runDir(store, id);
+  return readOrNull(() => run.readSteps()) ?? new Float32Array(0);
 }
 
-/** Every regular file of the run's directory (downloads go through /files/PATH). */
+/** The run's files (downloads go through /files/PATH, confined to the store). */
 export function runFiles(store: RunStore, id: string): RunFile[] {
-  const out: RunFile[] = [];
-  const walk = (dir: string, rel: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const st = lstatSync(path.join(dir, name), { throwIfNoEntry: false });
-      if (!st || name.includes('.tmp-')) continue; // symlinks are not listed; temporary files are mid-write
-      if (st.isDirectory()) walk(path.join(dir, name), `${rel}/${name}`);
-      else if (st.isFile()) out.push({ path: `${rel}/${name}`, bytes: st.size });
-    }
-  };
-  walk(store.dirOf(id), id);
-  return out;
+  const files = readOrNull(() => runDir(store, id).files()) ?? [];
+  return files.map((f) => ({ path: `${id}/${f.path}`, bytes: f.bytes }));
 }

@@ -17,13 +17,13 @@ export interface ActiveRun {
 
 export function localSweeps(store: RunStore): { local: ActiveRun[] } {
   const local = store.list({ status: 'running' }).map((row): ActiveRun => {
-    const epochs = runEpochs(store, row.id);
-    const config = runConfigOf(store, row.id);
+    const epochs = runEpochs(store, row.run);
+    const config = runConfigOf(store, row.run);
     const totalEpochs = config?.train.epochs ?? null;
     const spent = epochs.reduce((s, e) => s + e.seconds, 0);
     const secondsPerEpoch = epochs.length ? spent / epochs.length : null;
     return {
-      id: row.id,
+      id: row.run,
       model: row.model,
       dataset: row.dataset,
       labels: row.labels,

@@ -10,8 +10,8 @@ function picker(root: HTMLElement, runs: RunRow[]): void {
     el(
       'label',
       {},
-      el('input', { type: 'checkbox', value: r.id }),
-      ` ${r.id} `,
+      el('input', { type: 'checkbox', value: r.run }),
+      ` ${r.run} `,
       el('span', { class: 'muted' }, r.status),
     ),
   );

@@ -110,7 +110,7 @@ function epochCharts(epochs: EpochRecord[]) {
 
 function summaryPairs(d: RunDetail, epochs: EpochRecord[]): [string, string][] {
   const last = epochs.at(-1);
-  const s = d.summary ?? d.row.summary ?? {};
+  const s = (d.summary ?? d.row.results ?? {}) as Record<string, unknown>;
   return [
     ['status', d.row.status],
     ['model', d.row.model],
@@ -179,12 +179,8 @@ export function runPage(root: HTMLElement, id: string): () => void {
   let detail: RunDetail | null = null;
   const stop = onLive((e) => {
     if (!detail) return;
-    if (e.type === 'run' && e.row.id === id) {
-      detail = {
-        ...detail,
-        row: e.row,
-        summary: e.row.status === 'running' ? detail.summary : e.row.summary,
-      };
+    if (e.type === 'run' && e.row.run === id) {
+      detail = { ...detail, row: e.row, summary: null }; // the row's results are the newest
       void refreshEpochs(detail);
     } else if (e.type === 'epochs' && e.id === id) void refreshEpochs(detail);
   });

@@ -10,11 +10,11 @@ interface Column {
   numeric?: boolean;
 }
 
-const s = (r: RunRow, k: string) => r.summary?.[k];
+const s = (r: RunRow, k: string) => (r.results as Record<string, unknown> | null)?.[k];
 const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 const COLUMNS: Column[] = [
-  { key: 'id', label: 'run', value: (r) => r.id },
+  { key: 'id', label: 'run', value: (r) => r.run },
   { key: 'model', label: 'model', value: (r) => r.model },
   { key: 'dataset', label: 'data set', value: (r) => r.dataset },
   { key: 'labels', label: 'labels', value: (r) => r.labels },
@@ -46,7 +46,7 @@ const COLUMNS: Column[] = [
 
 function cellHtml(c: Column, r: RunRow): string {
   const text = c.show ? c.show(r) : c.numeric ? num(c.value(r)) : String(c.value(r) ?? '–');
-  if (c.key === 'id') return `<td><a href="#/run/${encodeURIComponent(r.id)}">${escapeHtml(text)}</a></td>`;
+  if (c.key === 'id') return `<td><a href="#/run/${encodeURIComponent(r.run)}">${escapeHtml(text)}</a></td>`;
   if (c.key === 'status') return `<td class="status-${escapeHtml(r.status)}">${escapeHtml(text)}</td>`;
   return `<td${c.numeric ? ' class="num"' : ''} data-col="${c.key}">${escapeHtml(text)}</td>`;
 }
@@ -57,7 +57,7 @@ const searchText = (r: RunRow) =>
     .toLowerCase();
 
 function rowHtml(r: RunRow, picked: boolean): string {
-  const box = `<td><input type="checkbox" data-pick="${escapeHtml(r.id)}"${picked ? ' checked' : ''}></td>`;
+  const box = `<td><input type="checkbox" data-pick="${escapeHtml(r.run)}"${picked ? ' checked' : ''}></td>`;
   return box + COLUMNS.map((c) => cellHtml(c, r)).join('');
 }
 
@@ -121,8 +121,8 @@ export function runsPage(root: HTMLElement): () => void {
 
   const trOf = (e: Entry): HTMLTableRowElement => {
     if (!e.tr) {
-      e.tr = el('tr', { 'data-id': e.row.id });
-      e.tr.innerHTML = rowHtml(e.row, picked.has(e.row.id));
+      e.tr = el('tr', { 'data-id': e.row.run });
+      e.tr.innerHTML = rowHtml(e.row, picked.has(e.row.run));
     }
     return e.tr;
   };
@@ -153,9 +153,9 @@ export function runsPage(root: HTMLElement): () => void {
   };
 
   const put = (row: RunRow) => {
-    const e = rows.get(row.id);
-    if (e?.tr) e.tr.innerHTML = rowHtml(row, picked.has(row.id));
-    rows.set(row.id, { row, text: searchText(row), tr: e?.tr ?? null });
+    const e = rows.get(row.run);
+    if (e?.tr) e.tr.innerHTML = rowHtml(row, picked.has(row.run));
+    rows.set(row.run, { row, text: searchText(row), tr: e?.tr ?? null });
   };
 
   thead.addEventListener('click', (e) => {
@@ -186,22 +186,15 @@ export function runsPage(root: HTMLElement): () => void {
     location.hash = `#/compare?ids=${[...picked].map(encodeURIComponent).join(',')}`;
   });
 
+  // fit refreshes a run's index row at its start and at every epoch end: each change arrives as a 'run' event.
   const stop = onLive((e) => {
-    if (e.type === 'run') put(e.row);
-    else {
-      const r = rows.get(e.id);
-      if (!r) return;
-      // A running run's index row changes only at its start and end: epochs come from its metrics.
-      const summary = { ...(r.row.summary ?? {}), epochs: e.epochs };
-      if (e.last)
-        Object.assign(summary, { trainAcc: e.last.trainAcc, testAcc: e.last.testAcc, steps: e.last.step });
-      put({ ...r.row, summary });
-    }
+    if (e.type !== 'run') return;
+    put(e.row);
     apply();
   });
   getJson<{ runs: RunRow[] }>('/api/runs')
     .then(({ runs }) => {
-      for (const r of runs) if (!rows.has(r.id)) rows.set(r.id, { row: r, text: searchText(r), tr: null });
+      for (const r of runs) if (!rows.has(r.run)) rows.set(r.run, { row: r, text: searchText(r), tr: null });
       apply();
       table.dataset.ready = 'true';
       performance.mark('genlab:runs-ready');
