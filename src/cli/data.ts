@@ -25,16 +25,7 @@ import { DATA_FLAGS, RANDOMIZE_FLAGS } from './fit-flags.js';
 
 const FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
-  ...RANDOMIZE_FLAGS.filter((f) => f.name !== 'randomization-seed'),
-  {
-    name: 'seed',
-    type: 'int',
-    min: 0,
-    default: 0,
-    placeholder: 'S',
-    help: 'randomization seed (genlab fit calls it --randomization-seed)',
-  },
-  { name: 'subset-seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the subsets' },
+  ...RANDOMIZE_FLAGS,
   {
     name: 'center-crop',
     type: 'int',
@@ -159,7 +150,7 @@ export const dataCommand: Command = {
   summary:
     "inspect a data set and one of the paper's randomizations (counts, labels changed, before/after images)",
   usage:
-    '--dataset D [--data-dir DIR] [--labels true|random|corrupted:P] [--corruption …] [--inputs …] [--train-size N] [--seed S] [--out DIR] [--json]',
+    '--dataset D [--data-dir DIR] [--labels true|random|corrupted:P] [--corruption …] [--inputs …] [--train-size N] [--randomization-seed S] [--out DIR] [--json]',
   description: `Loads a data set as genlab trains on it, draws a randomization (PAPER.md §1) with its own seed,
 and prints counts, shape, classes, the label histogram and the fraction of labels actually changed.
 Writes OUT/before.png and OUT/after.png (8 training images of each class, before and after) and the
@@ -177,7 +168,7 @@ randomization artifact (OUT/randomization.json + .bin) that a run would record.
       inputs: f.inputs as RandomizationSpec['inputs'],
       gaussianStats: f['gaussian-stats'] as RandomizationSpec['gaussianStats'],
       corruptTest: Boolean(f['corrupt-test']),
-      seed: f.seed as number,
+      seed: f['randomization-seed'] as number,
     });
     const ds = loadDataset({
       name: f.dataset as string,

@@ -3,85 +3,59 @@
 import path from 'node:path';
 import { fit, type FitSummary } from '../experiments/fit.js';
 import { RunStore } from '../experiments/store.js';
-import type { FitConfig } from '../experiments/config.js';
+import {
+  loadPreset,
+  parseOverrides,
+  planPreset,
+  type PlannedRun,
+  type ScaleName,
+} from '../experiments/preset.js';
+import { mergeConfig, type PartialConfig } from '../experiments/config.js';
 import { disposeDataset, type LoadedDataset } from '../data/index.js';
-import { DEFAULT_RANDOMIZATION } from '../randomize/index.js';
-import { defaultEvalBatchSize, paperLearningRate } from '../models/index.js';
-import { TRAIN_DEFAULTS } from '../train/index.js';
 import { writeFig1a } from '../report/fig1a.js';
 import { markdownTable } from '../report/table.js';
 import type { Command } from './command.js';
-import { applyRunFlags } from './fit-flags.js';
+import type { FlagSpec, Parsed } from './args.js';
+import { applyRunFlags, configFlag, configFromFlags } from './fit-flags.js';
+import { OVERRIDE_FLAGS, SCALE_FLAG } from './run.js';
 import { Progress } from './progress.js';
 
-/** Figure 1a's five variants. */
-export const FIG1A_VARIANTS: { labels: string; inputs: FitConfig['randomization']['inputs'] }[] = [
-  { labels: 'true', inputs: 'true' },
-  { labels: 'random', inputs: 'true' },
-  { labels: 'true', inputs: 'shuffled-pixels' },
-  { labels: 'true', inputs: 'random-pixels' },
-  { labels: 'true', inputs: 'gaussian' },
+const atScale = (what: string) => `${what} (default: fig1a's at --scale)`;
+
+/** The demo's flags: each a shortcut for a fig1a override (--train-size N is --set dataset.trainSize=N). */
+const DEMO_FLAGS: FlagSpec[] = [
+  { ...SCALE_FLAG, help: "fig1a's scale: smoke (seconds), cpu (minutes on 2 cores), paper (GPU)" },
+  configFlag('dataset.trainSize', { help: atScale('training examples per run') }),
+  configFlag('dataset.testSize', { help: atScale('test examples') }),
+  configFlag('model.name', { help: atScale('architecture, see genlab models'), noDefault: true }),
+  configFlag('train.epochs', { help: atScale('give up on a run after E epochs'), noDefault: true }),
+  configFlag('dataset.name', { noDefault: true }),
+  configFlag('dataset.dataDir'),
+  OVERRIDE_FLAGS.find((f) => f.name === 'set') as FlagSpec,
 ];
 
-export function demoConfig(
-  model: string,
-  dataset: string,
-  dataDir: string | null,
-  trainSize: number,
-  testSize: number,
-  v: (typeof FIG1A_VARIANTS)[number],
-  epochs: number,
-): FitConfig {
-  return {
-    dataset: { name: dataset, dataDir, trainSize, testSize, subsetSeed: 0, stratified: false },
-    randomization: { ...DEFAULT_RANDOMIZATION, labels: v.labels, inputs: v.inputs },
-    model: { name: model, dropout: 0, bnParams: 'shift', lrnPlacement: 'after-pool' },
-    train: {
-      ...TRAIN_DEFAULTS,
-      lr: paperLearningRate(model),
-      evalBatchSize: defaultEvalBatchSize(model),
-      epochs,
-    },
-  };
+/** The demo's runs: the fig1a preset at a scale, with the demo's flags and --set as overrides. */
+export function demoPlan(args: Parsed): { plan: PlannedRun[]; overrides: PartialConfig } {
+  const overrides = mergeConfig<PartialConfig>(
+    parseOverrides((args.flags.set as string[] | undefined) ?? [], 'genlab demo'),
+    configFromFlags(args, DEMO_FLAGS),
+  );
+  return { plan: planPreset(loadPreset('fig1a'), args.flags.scale as ScaleName, overrides), overrides };
 }
 
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'the main job: Figure 1a — a standard network fits random labels and random pixels perfectly',
-  usage: '[--train-size N] [--model M] [--out DIR] [--json]',
+  usage: '[--scale smoke|cpu|paper] [--train-size N] [--model M] [--set key=value …] [--out DIR] [--json]',
   description: `
-Reproduces the randomization test of Figure 1a on a Fashion-MNIST subset with MLP 1×512: true labels,
+Runs the fig1a preset (genlab run fig1a) at --scale in this process and reports it. At the cpu scale:
+the randomization test of Figure 1a on a Fashion-MNIST subset with MLP 1×512: true labels,
 random labels, shuffled pixels, random pixels and Gaussian inputs, each trained with the paper's SGD
 settings until it fits 100% of its training set. Writes the loss-vs-steps figure (PNG, SVG) and a
 summary table (Markdown, HTML) and prints the table. Runs are kept in the run store: running the demo
 again reuses finished runs and resumes interrupted ones.`,
   flags: [
-    {
-      name: 'train-size',
-      type: 'int',
-      min: 10,
-      default: 2000,
-      placeholder: 'N',
-      help: 'training examples per run',
-    },
-    { name: 'test-size', type: 'int', min: 10, default: 2000, placeholder: 'N', help: 'test examples' },
-    {
-      name: 'model',
-      type: 'string',
-      default: 'mlp-1x512',
-      placeholder: 'M',
-      help: 'architecture (see genlab models)',
-    },
-    {
-      name: 'epochs',
-      type: 'int',
-      min: 1,
-      default: 300,
-      placeholder: 'E',
-      help: 'give up on a run after E epochs',
-    },
-    { name: 'dataset', type: 'string', default: 'fashion-mnist', placeholder: 'D', help: 'data set' },
-    { name: 'data-dir', type: 'string', placeholder: 'DIR', help: 'directory of the data set files' },
+    ...DEMO_FLAGS,
     {
       name: 'out',
       type: 'string',
@@ -99,24 +73,17 @@ again reuses finished runs and resumes interrupted ones.`,
     },
   ],
   async run(args, io) {
-    const device = applyRunFlags(args, 'genlab demo');
+    const { plan } = demoPlan(args);
+    const device = applyRunFlags(args, 'genlab demo', plan[0].config.model.name);
     const f = args.flags;
     const store = new RunStore(f.out as string);
     const cache = new Map<string, LoadedDataset>();
     const summaries: FitSummary[] = [];
     const t0 = Date.now();
     try {
-      for (const [i, v] of FIG1A_VARIANTS.entries()) {
-        const config = demoConfig(
-          f.model as string,
-          f.dataset as string,
-          (f['data-dir'] as string) ?? null,
-          f['train-size'] as number,
-          f['test-size'] as number,
-          v,
-          f.epochs as number,
-        );
-        const label = `${i + 1}/${FIG1A_VARIANTS.length} labels=${v.labels} inputs=${v.inputs}`;
+      for (const [i, run] of plan.entries()) {
+        const config = run.config;
+        const label = `${i + 1}/${plan.length} ${run.variant}`;
         let bar: Progress | undefined;
         let epoch = 0;
         const out = await fit(config, {
@@ -145,7 +112,9 @@ again reuses finished runs and resumes interrupted ones.`,
       store.close();
     }
     const dir = path.join(store.root, 'reports', 'demo');
-    const title = `Figure 1a on ${f.dataset} (${f['train-size']} examples, ${f.model})`;
+    const c = plan[0].config;
+    const size = c.dataset.trainSize === null ? 'all' : String(c.dataset.trainSize);
+    const title = `Figure 1a on ${c.dataset.name} (${size} examples, ${c.model.name})`;
     const { files, table } = await writeFig1a(dir, summaries, title);
     if (f.json) {
       io.out(JSON.stringify({ runs: summaries, files, seconds: (Date.now() - t0) / 1000 }) + '\n');

@@ -1,222 +1,67 @@
-// The flags shared by commands that train (fit, and sweeps' overrides): data, randomization, model, optimizer.
-import { DATASETS } from '../data/index.js';
-import { AUGMENTATIONS } from '../data/augment.js';
-import { CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, parseRandomization } from '../randomize/index.js';
-import { defaultEvalBatchSize, paperLearningRate, checkModelName, isConvNet } from '../models/index.js';
-import { TRAIN_DEFAULTS } from '../train/index.js';
-import { InputError, busyCpus, cpuCount, cpuSgemm, setNumThreads, parseDevice } from '../engine/index.js';
-import type { FitConfig, ModelConfig } from '../experiments/config.js';
-import { WEIGHT_INITS } from '../nn/index.js';
+// The flags of commands that train (fit, demo, data): derived from the config schema, each setting one key path.
+import { busyCpus, cpuCount, cpuSgemm, setNumThreads, parseDevice } from '../engine/index.js';
+import { isConvNet } from '../models/index.js';
+import {
+  configField,
+  resolveConfig,
+  setPath,
+  type FitConfig,
+  type PartialConfig,
+} from '../experiments/config.js';
+import { CONFIG_SCHEMA } from '../experiments/config-schema.js';
+import { FIELD_INFO, choicesOf, defaultOf, kindOf, leafPaths, parseWith } from '../experiments/schema.js';
 import type { FlagSpec, Parsed } from './args.js';
 
+/** The flag that sets a config field: its name, help, kind, choices and default come from the schema. */
+export function configFlag(keyPath: string, o: { help?: string; noDefault?: boolean } = {}): FlagSpec {
+  const f = configField(keyPath, 'fit-flags');
+  const info = FIELD_INFO.get(f);
+  if (!info?.flag) throw new Error(`fit-flags: ${keyPath}: the schema gives it no flag`);
+  const kind = kindOf(f);
+  if (kind === 'object') throw new Error(`fit-flags: ${keyPath}: a section, not a field`);
+  const def = defaultOf(f) as FlagSpec['default'] | null;
+  return {
+    name: info.flag,
+    type: kind,
+    help: o.help ?? info.help,
+    placeholder: info.placeholder,
+    choices: choicesOf(f) ?? undefined,
+    default: o.noDefault || def === null ? undefined : def,
+    config: keyPath,
+    check: (v, where) => parseWith(f, v, where),
+  };
+}
+
+/** Every config key path that has a flag, in the schema's order. */
+export const FLAG_PATHS: readonly string[] = leafPaths(CONFIG_SCHEMA).filter(
+  (k) => FIELD_INFO.get(configField(k, 'fit-flags'))?.flag !== undefined,
+);
+const flagsUnder = (prefix: string, except: string[] = []): FlagSpec[] =>
+  FLAG_PATHS.filter((k) => k.startsWith(prefix) && !except.includes(k)).map((k) => configFlag(k));
+
 /** --dataset and --data-dir, as every command that reads data takes them. */
-export const DATASET_FLAGS: FlagSpec[] = [
-  {
-    name: 'dataset',
-    type: 'enum',
-    choices: DATASETS,
-    default: 'fashion-mnist',
-    help: 'data set (fashion-mnist is installed by Debian; others need --data-dir)',
-  },
-  {
-    name: 'data-dir',
-    type: 'string',
-    placeholder: 'DIR',
-    help: 'directory of the data set files: IDX for MNIST-like sets, the binary version for CIFAR (default for fashion-mnist: /usr/share/datasets/fashion-mnist)',
-  },
-];
+export const DATASET_FLAGS: FlagSpec[] = [configFlag('dataset.name'), configFlag('dataset.dataDir')];
+export const DATA_FLAGS: FlagSpec[] = flagsUnder('dataset.');
+export const RANDOMIZE_FLAGS: FlagSpec[] = flagsUnder('randomization.');
+export const TRAIN_FLAGS: FlagSpec[] = [...flagsUnder('model.'), ...flagsUnder('train.')];
 
-export const DATA_FLAGS: FlagSpec[] = [
-  ...DATASET_FLAGS,
-  {
-    name: 'train-size',
-    type: 'int',
-    min: 1,
-    placeholder: 'N',
-    help: 'train on a seeded subset of N examples (default: all)',
-  },
-  {
-    name: 'test-size',
-    type: 'int',
-    min: 1,
-    placeholder: 'N',
-    help: 'evaluate on a seeded subset of N test examples (default: all)',
-  },
-  { name: 'stratified', type: 'bool', help: "keep each class's share when drawing subsets" },
-  {
-    name: 'channels',
-    type: 'int',
-    min: 1,
-    placeholder: '3',
-    help: "3: a gray image in each of 3 channels, the paper's 3×28×28 input and parameter counts (default: the data set's own)",
-  },
-];
+/** The partial config the given flags spell (defaults are left to the schema). */
+export function configFromFlags(p: Parsed, specs: readonly FlagSpec[]): PartialConfig {
+  const out: PartialConfig = {};
+  for (const s of specs) {
+    if (s.config === undefined || !p.given.has(s.name)) continue;
+    const v = p.flags[s.name];
+    // --lr-decay 1 is a constant schedule (as it always was: its runs keep their ids).
+    if (s.config === 'train.schedule.gamma' && v === 1) setPath(out, 'train.schedule.kind', 'constant');
+    else setPath(out, s.config, v);
+  }
+  return out;
+}
 
-export const RANDOMIZE_FLAGS: FlagSpec[] = [
-  {
-    name: 'labels',
-    type: 'string',
-    default: 'true',
-    placeholder: 'true|random|corrupted:P',
-    help: 'label randomization (§1): true labels, random labels, or each label replaced with probability P',
-  },
-  {
-    name: 'corruption',
-    type: 'enum',
-    choices: CORRUPTIONS,
-    default: 'uniform',
-    help: 'uniform: new class drawn from all classes (the paper); wrong-class: always another class',
-  },
-  {
-    name: 'inputs',
-    type: 'enum',
-    choices: INPUT_MODES,
-    default: 'true',
-    help: 'input randomization: shuffled-pixels (one permutation), random-pixels (one per image), gaussian',
-  },
-  {
-    name: 'gaussian-stats',
-    type: 'enum',
-    choices: GAUSSIAN_STATS,
-    default: 'per-channel',
-    help: 'moments the Gaussian inputs match',
-  },
-  {
-    name: 'corrupt-test',
-    type: 'bool',
-    help: 'apply the label / per-image randomization to the test set too (default: clean test set; shuffled pixels always apply to both)',
-  },
-  {
-    name: 'randomization-seed',
-    type: 'int',
-    min: 0,
-    default: 0,
-    placeholder: 'S',
-    help: 'seed of the randomization, independent of --seed',
-  },
-];
-
-export const TRAIN_FLAGS: FlagSpec[] = [
-  {
-    name: 'model',
-    type: 'string',
-    default: 'mlp-1x512',
-    placeholder: 'M',
-    help: 'mlp-1x512, mlp-3x512, mlp-DEPTHxWIDTH, alexnet-small, inception-small, inception-small-nobn',
-  },
-  {
-    name: 'epochs',
-    type: 'int',
-    min: 1,
-    default: TRAIN_DEFAULTS.epochs,
-    placeholder: 'E',
-    help: 'at most E epochs',
-  },
-  { name: 'max-steps', type: 'int', min: 1, placeholder: 'N', help: 'at most N SGD steps' },
-  {
-    name: 'lr',
-    type: 'number',
-    min: 0,
-    placeholder: 'X',
-    help: "initial learning rate (default: the paper's, 0.1 Inception, 0.01 others)",
-  },
-  {
-    name: 'lr-decay',
-    type: 'number',
-    min: 0,
-    max: 1,
-    default: 0.95,
-    placeholder: 'X',
-    help: 'multiply the learning rate by X after every --lr-decay-every examples (1: constant)',
-  },
-  {
-    name: 'lr-decay-every',
-    type: 'int',
-    min: 1,
-    default: 50000,
-    placeholder: 'N',
-    help: "examples per decay step (the paper's epoch of 50,000; not the subset's epoch)",
-  },
-  {
-    name: 'batch-size',
-    type: 'int',
-    min: 1,
-    default: TRAIN_DEFAULTS.batchSize,
-    placeholder: 'B',
-    help: 'SGD batch size',
-  },
-  {
-    name: 'momentum',
-    type: 'number',
-    min: 0,
-    max: 0.999999,
-    default: TRAIN_DEFAULTS.momentum,
-    placeholder: 'X',
-    help: 'SGD momentum',
-  },
-  {
-    name: 'weight-decay',
-    type: 'number',
-    min: 0,
-    default: 0,
-    placeholder: 'X',
-    help: "L2 weight decay (explicit regularizer, §3; the paper's TF models use 0.0005 — off by default)",
-  },
-  {
-    name: 'augment',
-    type: 'list',
-    choices: AUGMENTATIONS,
-    default: [],
-    placeholder: 'LIST',
-    help: `data augmentation, comma-separated from ${AUGMENTATIONS.join(', ')}`,
-  },
-  {
-    name: 'dropout',
-    type: 'number',
-    min: 0,
-    max: 0.99,
-    default: 0,
-    placeholder: 'P',
-    help: 'dropout probability (before the classifier; off by default)',
-  },
-  {
-    name: 'target-acc',
-    type: 'number',
-    min: 0.01,
-    max: 1,
-    default: 1,
-    placeholder: 'X',
-    help: 'training accuracy that counts as fitted',
-  },
-  {
-    name: 'stop-at-fit',
-    type: 'bool',
-    default: true,
-    help: 'stop when fitted (--no-stop-at-fit trains all epochs)',
-  },
-  {
-    name: 'seed',
-    type: 'int',
-    min: 0,
-    default: 0,
-    placeholder: 'S',
-    help: 'seed of initialization, shuffling, dropout and augmentation',
-  },
-  {
-    name: 'bn-params',
-    type: 'enum',
-    choices: ['shift', 'affine'],
-    default: 'shift',
-    help: "Inception BatchNorm parameters: shift only (TF default; the paper's count) or scale and shift",
-  },
-  {
-    name: 'init',
-    type: 'enum',
-    choices: WEIGHT_INITS,
-    default: 'pytorch',
-    help: "initial weights: PyTorch's defaults, TensorFlow's glorot-uniform (the paper ran on TensorFlow), or he-normal (N(0, 2/fan_in), for deep nets without BN); biases zero except with pytorch",
-  },
-];
+/** `genlab fit`'s config: flags → partial config → resolve, the path `genlab run --set` takes. */
+export function fitConfigFromFlags(p: Parsed, specs: readonly FlagSpec[], where = 'genlab fit'): FitConfig {
+  return resolveConfig([configFromFlags(p, specs)], where);
+}
 
 export const RUN_FLAGS: FlagSpec[] = [
   {
@@ -241,62 +86,6 @@ function str(p: Parsed, k: string): string | undefined {
 }
 function num(p: Parsed, k: string): number | undefined {
   return p.flags[k] as number | undefined;
-}
-
-/** A FitConfig from parsed flags; every value checked, errors name the flag. */
-export function fitConfigFromFlags(p: Parsed): FitConfig {
-  const model = checkModelName(str(p, 'model') ?? 'mlp-1x512', 'genlab fit: --model');
-  let randomization;
-  try {
-    randomization = parseRandomization({
-      labels: str(p, 'labels'),
-      corruption: str(p, 'corruption') as FitConfig['randomization']['corruption'],
-      inputs: str(p, 'inputs') as FitConfig['randomization']['inputs'],
-      gaussianStats: str(p, 'gaussian-stats') as FitConfig['randomization']['gaussianStats'],
-      corruptTest: Boolean(p.flags['corrupt-test']),
-      seed: num(p, 'randomization-seed') ?? 0,
-    });
-  } catch (e) {
-    throw new InputError(`genlab fit: ${(e as Error).message}`);
-  }
-  const decay = num(p, 'lr-decay') ?? 0.95;
-  return {
-    dataset: {
-      name: str(p, 'dataset') ?? 'fashion-mnist',
-      dataDir: str(p, 'data-dir') ?? null,
-      trainSize: num(p, 'train-size') ?? null,
-      testSize: num(p, 'test-size') ?? null,
-      subsetSeed: 0,
-      stratified: Boolean(p.flags.stratified),
-      ...(num(p, 'channels') === undefined ? {} : { channels: num(p, 'channels') as 3 }),
-    },
-    randomization,
-    model: {
-      name: model,
-      dropout: num(p, 'dropout') ?? 0,
-      bnParams: (str(p, 'bn-params') ?? 'shift') as 'shift' | 'affine',
-      lrnPlacement: 'after-pool',
-      init: str(p, 'init') as ModelConfig['init'],
-    },
-    train: {
-      ...TRAIN_DEFAULTS,
-      epochs: num(p, 'epochs') ?? TRAIN_DEFAULTS.epochs,
-      maxSteps: num(p, 'max-steps') ?? null,
-      lr: num(p, 'lr') ?? paperLearningRate(model),
-      evalBatchSize: defaultEvalBatchSize(model),
-      batchSize: num(p, 'batch-size') ?? TRAIN_DEFAULTS.batchSize,
-      momentum: num(p, 'momentum') ?? TRAIN_DEFAULTS.momentum,
-      weightDecay: num(p, 'weight-decay') ?? 0,
-      schedule:
-        decay === 1
-          ? { kind: 'constant' }
-          : { kind: 'exponential', gamma: decay, every: num(p, 'lr-decay-every') ?? 50000 },
-      augment: (p.flags.augment as string[] | undefined) ?? [],
-      targetTrainAcc: num(p, 'target-acc') ?? 1,
-      stopAtTarget: p.flags['stop-at-fit'] !== false,
-      seed: num(p, 'seed') ?? 0,
-    },
-  };
 }
 
 /**
@@ -330,7 +119,7 @@ export function applyThreads(p: Parsed, model: string): void {
  * libtorch on one thread and OpenBLAS on every core: two pools spinning on the same cores took the
  * demo from 19 s to 60 s.
  */
-export function applyRunFlags(p: Parsed, where: string): string {
-  applyThreads(p, str(p, 'model') ?? 'mlp-1x512');
+export function applyRunFlags(p: Parsed, where: string, model: string): string {
+  applyThreads(p, model);
   return parseDevice(str(p, 'device') ?? 'cpu', `${where}: --device`);
 }

@@ -9,7 +9,6 @@ import {
   RUN_FLAGS,
   TRAIN_FLAGS,
   applyRunFlags,
-  applyThreads,
   fitConfigFromFlags,
 } from './fit-flags.js';
 import { Progress } from './progress.js';
@@ -83,13 +82,13 @@ Examples:
     },
   ],
   async run(args, io) {
-    const device = applyRunFlags(args, 'genlab fit');
-    const store = new RunStore((args.flags.out as string) ?? 'runs', { notice: (l) => io.err(`${l}\n`) });
+    const store = new RunStore((args.flags.out as string) ?? 'runs', { notice: (l) => io.err(`${l}
+`) });
     try {
       const config = args.flags.resume
         ? runConfig(store, args.flags.resume as string)
-        : fitConfigFromFlags(args);
-      if (args.flags.resume) applyThreads(args, config.model.name); // the stored run's model, not --model's default
+        : fitConfigFromFlags(args, fitCommand.flags);
+      const device = applyRunFlags(args, 'genlab fit', config.model.name); // the stored run's model on --resume
       let progress: Progress | undefined;
       let epoch = 0;
       let last: EpochRecord | undefined;

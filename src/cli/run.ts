@@ -11,10 +11,10 @@ import {
   type Preset,
   type ScaleName,
 } from '../experiments/preset.js';
-import { mergeConfig, type PartialConfig } from '../experiments/preset-schema.js';
+import { mergeConfig, type PartialConfig } from '../experiments/config.js';
 import { runSweep, storedSummary, type SweepRun } from '../experiments/sweep.js';
 import { SweepDisplay } from './sweep-display.js';
-import { applyRunFlags } from './fit-flags.js';
+import { applyRunFlags, configFlag, configFromFlags } from './fit-flags.js';
 import { RunStore } from '../experiments/store.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
@@ -32,10 +32,10 @@ export function planFromFlags(
     throw new InputError(`${where}: expected a preset, one of ${presetNames().join(', ')}; got nothing`);
   const preset = loadPreset(name);
   const scale = args.flags.scale as ScaleName;
-  const pairs = [...((args.flags.set as string[] | undefined) ?? [])];
-  if (args.flags.dataset) pairs.push(`dataset.name=${String(args.flags.dataset)}`);
-  if (args.flags['data-dir']) pairs.push(`dataset.dataDir=${String(args.flags['data-dir'])}`);
-  const overrides = mergeConfig<PartialConfig>({}, parseOverrides(pairs, where));
+  const overrides = mergeConfig<PartialConfig>(
+    parseOverrides((args.flags.set as string[] | undefined) ?? [], where),
+    configFromFlags(args, OVERRIDE_FLAGS),
+  );
   return { preset, scale, plan: planPreset(preset, scale, overrides), overrides };
 }
 
@@ -52,18 +52,13 @@ export const SCALE_FLAG: FlagSpec = {
   help: "smoke: seconds (CI); cpu: hours at most on 2 cores; mid: the conv rows on 10,000 images; full: all of Fashion-MNIST with the paper's models; paper: the paper's settings on CIFAR-10 (GPU)",
 };
 export const OVERRIDE_FLAGS: FlagSpec[] = [
-  {
-    name: 'dataset',
-    type: 'string',
-    placeholder: 'D',
+  configFlag('dataset.name', {
     help: "override every run's data set (same as --set dataset.name=D)",
-  },
-  {
-    name: 'data-dir',
-    type: 'string',
-    placeholder: 'DIR',
+    noDefault: true,
+  }),
+  configFlag('dataset.dataDir', {
     help: 'directory of the data set files (same as --set dataset.dataDir=DIR)',
-  },
+  }),
   {
     name: 'set',
     type: 'string',
@@ -149,7 +144,7 @@ Examples:
   ],
   async run(args, io) {
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
-    const device = applyRunFlags(args, 'genlab run'); // --threads applies here too when --jobs 1 fits in this process
+    const device = applyRunFlags(args, 'genlab run', plan[0].config.model.name); // --threads applies here too when --jobs 1 fits in this process
     const store = new RunStore(args.flags.out as string);
     // Smoke runs take less than a worker's start-up (engine and data set loading): fit them in this process.
     const jobs =

@@ -1,32 +1,19 @@
-// A fit's full configuration — data, randomization, model, training — and the run id derived from it.
-import { InputError } from '../engine/index.js';
+// A fit's full configuration: partial configs merged over the schema's defaults, resolved, and the run id derived from it.
 import type { RandomizationSpec } from '../randomize/index.js';
-import { checkTrainConfig, type TrainConfig } from '../train/index.js';
-import { checkModelName } from '../models/index.js';
-import { WEIGHT_INITS, type WeightInit } from '../nn/index.js';
+import type { TrainConfig } from '../train/index.js';
+import type { WeightInit } from '../nn/index.js';
+import { defaultEvalBatchSize, paperLearningRate } from '../models/index.js';
+import { CONFIG_SCHEMA, type ParsedConfig } from './config-schema.js';
+import { fieldAt, parseWith } from './schema.js';
 import { configHash } from './store.js';
 
-export interface DatasetConfig {
-  name: string;
-  dataDir: string | null; // null: the data set's default directory
-  trainSize: number | null; // null: the whole training split
-  testSize: number | null;
-  subsetSeed: number;
-  stratified: boolean;
-  // 3: a gray data set's image in each of 3 channels, the paper's 3×28×28 input (its parameter counts).
-  // Absent means the data set's own channels, so that the runs made before this key existed keep their ids.
-  channels?: 3;
-}
+export type DatasetConfig = Omit<ParsedConfig['dataset'], 'channels'> & { channels?: 3 };
 
-export interface ModelConfig {
-  name: string;
-  dropout: number;
+export type ModelConfig = Omit<ParsedConfig['model'], 'init' | 'bnParams' | 'lrnPlacement'> & {
   bnParams: 'shift' | 'affine'; // Inception's BN parameters (see src/models/inception.ts)
   lrnPlacement: 'after-pool' | 'before-pool'; // AlexNet's first LRN
-  // Initial weights (src/nn/init.ts); absent means PyTorch's defaults, so that the runs made before
-  // this key existed keep their ids.
-  init?: Exclude<WeightInit, 'pytorch'>;
-}
+  init?: Exclude<WeightInit, 'pytorch'>; // absent: PyTorch's defaults
+};
 
 /** Everything that decides a run's numbers. Device and threads are not part of it. */
 export interface FitConfig {
@@ -36,32 +23,55 @@ export interface FitConfig {
   train: TrainConfig;
 }
 
-export function checkFitConfig(c: FitConfig): FitConfig {
-  checkModelName(c.model.name, 'fit: model');
-  const init: unknown = c.model.init;
-  if (init === 'pytorch')
-    delete c.model.init; // the default: one run id whether it is spelled out or not
-  else if (init !== undefined && !WEIGHT_INITS.includes(init as WeightInit)) {
-    throw new InputError(
-      `fit: model.init: expected one of ${WEIGHT_INITS.join(', ')}, got ${JSON.stringify(init)}`,
-    );
-  }
-  if (!(c.model.dropout >= 0 && c.model.dropout < 1))
-    throw new InputError(`fit: dropout: expected 0 ≤ p < 1, got ${c.model.dropout}`);
-  const channels: unknown = c.dataset.channels;
-  if (channels === 3 && c.dataset.name.startsWith('cifar'))
-    delete c.dataset.channels; // CIFAR's own: one run id whether it is spelled out or not
-  else if (channels !== undefined && channels !== 3)
-    throw new InputError(
-      `fit: dataset.channels: expected 3 (absent: the data set's own), got ${JSON.stringify(channels)}`,
-    );
-  for (const key of ['trainSize', 'testSize'] as const) {
-    const v = c.dataset[key];
-    if (v !== null && (!Number.isInteger(v) || v < 1))
-      throw new InputError(`fit: ${key}: expected a positive integer, got ${v}`);
-  }
-  checkTrainConfig(c.train);
-  return c;
+/** A partial config: any subset of the schema's key paths, as presets, `--set` and flags give them. */
+export type PartialConfig = { [key: string]: unknown };
+
+/** The schema's field at a dotted path (`train.lr`), or an error naming the path with a did-you-mean. */
+export function configField(keyPath: string, where: string) {
+  return fieldAt(CONFIG_SCHEMA, keyPath, where);
+}
+
+/** Checks a partial config: every key known, every value in its field's bounds. */
+export function checkPartial(x: unknown, where: string): PartialConfig {
+  parseWith(CONFIG_SCHEMA, x, where);
+  return x as PartialConfig;
+}
+
+/** The defaults (lr and evalBatchSize follow the model: see resolveConfig). */
+export function configDefaults(): ParsedConfig {
+  return CONFIG_SCHEMA.parse({});
+}
+
+/**
+ * Merges the layers (later wins) over the schema's defaults and checks the result. The learning rate
+ * and evaluation batch follow the model unless given; a constant schedule drops gamma and every; the
+ * default init ('pytorch') is left out, so runs made before model.init existed keep their ids.
+ */
+export function resolveConfig(layers: PartialConfig[], where: string): FitConfig {
+  const c = parseWith(CONFIG_SCHEMA, mergeConfig<PartialConfig>({}, ...layers), `${where}:`);
+  const { init, ...model } = c.model;
+  const { channels, ...dataset } = c.dataset; // CIFAR's own 3 is left out: one run id either way
+  const { schedule } = c.train;
+  return {
+    dataset:
+      channels === undefined || c.dataset.name.startsWith('cifar') ? dataset : { ...dataset, channels: 3 },
+    randomization: c.randomization as RandomizationSpec,
+    model: {
+      ...(model as Omit<ModelConfig, 'init'>),
+      ...(init === 'pytorch' ? {} : { init }),
+    } as ModelConfig,
+    train: {
+      ...c.train,
+      lr: c.train.lr ?? paperLearningRate(c.model.name),
+      evalBatchSize: c.train.evalBatchSize ?? defaultEvalBatchSize(c.model.name),
+      schedule: schedule.kind === 'constant' ? { kind: 'constant' } : (schedule as TrainConfig['schedule']),
+    },
+  };
+}
+
+/** Checks a whole config (a stored run's, or one built in code) against the schema; returns it resolved. */
+export function checkFitConfig(c: FitConfig, where = 'fit'): FitConfig {
+  return resolveConfig([c as unknown as PartialConfig], where);
 }
 
 function slug(s: string): string {
@@ -84,4 +94,41 @@ export function runId(c: FitConfig): string {
     ...extras,
   ];
   return `${parts.map(slug).join('_')}_${configHash(c)}`;
+}
+
+/** Sets a dotted path in a nested object, creating sections on the way. */
+export function setPath(target: PartialConfig, keyPath: string, value: unknown): void {
+  const keys = keyPath.split('.');
+  let node = target;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+    node = node[k] as PartialConfig;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** Reads a dotted path from a nested object. */
+export function getPath(source: unknown, keyPath: string): unknown {
+  let node = source;
+  for (const k of keyPath.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as PartialConfig)[k];
+  }
+  return node;
+}
+
+/** Deep merge of sections (objects); arrays and leaves replace. */
+export function mergeConfig<T>(base: T, ...layers: unknown[]): T {
+  let out: unknown = base;
+  for (const layer of layers) out = mergeTwo(out, layer);
+  return out as T;
+}
+
+function mergeTwo(a: unknown, b: unknown): unknown {
+  if (b === undefined) return a;
+  const isObj = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (!isObj(a) || !isObj(b)) return b;
+  const out: PartialConfig = { ...(a as PartialConfig) };
+  for (const [k, v] of Object.entries(b as PartialConfig)) out[k] = mergeTwo(out[k], v);
+  return out;
 }

@@ -3,20 +3,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unknownName } from '../engine/index.js';
-import { DEFAULT_RANDOMIZATION } from '../randomize/index.js';
-import { defaultEvalBatchSize, paperLearningRate } from '../models/index.js';
-import { TRAIN_DEFAULTS } from '../train/index.js';
-import { checkFitConfig, runId, type FitConfig } from './config.js';
 import {
   checkPartial,
-  fieldAt,
+  configField,
   getPath,
-  mergeConfig,
-  parseFieldValue,
+  resolveConfig,
+  runId,
   setPath,
-  checkField,
+  type FitConfig,
   type PartialConfig,
-} from './preset-schema.js';
+} from './config.js';
+import { kindOf, parseWith } from './schema.js';
+
+export { resolveConfig } from './config.js';
 
 export const SCALES = ['smoke', 'cpu', 'mid', 'full', 'paper'] as const;
 export type ScaleName = (typeof SCALES)[number];
@@ -99,10 +98,10 @@ function checkGrid(x: unknown, where: string): Record<string, unknown[]> {
       `${where}: expected an object of key path → list of values, got ${JSON.stringify(x)}`,
     );
   for (const [k, vs] of Object.entries(x)) {
-    const f = fieldAt(k, `${where}`);
+    const f = configField(k, where);
     if (!Array.isArray(vs) || vs.length === 0)
       throw new InputError(`${where}.${k}: expected a non-empty list of values, got ${JSON.stringify(vs)}`);
-    vs.forEach((v, i) => checkField(f, v, `${where}.${k}[${i}]`));
+    vs.forEach((v, i) => parseWith(f, v, `${where}.${k}[${i}]`));
   }
   return x as Record<string, unknown[]>;
 }
@@ -126,10 +125,10 @@ function parseScale(x: unknown, where: string): Scale {
   if (!Array.isArray(diffs) || diffs.some((d) => typeof d !== 'string'))
     throw new InputError(`${where}.differences: expected a list of strings, got ${JSON.stringify(diffs)}`);
   const standsFor = (o.standsFor ?? {}) as Record<string, unknown>;
+  const model = configField('model.name', where);
   for (const [k, v] of Object.entries(standsFor)) {
-    fieldAt('model.name', where);
-    checkField(fieldAt('model.name', where), k, `${where}.standsFor`);
-    checkField(fieldAt('model.name', where), v, `${where}.standsFor.${k}`);
+    parseWith(model, k, `${where}.standsFor`);
+    parseWith(model, v, `${where}.standsFor.${k}`);
   }
   return {
     description: str(o.description, `${where}.description`),
@@ -242,6 +241,23 @@ export function loadPreset(name: string): Preset {
   };
 }
 
+/** Reads `--set key=value`'s value as the field's kind (null, numbers, booleans, comma lists), then checks it. */
+function parseFieldValue(keyPath: string, raw: string, where: string): unknown {
+  const f = configField(keyPath, `${where}: --set`);
+  const kind = kindOf(f);
+  let v: unknown = raw;
+  if (raw === 'null') v = null;
+  else if (kind === 'int' || kind === 'number')
+    v = raw.trim() === '' ? raw : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  else if (kind === 'bool') v = raw === 'true' ? true : raw === 'false' ? false : raw;
+  else if (kind === 'list')
+    v = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return parseWith(f, v, `${where}: --set ${keyPath}`);
+}
+
 /** `--set key=value` pairs as a partial config, each value checked against the schema. */
 export function parseOverrides(pairs: readonly string[], where: string): PartialConfig {
   const out: PartialConfig = {};
@@ -249,44 +265,9 @@ export function parseOverrides(pairs: readonly string[], where: string): Partial
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new InputError(`${where}: --set "${pair}": expected key=value, e.g. train.epochs=20`);
     const key = pair.slice(0, eq);
-    setPath(
-      out,
-      key,
-      parseFieldValue(fieldAt(key, `${where}: --set`), pair.slice(eq + 1), `${where}: --set ${key}`),
-    );
+    setPath(out, key, parseFieldValue(key, pair.slice(eq + 1), where));
   }
   return out;
-}
-
-const DEFAULT_CONFIG: Omit<FitConfig, 'train'> & { train: Omit<FitConfig['train'], 'lr' | 'evalBatchSize'> } =
-  {
-    dataset: {
-      name: 'fashion-mnist',
-      dataDir: null,
-      trainSize: null,
-      testSize: null,
-      subsetSeed: 0,
-      stratified: false,
-    },
-    randomization: DEFAULT_RANDOMIZATION,
-    model: { name: 'mlp-1x512', dropout: 0, bnParams: 'shift', lrnPlacement: 'after-pool' },
-    train: TRAIN_DEFAULTS,
-  };
-
-/** Merges the layers over genlab's defaults; lr defaults to the paper's for the model; a constant schedule drops gamma/every. */
-export function resolveConfig(layers: PartialConfig[], where: string): FitConfig {
-  const merged = mergeConfig(DEFAULT_CONFIG as unknown as PartialConfig, ...layers) as unknown as FitConfig;
-  if (getPath(merged, 'train.lr') === undefined)
-    merged.train = { ...merged.train, lr: paperLearningRate(merged.model.name) };
-  if (getPath(merged, 'train.evalBatchSize') === undefined)
-    merged.train = { ...merged.train, evalBatchSize: defaultEvalBatchSize(merged.model.name) };
-  const s = merged.train.schedule as { kind: string; gamma?: number; every?: number };
-  if (s.kind === 'constant') merged.train.schedule = { kind: 'constant' };
-  try {
-    return checkFitConfig(merged);
-  } catch (e) {
-    throw new InputError(`${where}: ${(e as Error).message}`);
-  }
 }
 
 function gridPoints(grid: Record<string, unknown[]>): Record<string, unknown>[] {

@@ -8,4 +8,4 @@ export {
   type TrainData,
 } from './trainer.js';
 export { evaluate, bitAt, type Evaluation } from './evaluate.js';
-export { TRAIN_DEFAULTS, checkTrainConfig, type TrainConfig } from './config.js';
+export type { TrainConfig } from './config.js';
