@@ -33,7 +33,7 @@ const denseFlops = (sizes: number[]): number => sizes.slice(1).reduce((s, n, i) 
 const convFlops = (hw: number, cin: number, cout: number, k: number): number =>
   2 * hw * hw * cout * cin * k * k;
 
-/** The models of issue 2's benchmark; engine_ref.py defines the same under the same names. */
+/** The benchmark's models; engine_ref.py defines the same under the same names. */
 export const MODELS: Record<string, BenchModel> = {
   'mlp-784-512-10': {
     name: 'mlp-784-512-10',

@@ -54,8 +54,8 @@ export async function runKernelBench(
   o: KernelBenchOptions,
   progress: (msg: string) => void,
 ): Promise<KernelBenchResult> {
-  // libtorch's elementwise work on one thread: with two, its OpenMP workers and OpenBLAS's spinning
-  // threads take turns on 2 cores and each 1,024² tile op waited ~7 ms (measured); BLAS stays threaded.
+  // libtorch's elementwise work on one thread: its OpenMP workers and OpenBLAS's spinning threads
+  // would take turns on the same cores (docs/measurements.md); BLAS stays threaded.
   setNumThreads(1, o.threads);
   const ds = loadDataset({
     name: 'fashion-mnist',

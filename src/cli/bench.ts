@@ -5,6 +5,7 @@ import { formatKernelBench, runKernelBench } from '../../bench/kernel.js';
 import { formatFitBench, runFitBench } from '../../bench/fit.js';
 import { formatContentionBench, runContentionBench } from '../../bench/contention.js';
 import { formatEvalBench, runEvalBench } from '../../bench/eval.js';
+import { applyEnvKernels } from '../experiments/runtime.js';
 import type { Parsed } from './args.js';
 import type { Command, Io } from './command.js';
 
@@ -13,8 +14,8 @@ interface Benchmark {
   run(args: Parsed, io: Io): Promise<number>;
 }
 
-// Threads: on this 2-core machine one libtorch thread is fastest for both frameworks (see the
-// report in issue 2); --threads overrides it for both sides at once.
+// Threads: one libtorch thread for both frameworks unless --threads says otherwise (both sides at once),
+// so neither pool contends with the other's spinning workers (docs/measurements.md).
 const DEFAULT_THREADS = 1;
 
 async function engine(args: Parsed, io: Io): Promise<number> {
@@ -164,6 +165,7 @@ Example: genlab bench engine --json`,
       throw new InputError(
         `genlab bench: expected one benchmark name, got ${args.positionals.length}: ${args.positionals.join(' ')}`,
       );
+    applyEnvKernels(); // GENLAB_CPU_SGEMM / GENLAB_CPU_CONV: which kernels the timed side runs
     return bench.run(args, io);
   },
 };

@@ -16,7 +16,7 @@ import { writeFig1a } from '../report/fig1a.js';
 import { markdownTable } from '../report/table.js';
 import type { Command } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
-import { applyRunFlags, configFlag, configFromFlags } from './fit-flags.js';
+import { RUN_FLAGS, configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { OVERRIDE_FLAGS, SCALE_FLAG } from './run.js';
 import { Progress } from './progress.js';
 
@@ -24,7 +24,7 @@ const atScale = (what: string) => `${what} (default: fig1a's at --scale)`;
 
 /** The demo's flags: each a shortcut for a fig1a override (--train-size N is --set dataset.trainSize=N). */
 const DEMO_FLAGS: FlagSpec[] = [
-  { ...SCALE_FLAG, help: "fig1a's scale: smoke (seconds), cpu (minutes on 2 cores), paper (GPU)" },
+  { ...SCALE_FLAG, help: "fig1a's scale: smoke (seconds), cpu (minutes on a CPU), paper (GPU)" },
   configFlag('dataset.trainSize', { help: atScale('training examples per run') }),
   configFlag('dataset.testSize', { help: atScale('test examples') }),
   configFlag('model.name', { help: atScale('architecture, see genlab models'), noDefault: true }),
@@ -63,18 +63,11 @@ again reuses finished runs and resumes interrupted ones.`,
       placeholder: 'DIR',
       help: 'run store directory; the report goes to DIR/reports/demo',
     },
-    { name: 'device', type: 'string', default: 'cpu', placeholder: 'cpu|cuda', help: 'where to compute' },
-    {
-      name: 'threads',
-      type: 'int',
-      min: 1,
-      placeholder: 'T',
-      help: 'CPU threads for libtorch and OpenBLAS alike (default: every CPU that other programs leave idle; see the README)',
-    },
+    ...RUN_FLAGS.filter((f) => f.name !== 'out'),
   ],
   async run(args, io) {
     const { plan } = demoPlan(args);
-    const device = applyRunFlags(args, 'genlab demo', plan[0].config.model.name);
+    const device = runDevice(args, 'genlab demo');
     const f = args.flags;
     const store = new RunStore(f.out as string);
     const cache = new Map<string, LoadedDataset>();
@@ -89,6 +82,8 @@ again reuses finished runs and resumes interrupted ones.`,
         const out = await fit(config, {
           store,
           device,
+          threads: f.threads as number | undefined,
+          onNotice: (line) => io.err(`genlab demo: ${line}\n`),
           datasetCache: cache,
           onStart: (s) => {
             bar = new Progress(io, label.padEnd(42), s.totalEpochs);

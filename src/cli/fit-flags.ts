@@ -1,6 +1,5 @@
 // The flags of commands that train (fit, demo, data): derived from the config schema, each setting one key path.
-import { busyCpus, cpuCount, cpuSgemm, setNumThreads, parseDevice } from '../engine/index.js';
-import { isConvNet } from '../models/index.js';
+import { parseDevice } from '../engine/index.js';
 import {
   configField,
   resolveConfig,
@@ -76,50 +75,12 @@ export const RUN_FLAGS: FlagSpec[] = [
     type: 'int',
     min: 1,
     placeholder: 'T',
-    help: 'CPU threads for libtorch and OpenBLAS alike (default: every CPU that other programs leave idle; see the README)',
+    help: 'CPU threads for libtorch and OpenBLAS alike, at most the CPUs (default: every CPU; a resumed run keeps its own; see the README)',
   },
   { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
 ];
 
-function str(p: Parsed, k: string): string | undefined {
-  return p.flags[k] as string | undefined;
-}
-function num(p: Parsed, k: string): number | undefined {
-  return p.flags[k] as number | undefined;
-}
-
-/**
- * The CPUs a default-thread run takes: those that other programs leave idle now (at least one).
- * Threads beyond the idle cores share a core with another program and each parallel region waits
- * for the one descheduled: beside one busy loop per core, the demo took 5.2× its quiet time on
- * every core against 1.74× on one (issue 13).
- */
-export function idleCpus(): number {
-  const cpus = cpuCount();
-  const busy = busyCpus(cpus);
-  return busy === undefined ? cpus : Math.min(cpus, Math.max(1, Math.round(cpus - busy)));
-}
-
-/** Sets the threads for fitting `model`: --threads if given, else the measured default (below). */
-export function applyThreads(p: Parsed, model: string): void {
-  const threads = num(p, 'threads');
-  if (threads !== undefined) setNumThreads(threads);
-  else if (isConvNet(model) || cpuSgemm() === 'oneDNN') setNumThreads(idleCpus());
-  else setNumThreads(1, idleCpus());
-}
-
-/**
- * Applies --device and --threads; returns the device. Without --threads this process is the machine's
- * only trainer (sweep workers are given --threads 1), and the default is what measured fastest on
- * 2 cores: every core for libtorch and OpenBLAS alike. A convolutional net: small AlexNet, 3 epochs on
- * 1,000 examples, 14.8 s against 18.4 s on one thread and 23.8 s with OpenBLAS alone on both. An MLP,
- * whose products run on oneDNN's sgemm in libtorch's pool: the demo 15.6 s against 17.7 s with
- * libtorch on one thread (training steps of MLP 784-512-10 at batch 128: 100,700 examples/s against
- * 81,300). Where products run on OpenBLAS instead (a libtorch without oneDNN's sgemm), an MLP keeps
- * libtorch on one thread and OpenBLAS on every core: two pools spinning on the same cores took the
- * demo from 19 s to 60 s.
- */
-export function applyRunFlags(p: Parsed, where: string, model: string): string {
-  applyThreads(p, model);
-  return parseDevice(str(p, 'device') ?? 'cpu', `${where}: --device`);
+/** The device a command computes on (threads are the runtime policy's: src/experiments/runtime.ts). */
+export function runDevice(p: Parsed, where: string): string {
+  return parseDevice((p.flags.device as string | undefined) ?? 'cpu', `${where}: --device`);
 }

@@ -8,8 +8,8 @@ import {
   RANDOMIZE_FLAGS,
   RUN_FLAGS,
   TRAIN_FLAGS,
-  applyRunFlags,
   fitConfigFromFlags,
+  runDevice,
 } from './fit-flags.js';
 import { Progress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
@@ -82,13 +82,12 @@ Examples:
     },
   ],
   async run(args, io) {
-    const store = new RunStore((args.flags.out as string) ?? 'runs', { notice: (l) => io.err(`${l}
-`) });
+    const store = new RunStore((args.flags.out as string) ?? 'runs', { notice: (l) => io.err(`${l}\n`) });
     try {
       const config = args.flags.resume
         ? runConfig(store, args.flags.resume as string)
         : fitConfigFromFlags(args, fitCommand.flags);
-      const device = applyRunFlags(args, 'genlab fit', config.model.name); // the stored run's model on --resume
+      const device = runDevice(args, 'genlab fit');
       let progress: Progress | undefined;
       let epoch = 0;
       let last: EpochRecord | undefined;
@@ -100,6 +99,8 @@ Examples:
         const outcome = await fit(config, {
           store,
           device,
+          threads: args.flags.threads as number | undefined,
+          onNotice: (line) => io.err(`genlab fit: ${line}\n`),
           restart: Boolean(args.flags.restart),
           wait: Boolean(args.flags.wait),
           fromPrevious: Boolean(args.flags['from-previous']),

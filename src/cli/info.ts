@@ -1,5 +1,6 @@
 // genlab info: the engine build, libtorch version, devices and thread settings.
 import { engineInfo, cpuCount } from '../engine/index.js';
+import { applyEnvKernels } from '../experiments/runtime.js';
 import type { Command } from './command.js';
 
 export const infoCommand: Command = {
@@ -10,6 +11,7 @@ export const infoCommand: Command = {
     "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
   flags: [],
   async run(args, io) {
+    applyEnvKernels();
     const info = { ...engineInfo(), cpus: cpuCount(), node: process.version };
     if (args.flags.json) io.out(JSON.stringify(info) + '\n');
     else {

@@ -1,12 +1,5 @@
 // genlab's entry point: finds the command, parses its flags, and turns errors into exit codes.
-import {
-  InputError,
-  didYouMean,
-  setCpuConv,
-  setCpuSgemm,
-  type CpuConv,
-  type CpuSgemm,
-} from '../engine/index.js';
+import { InputError, didYouMean } from '../engine/index.js';
 import { parseArgs, formatHelp } from './args.js';
 import { processIo, type Io } from './command.js';
 import { COMMANDS } from './commands.js';
@@ -49,12 +42,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.out(formatHelp(cmd.name, cmd.usage, cmd.description, cmd.flags));
       return 0;
     }
-    // GENLAB_CPU_SGEMM=libtorch: float32 CPU products on libtorch's own path (PyTorch's numerics to the bit).
-    const sgemm = process.env.GENLAB_CPU_SGEMM;
-    if (sgemm !== undefined) setCpuSgemm(sgemm as CpuSgemm, 'GENLAB_CPU_SGEMM');
-    // GENLAB_CPU_CONV=libtorch: conv nets' layers on libtorch's own kernels instead of genlab's fused ones.
-    const conv = process.env.GENLAB_CPU_CONV;
-    if (conv !== undefined) setCpuConv(conv as CpuConv, 'GENLAB_CPU_CONV');
     return await cmd.run(args, io);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

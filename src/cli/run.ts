@@ -14,7 +14,7 @@ import {
 import { mergeConfig, type PartialConfig } from '../experiments/config.js';
 import { runSweep, storedSummary, type SweepRun } from '../experiments/sweep.js';
 import { SweepDisplay } from './sweep-display.js';
-import { applyRunFlags, configFlag, configFromFlags } from './fit-flags.js';
+import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { RunStore } from '../experiments/store.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
@@ -39,7 +39,7 @@ export function planFromFlags(
   return { preset, scale, plan: planPreset(preset, scale, overrides), overrides };
 }
 
-/** Measured on 2 cores: two single-threaded workers fitting at once beat the same two fits one after the other with 2 threads each (4–6× on a loaded machine); so one single-threaded job per core. */
+/** One single-threaded worker per core: separate processes share no thread pool, so no thread waits on another's (docs/measurements.md). */
 export function defaultJobs(): number {
   return Math.max(1, cpus().length);
 }
@@ -49,7 +49,7 @@ export const SCALE_FLAG: FlagSpec = {
   type: 'enum',
   choices: SCALES,
   default: 'cpu',
-  help: "smoke: seconds (CI); cpu: hours at most on 2 cores; mid: the conv rows on 10,000 images; full: all of Fashion-MNIST with the paper's models; paper: the paper's settings on CIFAR-10 (GPU)",
+  help: "smoke: seconds (CI); cpu: a laptop's CPU, hours at most; mid: the conv rows on 10,000 images; full: all of Fashion-MNIST with the paper's models; paper: the paper's settings on CIFAR-10 (GPU)",
 };
 export const OVERRIDE_FLAGS: FlagSpec[] = [
   configFlag('dataset.name', {
@@ -144,7 +144,7 @@ Examples:
   ],
   async run(args, io) {
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
-    const device = applyRunFlags(args, 'genlab run', plan[0].config.model.name); // --threads applies here too when --jobs 1 fits in this process
+    const device = runDevice(args, 'genlab run');
     const store = new RunStore(args.flags.out as string);
     // Smoke runs take less than a worker's start-up (engine and data set loading): fit them in this process.
     const jobs =

@@ -18,6 +18,7 @@ import { Trainer, initialState, trainGenerator, type EpochRecord, type TrainStat
 import { checkFitConfig, runId, type FitConfig } from './config.js';
 import { runInfo, type RunStore } from './store.js';
 import { RunDir, type FitSummary, type RunStatus } from './run-dir.js';
+import { applyRuntime, runtimePolicy, thisMachine } from './runtime.js';
 import { DiskFullError } from './files.js';
 import type { LockHolder } from './run-lock.js';
 
@@ -29,6 +30,8 @@ export const TRAIN_CORRECT = 'train-correct';
 export interface FitOptions {
   store: RunStore;
   device?: string;
+  threads?: number; // CPU threads asked for (default: the runtime policy's; a resumed run keeps its own)
+  onNotice?(line: string): void; // e.g. threads capped at the machine's cores
   restart?: boolean; // discard an existing run with this config and start over
   fromPrevious?: boolean; // resume from the previous checkpoint (the latest is corrupt)
   wait?: boolean; // wait while another process writes this run (default: fail naming it)
@@ -144,6 +147,7 @@ function summarize(
   params: number,
   trainSize: number,
   changed: number,
+  threads: number,
 ): FitSummary {
   const last = s.history[s.history.length - 1];
   const status: RunStatus = s.diverged ? 'diverged' : s.finished ? 'complete' : 'running';
@@ -164,6 +168,7 @@ function summarize(
     divergedReason: s.diverged,
     wallSeconds: s.wallSeconds,
     examplesPerSecond: s.wallSeconds > 0 ? s.examplesSeen / s.wallSeconds : 0,
+    threads,
   };
 }
 
@@ -189,7 +194,16 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
       if (now && !o.restart) return { summary: now, alreadyComplete: true, interrupted: false };
       if (o.restart) run.reset();
       run.removeScratch();
-      return await train(run, config, base, device, o);
+      // Threads asked for, else the ones this run ran with (its last digits depend on them), else the policy's.
+      const threads = o.threads ?? run.readSummary()?.threads;
+      const runtime = runtimePolicy(
+        config.model.name,
+        { threads, env: process.env },
+        thisMachine(threads === undefined),
+      );
+      if (runtime.notice) o.onNotice?.(runtime.notice);
+      applyRuntime(runtime);
+      return await train(run, config, base, device, o, runtime.threads);
     } catch (e) {
       if (e instanceof InputError && run.unstarted()) run.remove(); // rejected: leave no directory behind
       throw e;
@@ -207,6 +221,7 @@ async function train(
   base: LoadedDataset,
   device: string,
   o: FitOptions,
+  threads: number,
 ): Promise<FitOutcome> {
   const art = randomization(run, base, config);
   const ds = applyRandomization(base, art);
@@ -224,7 +239,8 @@ async function train(
     run.syncTo(t.state);
     const params = model.numParameters();
     const trainSize = ds.train.images.shape[0];
-    const summary = () => summarize(run, config, t.state, params, trainSize, art.labelChangedFraction);
+    const summary = () =>
+      summarize(run, config, t.state, params, trainSize, art.labelChangedFraction, threads);
     o.onStart?.({
       run: run.id,
       dir: run.dir,

@@ -93,6 +93,7 @@ export interface FitResults {
   divergedReason: string | null;
   wallSeconds: number;
   examplesPerSecond: number;
+  threads?: number; // libtorch's, as the runtime policy set them; a resumed run keeps them
   error?: string; // why it failed (status failed)
 }
 

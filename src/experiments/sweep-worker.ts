@@ -1,6 +1,6 @@
 // A sweep's worker process: fits one run of the store (its config.json already written) and reports JSON lines on stdout.
 // Usage (internal): node sweep-worker.js STORE RUN_ID DEVICE THREADS
-import { InputError, parseDevice, setNumThreads } from '../engine/index.js';
+import { InputError, parseDevice } from '../engine/index.js';
 import { fit } from './fit.js';
 import { RunStore } from './store.js';
 
@@ -11,7 +11,6 @@ function send(msg: Record<string, unknown>): void {
 async function main(argv: string[]): Promise<number> {
   const [root, id, deviceName, threads] = argv;
   if (!root || !id) throw new Error('sweep-worker: expected STORE RUN_ID DEVICE THREADS');
-  setNumThreads(Number(threads) || 1);
   const device = parseDevice(deviceName ?? 'cpu', 'sweep-worker: device');
   const parent = process.ppid;
   let stop = false;
@@ -27,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
       store,
       device,
       wait: true, // a worker of a killed sweep may still be finishing its epoch
+      threads: Number(threads) || 1,
       shouldStop: () => stop || process.ppid !== parent,
       onStart: (s) =>
         send({ type: 'start', resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs, params: s.params }),

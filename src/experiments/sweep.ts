@@ -64,6 +64,7 @@ async function runInProcess(
       store: o.store,
       device: o.device,
       wait: true, // a worker left behind by a killed sweep finishes its epoch and stops
+      threads: o.threads,
       datasetCache: cache,
       shouldStop: () => o.shouldStop?.() ?? false,
       onStart: (s) =>

@@ -1,0 +1,104 @@
+// Runtime policy: libtorch's and OpenBLAS's thread counts and which CPU kernels run, decided in one
+// function from the run's model, what was asked for and the machine. None of it is part of a run's config.
+import {
+  InputError,
+  busyCpus,
+  cpuConv,
+  cpuCount,
+  cpuSgemm,
+  setCpuConv,
+  setCpuSgemm,
+  setNumThreads,
+  type CpuConv,
+  type CpuSgemm,
+} from '../engine/index.js';
+import { isConvNet } from '../models/index.js';
+
+/** What the policy needs to know about the machine. */
+export interface Machine {
+  cpus: number; // cores this process may use
+  idle?: number; // cores other programs leave idle now (unknown: all of them)
+  sgemm: CpuSgemm; // the float32 product path this libtorch takes unless told otherwise
+  conv: CpuConv; // the conv-net layers' path (genlab's fused kernels unless told otherwise)
+}
+
+/** What was asked for: a thread count (--threads, or the one a resumed run ran with) and the environment. */
+export interface RuntimeRequest {
+  threads?: number;
+  env?: Record<string, string | undefined>; // GENLAB_CPU_SGEMM=libtorch|oneDNN, GENLAB_CPU_CONV=libtorch|genlab
+}
+
+export interface Runtime {
+  threads: number; // libtorch's intra-op pool
+  blasThreads: number; // OpenBLAS's pool (where libtorch links OpenBLAS)
+  sgemm: CpuSgemm;
+  conv: CpuConv;
+  notice: string | null; // one line for people when the request was changed (threads capped)
+}
+
+/** This machine; `measureIdle` samples other programs' load for 200 ms (/proc/stat). */
+export function thisMachine(measureIdle = true): Machine {
+  const cpus = cpuCount();
+  const busy = measureIdle ? busyCpus(cpus) : undefined;
+  const idle = busy === undefined ? undefined : Math.min(cpus, Math.max(1, Math.round(cpus - busy)));
+  return { cpus, idle, sgemm: cpuSgemm(), conv: cpuConv() };
+}
+
+/** GENLAB_CPU_SGEMM, checked: 'libtorch' gives PyTorch's float32 products to the bit, 'oneDNN' the faster sgemm. */
+export function sgemmFromEnv(env: Record<string, string | undefined>): CpuSgemm | undefined {
+  const v = env.GENLAB_CPU_SGEMM;
+  if (v === undefined) return undefined;
+  if (v !== 'oneDNN' && v !== 'libtorch')
+    throw new InputError(`GENLAB_CPU_SGEMM: expected "oneDNN" or "libtorch", got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** GENLAB_CPU_CONV, checked: 'libtorch' puts conv nets' layers on libtorch's own kernels, 'genlab' the fused ones. */
+export function convFromEnv(env: Record<string, string | undefined>): CpuConv | undefined {
+  const v = env.GENLAB_CPU_CONV;
+  if (v === undefined) return undefined;
+  if (v !== 'genlab' && v !== 'libtorch')
+    throw new InputError(`GENLAB_CPU_CONV: expected "genlab" or "libtorch", got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * The policy. A thread count asked for is kept (capped at the machine's cores: more threads than cores
+ * only spin against each other). Otherwise the run takes the cores other programs leave idle (a thread
+ * sharing a core with another program stalls every parallel region that waits for it), for libtorch
+ * and OpenBLAS alike, except an MLP whose products run on OpenBLAS (no oneDNN sgemm): there libtorch's
+ * pool gets one thread, since two pools spinning on the same cores slow each other down several times
+ * over. docs/measurements.md has the timings behind these choices.
+ */
+export function runtimePolicy(model: string, req: RuntimeRequest, m: Machine): Runtime {
+  const sgemm = sgemmFromEnv(req.env ?? {}) ?? m.sgemm;
+  const conv = convFromEnv(req.env ?? {}) ?? m.conv;
+  if (req.threads !== undefined) {
+    if (!Number.isInteger(req.threads) || req.threads < 1)
+      throw new InputError(`threads: expected an integer ≥ 1, got ${req.threads}`);
+    const threads = Math.min(req.threads, m.cpus);
+    const notice =
+      req.threads > m.cpus
+        ? `threads: ${req.threads} asked for, but this machine has ${m.cpus} CPUs; using ${m.cpus}`
+        : null;
+    return { threads, blasThreads: threads, sgemm, conv, notice };
+  }
+  const cores = m.idle ?? m.cpus;
+  const shared = isConvNet(model) || sgemm === 'oneDNN';
+  return { threads: shared ? cores : 1, blasThreads: cores, sgemm, conv, notice: null };
+}
+
+/** Applies a policy to this process's engine. */
+export function applyRuntime(r: Runtime): void {
+  if (cpuSgemm() !== r.sgemm) setCpuSgemm(r.sgemm, 'GENLAB_CPU_SGEMM');
+  if (cpuConv() !== r.conv) setCpuConv(r.conv, 'GENLAB_CPU_CONV');
+  setNumThreads(r.threads, r.blasThreads);
+}
+
+/** For commands that compute without fitting (info, bench): GENLAB_CPU_SGEMM and GENLAB_CPU_CONV applied. */
+export function applyEnvKernels(env: Record<string, string | undefined> = process.env): void {
+  const sgemm = sgemmFromEnv(env);
+  const conv = convFromEnv(env);
+  if (sgemm !== undefined && sgemm !== cpuSgemm()) setCpuSgemm(sgemm, 'GENLAB_CPU_SGEMM');
+  if (conv !== undefined && conv !== cpuConv()) setCpuConv(conv, 'GENLAB_CPU_CONV');
+}
