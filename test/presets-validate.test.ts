@@ -189,6 +189,6 @@ test("dataset.channels: absent is the data set's own (same ids); 3 is a run of i
   assert.equal(runId(resolveConfig([{ dataset: { name: 'cifar10', channels: 3 } }], 'test')), runId(cifar));
   assert.throws(() => resolveConfig([{ dataset: { channels: 2 } }], 'preset x'), {
     name: 'InputError',
-    message: "preset x: fit: dataset.channels: expected 3 (absent: the data set's own), got 2",
+    message: 'preset x: dataset.channels: expected an integer in [3, 3], got 2',
   });
 });
