@@ -139,8 +139,16 @@ export class RunStore {
       db = new Database(file);
       db.pragma('busy_timeout = 10000');
       db.pragma('journal_mode = WAL');
-      if ((db.pragma('user_version', { simple: true }) as number) !== INDEX_VERSION) {
-        this.rebuild(db, reason ?? (missing ? 'missing' : 'from an older genlab'));
+      const d = db;
+      const stale = () => (d.pragma('user_version', { simple: true }) as number) !== INDEX_VERSION;
+      if (stale()) {
+        // Another process may be making this index right now: an empty file is a new index, not an
+        // older one, and the check is repeated under the write lock so only one process builds it.
+        const empty = (d.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n === 0;
+        const why = reason ?? (missing || empty ? 'missing' : 'from an older genlab');
+        d.transaction(() => {
+          if (stale()) this.rebuild(d, why);
+        }).immediate();
       }
       return db;
     } catch (e) {
