@@ -1,11 +1,11 @@
 // Per-example learning dynamics of a stored run (Arpit et al. 2017; Toneva et al. 2019): when each
 // training example is first classified correctly, how often it is forgotten, clean vs corrupted labels.
 import { InputError, scope, type Tensor } from '../engine/index.js';
-import { loadDataset, disposeDataset } from '../data/index.js';
+import { disposeDataset } from '../data/index.js';
 import { applyRandomization, loadArtifact } from '../randomize/index.js';
 import { bitAt } from '../train/index.js';
 import type { FitConfig } from './config.js';
-import { TRAIN_CORRECT } from './fit.js';
+import { TRAIN_CORRECT, loadBase } from './fit.js';
 import type { RunDir } from './run-dir.js';
 
 export interface GroupStats {
@@ -39,15 +39,7 @@ export function withRunTrainingSet<T>(
   run: RunDir,
   fn: (train: { images: Tensor; labels: number[] }, original: number[]) => T,
 ): T {
-  const d = run.readConfig<FitConfig>().dataset;
-  const base = loadDataset({
-    name: d.name,
-    dataDir: d.dataDir ?? undefined,
-    trainSize: d.trainSize ?? undefined,
-    testSize: d.testSize ?? undefined,
-    subsetSeed: d.subsetSeed,
-    stratified: d.stratified,
-  });
+  const base = loadBase(run.readConfig<FitConfig>(), 'cpu');
   try {
     const art = loadArtifact(run.file('randomization'));
     const original = scope(() => base.train.labels.toArray());
