@@ -435,7 +435,8 @@ export class RunDir {
   }
 }
 
-const RECORD_NUMBERS = [
+/** An EpochRecord's numeric fields besides `epoch`, in file order (metrics.jsonl, CSV exports). */
+export const RECORD_NUMBERS = [
   'step',
   'lr',
   'stepLoss',

@@ -1,5 +1,6 @@
 // CSV (RFC 4180) of the runs table, a run's per-epoch metrics and its per-step losses.
 import type { RunRow } from '../experiments/store.js';
+import { RECORD_NUMBERS } from '../experiments/run-dir.js';
 import type { EpochRecord } from '../train/index.js';
 
 function cell(v: unknown): string {
@@ -43,17 +44,7 @@ export function runsCsv(rows: RunRow[]): string {
   );
 }
 
-const EPOCH_COLUMNS: (keyof EpochRecord)[] = [
-  'epoch',
-  'step',
-  'lr',
-  'stepLoss',
-  'trainLoss',
-  'trainAcc',
-  'testLoss',
-  'testAcc',
-  'seconds',
-];
+const EPOCH_COLUMNS: (keyof EpochRecord)[] = ['epoch', ...RECORD_NUMBERS];
 
 export function epochsCsv(epochs: EpochRecord[]): string {
   return toCsv(
