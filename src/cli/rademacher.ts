@@ -1,30 +1,38 @@
 // genlab rademacher: the empirical Rademacher complexity of a model class on a sample, by fitting random ±1 labels.
-import { InputError, cpuCount, setNumThreads } from '../engine/index.js';
-import { disposeFlat, loadFlat } from '../theory/data.js';
-import { RADEMACHER_MODELS, estimateRademacher, type RademacherModel } from '../theory/rademacher.js';
+import { RADEMACHER_MODELS } from '../theory/rademacher.js';
+import { RADEMACHER_OPTIONS, rademacherExperiment } from '../experiments/theory/rademacher.js';
 import type { Command } from './command.js';
-import type { FlagSpec } from './args.js';
-import { Progress } from './progress.js';
+import type { FlagSpec, Parsed } from './args.js';
 import { DATASET_FLAGS } from './fit-flags.js';
+import { STORE_FLAG, applyThreads, runStored, threadsFlag } from './theory.js';
+
+const D = RADEMACHER_OPTIONS.parse({}); // the defaults, shown in --help
 
 const FLAGS: FlagSpec[] = [
   ...DATASET_FLAGS,
-  { name: 'train-size', type: 'int', min: 2, default: 200, placeholder: 'N', help: 'sample size n' },
+  {
+    name: 'train-size',
+    type: 'int',
+    min: 2,
+    default: D.dataset.trainSize ?? undefined,
+    placeholder: 'N',
+    help: 'sample size n',
+  },
   {
     name: 'model',
     type: 'enum',
     choices: RADEMACHER_MODELS,
-    default: 'mlp',
+    default: D.model,
     help: 'mlp: 784-H-1 ReLU net by SGD; kernel: Gaussian kernel machine (exact when --ridge 0)',
   },
-  { name: 'draws', type: 'int', min: 1, default: 5, placeholder: 'K', help: 'random labellings σ' },
-  { name: 'hidden', type: 'int', min: 1, default: 512, placeholder: 'H', help: 'mlp: hidden units' },
-  { name: 'epochs', type: 'int', min: 1, default: 100, placeholder: 'E', help: 'mlp: SGD epochs' },
+  { name: 'draws', type: 'int', min: 1, default: D.draws, placeholder: 'K', help: 'random labellings σ' },
+  { name: 'hidden', type: 'int', min: 1, default: D.hidden, placeholder: 'H', help: 'mlp: hidden units' },
+  { name: 'epochs', type: 'int', min: 1, default: D.epochs, placeholder: 'E', help: 'mlp: SGD epochs' },
   {
     name: 'lr',
     type: 'number',
     min: 0,
-    default: 0.01,
+    default: D.lr,
     placeholder: 'LR',
     help: 'mlp: learning rate (momentum 0.9, batch 32)',
   },
@@ -32,7 +40,7 @@ const FLAGS: FlagSpec[] = [
     name: 'gamma',
     type: 'number',
     min: 0,
-    default: 0.02,
+    default: D.gamma,
     placeholder: 'X',
     help: 'kernel: exp(−γ‖x − x′‖²) on pixels / 255',
   },
@@ -40,7 +48,7 @@ const FLAGS: FlagSpec[] = [
     name: 'ridge',
     type: 'number',
     min: 0,
-    default: 0,
+    default: D.ridge,
     placeholder: 'λ',
     help: 'kernel: ridge (a smaller class: the estimate drops below 1)',
   },
@@ -48,29 +56,38 @@ const FLAGS: FlagSpec[] = [
     name: 'seed',
     type: 'int',
     min: 0,
-    default: 0,
+    default: D.seed,
     placeholder: 'S',
     help: 'seed of the sample, the signs and the weights',
   },
-  {
-    name: 'threads',
-    type: 'int',
-    min: 1,
-    default: 1,
-    placeholder: 'T',
-    help: 'libtorch threads (1: batches of 32 are too small to share, measured 7x faster than 2)',
-  },
+  threadsFlag('libtorch threads (1: batches of 32 are too small to share, measured 7x faster than 2)'),
+  STORE_FLAG,
 ];
+
+function options(f: Parsed['flags']): unknown {
+  return {
+    dataset: { name: f.dataset, dataDir: f['data-dir'] ?? null, trainSize: f['train-size'] },
+    model: f.model,
+    draws: f.draws,
+    hidden: f.hidden,
+    epochs: f.epochs,
+    lr: f.lr,
+    gamma: f.gamma,
+    ridge: f.ridge,
+    seed: f.seed,
+  };
+}
 
 export const rademacherCommand: Command = {
   name: 'rademacher',
-  summary: 'empirical Rademacher complexity: how well a model fits random ±1 labels (1.0: any labelling)',
-  usage: '[--dataset D] [--train-size N] [--model mlp|kernel] [--draws K] [--json]',
+  summary: rademacherExperiment.summary,
+  usage: '[--dataset D] [--train-size N] [--model mlp|kernel] [--draws K] [--out DIR] [--json]',
   description: `Estimates R̂ₙ(H) = E_σ sup_{f∈H} (1/n) Σᵢ σᵢ f(xᵢ) on n training images (pixels / 255): for each of K
 draws of random signs σ, trains the model on σ and takes the correlation (1/n) Σ σᵢ f(xᵢ), f clipped
 to [−1, 1]; training stands in for the sup. Reports the mean over draws, its standard error and K.
 An estimate of 1.0 means the class fits any labelling of the sample, so a bound in terms of its
-Rademacher complexity says nothing — the paper's argument as a number.
+Rademacher complexity says nothing — the paper's argument as a number. The result is stored in the
+run store (--out); the same options again print it without recomputing.
 
 Examples:
   genlab rademacher                          MLP 784-512-1 on 200 Fashion-MNIST images, 5 draws (≈ 0.96, seconds)
@@ -78,60 +95,20 @@ Examples:
   genlab rademacher --model kernel --ridge 10`,
   flags: FLAGS,
   async run(args, io) {
-    const f = args.flags;
-    const t0 = performance.now();
-    if ((f.threads as number) > cpuCount())
-      throw new InputError(
-        `genlab rademacher: --threads: expected at most ${cpuCount()} (the CPUs), got ${f.threads as number}`,
+    applyThreads(args, 'genlab rademacher', false);
+    const { id, result: r } = await runStored(rademacherExperiment, options(args.flags), args, io);
+    if (args.flags.json) io.out(JSON.stringify({ run: id, ...r }) + '\n');
+    else {
+      io.out(
+        `empirical Rademacher complexity of ${r.model} on n = ${r.n} ${r.dataset} images: ${r.estimate.toFixed(4)} ± ${r.stderr.toFixed(4)} (${r.draws} draws)\n`,
       );
-    setNumThreads(f.threads as number);
-    const data = loadFlat({
-      dataset: f.dataset as string,
-      dataDir: f['data-dir'] as string | undefined,
-      trainSize: f['train-size'] as number,
-      testSize: 1,
-      subsetSeed: f.seed as number,
-    });
-    try {
-      const draws = f.draws as number;
-      const progress = new Progress(io, 'rademacher', draws);
-      const r = estimateRademacher(
-        data.xTrain,
-        {
-          model: f.model as RademacherModel,
-          draws,
-          seed: f.seed as number,
-          hidden: f.hidden as number,
-          epochs: f.epochs as number,
-          lr: f.lr as number,
-          gamma: f.gamma as number,
-          ridge: f.ridge as number,
-        },
-        (k) => (k < draws ? progress.update(k) : progress.done()),
+      io.out(
+        r.estimate > 0.95
+          ? '  ≈ 1: the class fits random labels; capacity bounds built on it are vacuous\n'
+          : '  below 1: the class cannot fit every labelling of this sample\n',
       );
-      const out = {
-        model: f.model,
-        n: data.xTrain.size(0),
-        estimate: r.estimate,
-        draws: r.draws,
-        stderr: r.stderr,
-        values: r.values,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      if (f.json) io.out(JSON.stringify(out) + '\n');
-      else {
-        io.out(
-          `empirical Rademacher complexity of ${out.model} on n = ${out.n} ${f.dataset} images: ${r.estimate.toFixed(4)} ± ${r.stderr.toFixed(4)} (${r.draws} draws)\n`,
-        );
-        io.out(
-          r.estimate > 0.95
-            ? '  ≈ 1: the class fits random labels; capacity bounds built on it are vacuous\n'
-            : '  below 1: the class cannot fit every labelling of this sample\n',
-        );
-      }
-      return 0;
-    } finally {
-      disposeFlat(data);
+      io.out(`  run ${id}\n`);
     }
+    return 0;
   },
 };

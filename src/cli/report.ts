@@ -10,7 +10,8 @@ import { markdownTable } from '../report/table.js';
 import { InputError } from '../engine/index.js';
 import type { Command, Io } from './command.js';
 import type { Parsed } from './args.js';
-import { OVERRIDE_FLAGS, SCALE_FLAG, planFromFlags } from './run.js';
+import { OVERRIDE_FLAGS, SCALE_FLAG, planFromFlags, theoryPresetOf } from './run.js';
+import { reportTheoryPreset } from './run-theory.js';
 
 /** A report of runs named one by one: loss curves and the fitting table (Figure 1a's layout). */
 async function reportRuns(args: Parsed, io: Io, store: RunStore): Promise<number> {
@@ -71,6 +72,8 @@ Examples:
         }
         return await reportRuns(args, io, store);
       }
+      const theory = theoryPresetOf(args);
+      if (theory) return await reportTheoryPreset(theory, args, io, store);
       const { preset, scale, plan } = planFromFlags(args, 'genlab report');
       const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
       const dir =

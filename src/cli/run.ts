@@ -21,6 +21,16 @@ import type { FlagSpec, Parsed } from './args.js';
 import { formatSeconds } from './progress.js';
 import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../experiments/estimate.js';
 import { onInterrupt } from './interrupt.js';
+import { overridePairs, runTheoryPreset } from './run-theory.js';
+import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../experiments/theory-preset.js';
+
+/** The preset named by the first positional when it is a theory preset (its runs are kernel, min-norm … runs). */
+export function theoryPresetOf(args: Parsed): TheoryPreset | null {
+  const name = args.positionals[0];
+  if (name === undefined || !presetNames().includes(name)) return null;
+  const p = loadAnyPreset(name);
+  return isTheoryPreset(p) ? p : null;
+}
 
 /** The plan for `run` and `report`: preset, scale, and the overrides from --dataset, --data-dir and --set. */
 export function planFromFlags(
@@ -143,6 +153,8 @@ Examples:
     },
   ],
   async run(args, io) {
+    const theory = theoryPresetOf(args);
+    if (theory) return runTheoryPreset(theory, args, io);
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
     const device = runDevice(args, 'genlab run');
     const store = new RunStore(args.flags.out as string);

@@ -213,18 +213,35 @@ export function parsePreset(doc: unknown, where: string): Preset {
   };
 }
 
-/** Loads and validates presets/NAME.json. */
-export function loadPreset(name: string): Preset {
+/** The JSON document of presets/NAME.json, and the name errors about it start with. */
+export function readPresetDoc(name: string): { doc: unknown; where: string } {
   const names = presetNames();
   if (!names.includes(name)) throw unknownName('presets', 'preset', name, names);
-  const file = path.join(presetDir(), `${name}.json`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InputError(`presets/${name}.json: not valid JSON: ${(e as Error).message}`);
-  }
   const where = `presets/${name}.json`;
+  try {
+    return { doc: JSON.parse(readFileSync(path.join(presetDir(), `${name}.json`), 'utf8')), where };
+  } catch (e) {
+    throw new InputError(`${where}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** What a preset's runs are: 'fit' (SGD fits, the default), or the theory experiment its "experiment" key names. */
+export function presetExperiment(doc: unknown): string {
+  const e = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>).experiment : undefined;
+  return typeof e === 'string' ? e : 'fit';
+}
+
+/** The presets whose runs are of one kind ('fit', or a theory experiment's name). */
+export function presetNamesOf(kind: string): string[] {
+  return presetNames().filter((n) => presetExperiment(readPresetDoc(n).doc) === kind);
+}
+
+/** Loads and validates presets/NAME.json, a fit preset. */
+export function loadPreset(name: string): Preset {
+  const { doc, where } = readPresetDoc(name);
+  const kind = presetExperiment(doc);
+  if (kind !== 'fit')
+    throw new InputError(`${where}: a preset of ${kind} runs; expected a preset of fits (see loadAnyPreset)`);
   const p = parsePreset(doc, where);
   if (p.name !== name)
     throw new InputError(`${where}: name: expected "${name}" (the file's name), got "${p.name}"`);

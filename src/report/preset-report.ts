@@ -68,31 +68,48 @@ export function runCommandFor(p: Preset, scale: ScaleName, storeArg: string): st
   return `genlab run ${p.runsOf ?? p.name} --scale ${scale}${storeArg}`;
 }
 
-function scaleSection(p: Preset, scale: ScaleName, runs: ReportRun[], command: string): ReportSection {
+/** What a report says about its preset: name, title, description and the scales' notes (fit or theory presets). */
+export interface ReportedPreset {
+  name: string;
+  title: string;
+  description: string;
+  scales: Record<ScaleName, { description: string; differences: string[] }>;
+}
+
+function scaleSection(
+  p: ReportedPreset,
+  scale: ScaleName,
+  runs: { id: string; done: boolean }[],
+  command: string,
+): ReportSection {
   const sc = p.scales[scale];
-  const missing = runs.filter((r) => !r.summary);
+  const missing = runs.filter((r) => !r.done);
   const lines = [
     `Scale "${scale}": ${sc.description}`,
     sc.differences.length
       ? `How this differs from the paper:\n\n${sc.differences.map((d) => `• ${d}`).join('\n\n')}`
       : 'Same settings as the paper.',
     missing.length
-      ? `${missing.length} of ${runs.length} runs are not complete; the figures and tables show the others. Make them with \`${command}\`. Missing: ${missing.map((r) => r.run.id).join(', ')}.`
+      ? `${missing.length} of ${runs.length} runs are not complete; the figures and tables show the others. Make them with \`${command}\`. Missing: ${missing.map((r) => r.id).join(', ')}.`
       : `All ${runs.length} runs complete.`,
   ];
   return { heading: 'Scale and differences from the paper', text: lines.join('\n\n') };
 }
 
-function markdown(p: Preset, scale: ScaleName, built: Built, intro: ReportSection): string {
+function markdown(p: ReportedPreset, built: Built, intro: ReportSection): string {
   const figs = built.figures.map((f) => `![${f.caption}](${f.name}.png)\n\n${f.caption}\n`);
   const tables = built.tables.map((t) => markdownTable(t));
   return `# ${p.title}\n\n${p.description}\n\n## ${intro.heading}\n\n${intro.text ?? ''}\n\n${[...figs, ...tables].join('\n')}`;
 }
 
-/** A preset's report in memory: its built figures and tables, its Markdown and its self-contained HTML page. */
-export async function presetReport(p: Preset, scale: ScaleName, runs: ReportRun[], command: string) {
-  const built = await build(p, scale, runs);
-  built.tables.push(claimsTable(p.report, runs, p.scales[scale].standsFor ?? {}));
+/** A built report (any preset's figures and tables) in memory: its Markdown and self-contained HTML page. */
+export function builtReport(
+  p: ReportedPreset,
+  scale: ScaleName,
+  built: Built,
+  runs: { id: string; done: boolean }[],
+  command: string,
+): { html: string; markdown: string; missing: string[] } {
   const intro = scaleSection(p, scale, runs, command);
   const html = htmlReport({
     title: p.title,
@@ -106,8 +123,16 @@ export async function presetReport(p: Preset, scale: ScaleName, runs: ReportRun[
       },
     ],
   });
-  const missing = runs.filter((r) => !r.summary).map((r) => r.run.id);
-  return { built, html, markdown: markdown(p, scale, built, intro), missing };
+  const missing = runs.filter((r) => !r.done).map((r) => r.id);
+  return { html, markdown: markdown(p, built, intro), missing };
+}
+
+/** A fit preset's report in memory: its built figures and tables (claims included), Markdown and HTML. */
+export async function presetReport(p: Preset, scale: ScaleName, runs: ReportRun[], command: string) {
+  const built = await build(p, scale, runs);
+  built.tables.push(claimsTable(p.report, runs, p.scales[scale].standsFor ?? {}));
+  const status = runs.map((r) => ({ id: r.run.id, done: r.summary !== null }));
+  return { built, ...builtReport(p, scale, built, status, command) };
 }
 
 /** Writes DIR/PRESET.{html,md}, the figures' PNG and SVG, and each table as DIR/PRESET-table-N.{md,html}. */
@@ -118,18 +143,38 @@ export async function writePresetReport(
   runs: ReportRun[],
   command: string,
 ): Promise<PresetReportFiles> {
-  mkdirSync(dir, { recursive: true });
   const report = await presetReport(p, scale, runs, command);
-  const { built } = report;
+  return writeReportFiles(dir, p.name, report.built, report);
+}
+
+/** Writes a built report (any preset's figures and tables) with its scale section, as writePresetReport does. */
+export async function writeBuiltReport(
+  dir: string,
+  p: ReportedPreset,
+  scale: ScaleName,
+  built: Built,
+  runs: { id: string; done: boolean }[],
+  command: string,
+): Promise<PresetReportFiles> {
+  return writeReportFiles(dir, p.name, built, builtReport(p, scale, built, runs, command));
+}
+
+async function writeReportFiles(
+  dir: string,
+  name: string,
+  built: Built,
+  report: { html: string; markdown: string; missing: string[] },
+): Promise<PresetReportFiles> {
+  mkdirSync(dir, { recursive: true });
   const figures = [];
   for (const f of built.figures) figures.push(await writeFigure(dir, f.name, f.figure));
   built.tables.forEach((t, i) => {
-    writeFileSync(path.join(dir, `${p.name}-table-${i + 1}.md`), markdownTable(t));
-    writeFileSync(path.join(dir, `${p.name}-table-${i + 1}.html`), htmlTable(t));
+    writeFileSync(path.join(dir, `${name}-table-${i + 1}.md`), markdownTable(t));
+    writeFileSync(path.join(dir, `${name}-table-${i + 1}.html`), htmlTable(t));
   });
-  const md = path.join(dir, `${p.name}.md`);
+  const md = path.join(dir, `${name}.md`);
   writeFileSync(md, report.markdown);
-  const html = path.join(dir, `${p.name}.html`);
+  const html = path.join(dir, `${name}.html`);
   writeFileSync(html, report.html);
   return { html, markdown: md, figures, tables: built.tables, missing: report.missing };
 }

@@ -1,0 +1,131 @@
+// `genlab run` and `genlab report` for presets whose runs are theory experiments (table3: kernel runs).
+import path from 'node:path';
+import { InputError } from '../engine/index.js';
+import type { ScaleName } from '../experiments/preset.js';
+import { RunStore } from '../experiments/store.js';
+import {
+  parseTheoryOverrides,
+  planTheoryPreset,
+  type TheoryPlannedRun,
+  type TheoryPreset,
+} from '../experiments/theory-preset.js';
+import { storedTheoryResult, theoryExperiment } from '../experiments/theory/index.js';
+import { runTheorySweep, type TheorySweepEvent } from '../experiments/theory/sweep.js';
+import { writeTheoryReport } from '../report/theory-report.js';
+import { markdownTable } from '../report/table.js';
+import type { Parsed } from './args.js';
+import type { Io } from './command.js';
+import { onInterrupt } from './interrupt.js';
+import { stageProgress } from './theory.js';
+
+/** The `--set`, `--dataset` and `--data-dir` flags as key=value pairs. */
+export function overridePairs(args: Parsed): string[] {
+  const pairs = [...((args.flags.set as string[] | undefined) ?? [])];
+  if (args.flags.dataset) pairs.push(`dataset.name=${String(args.flags.dataset)}`);
+  if (args.flags['data-dir']) pairs.push(`dataset.dataDir=${String(args.flags['data-dir'])}`);
+  return pairs;
+}
+
+function theoryPlan(
+  p: TheoryPreset,
+  args: Parsed,
+  where: string,
+): { scale: ScaleName; plan: TheoryPlannedRun[] } {
+  const scale = args.flags.scale as ScaleName;
+  return { scale, plan: planTheoryPreset(p, scale, parseTheoryOverrides(p, overridePairs(args), where)) };
+}
+
+const storeArg = (args: Parsed): string =>
+  args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : '';
+
+/** One line per run as it is skipped, starts and ends; progress bars for its long stages. */
+function display(io: Io, total: number, headline: (r: unknown) => string): (e: TheorySweepEvent) => void {
+  let progress = stageProgress(io);
+  return (e) => {
+    const tag = `[${e.index + 1}/${total}] ${e.run.label || e.run.id}`;
+    if (e.type === 'skip') io.err(`${tag}: already complete (${e.run.id})\n`);
+    else if (e.type === 'start') {
+      io.err(`${tag}: started\n`);
+      progress = stageProgress(io);
+    } else if (e.type === 'progress') progress(e.stage, e.done, e.total, e.detail);
+    else if (e.type === 'end') {
+      const detail = e.outcome === 'complete' ? headline(e.result) : (e.error ?? '');
+      io.err(`${tag}: ${e.outcome} in ${e.seconds.toFixed(1)} s${detail ? `: ${detail}` : ''}\n`);
+    }
+  };
+}
+
+/** genlab run PRESET for a theory preset: every run in this process, one at a time (each uses every core). */
+export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Promise<number> {
+  const { scale, plan } = theoryPlan(p, args, 'genlab run');
+  const store = new RunStore(args.flags.out as string);
+  const interrupt = onInterrupt(io, 'stopping after the current run; run the same command to continue');
+  try {
+    if (!args.flags.json)
+      io.err(
+        `${p.name} at scale ${scale}: ${plan.length} ${p.experiment} runs. ${p.scales[scale].description}\n`,
+      );
+    if (args.flags['dry-run']) {
+      for (const r of plan)
+        io.out(
+          `${storedTheoryResult(store, r.id) !== null ? 'complete' : 'to run  '}  ${r.id}  ${r.label}\n`,
+        );
+      return 0;
+    }
+    const exp = theoryExperiment(p.experiment, p.name);
+    const results = await runTheorySweep(plan, {
+      store,
+      onEvent: display(io, plan.length, (r) => exp.headline(r)),
+      shouldStop: interrupt.stopped,
+    });
+    if (args.flags.json) {
+      const runs = results.map((r) => ({
+        id: r.run.id,
+        label: r.run.label,
+        outcome: r.outcome,
+        result: r.result,
+        error: r.error,
+      }));
+      io.out(JSON.stringify({ preset: p.name, scale, runs }) + '\n');
+    }
+    const bad = results.find((r) => r.badInput);
+    if (bad) throw new InputError(`genlab run: ${bad.run.label || bad.run.id}: ${bad.error ?? 'bad input'}`);
+    const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'not run');
+    if (!args.flags.json)
+      io.err(
+        failed.length
+          ? `${failed.length} of ${plan.length} runs not complete; run the same command again to continue\n`
+          : `all ${plan.length} runs complete; next: genlab report ${p.name} --scale ${scale}${storeArg(args)}\n`,
+      );
+    return interrupt.stopped() ? 130 : failed.length ? 1 : 0;
+  } finally {
+    interrupt.release();
+    store.close();
+  }
+}
+
+/** genlab report PRESET for a theory preset: its tables from the stored results, the missing runs named. */
+export async function reportTheoryPreset(
+  p: TheoryPreset,
+  args: Parsed,
+  io: Io,
+  store: RunStore,
+): Promise<number> {
+  const { scale, plan } = theoryPlan(p, args, 'genlab report');
+  const runs = plan.map((run) => ({ run, result: storedTheoryResult(store, run.id) }));
+  const dir =
+    (args.flags['report-dir'] as string | undefined) ??
+    path.join(store.root, 'reports', `${p.name}-${scale}`);
+  const command = `genlab run ${p.name} --scale ${scale}${storeArg(args)}`;
+  const files = await writeTheoryReport(dir, p, scale, runs, command);
+  if (args.flags.json) {
+    const { html, markdown, figures, missing, tables } = files;
+    io.out(JSON.stringify({ preset: p.name, scale, html, markdown, figures, missing, tables }) + '\n');
+    return 0;
+  }
+  for (const t of files.tables) io.out(`${markdownTable(t)}\n`);
+  if (files.missing.length)
+    io.err(`${files.missing.length} of ${plan.length} runs not complete; make them with: ${command}\n`);
+  io.out(`report: ${files.html}\n        ${files.markdown}\n`);
+  return 0;
+}
