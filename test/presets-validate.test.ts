@@ -10,6 +10,7 @@ import {
   planPreset,
   presetDir,
   presetNames,
+  presetNamesOf,
   SCALES,
 } from '../src/experiments/preset.js';
 import { resolveConfig, runId } from '../src/experiments/config.js';
@@ -21,8 +22,9 @@ function doc(name: string): Record<string, unknown> {
 }
 
 test('every preset loads and plans at every scale, with unique run ids', () => {
-  assert.deepEqual(presetNames(), EXPECTED);
-  for (const name of presetNames()) {
+  assert.deepEqual(presetNames(), [...EXPECTED, 'table3'].sort());
+  assert.deepEqual(presetNamesOf('fit'), EXPECTED);
+  for (const name of presetNamesOf('fit')) {
     const p = loadPreset(name);
     for (const scale of SCALES) {
       const plan = planPreset(p, scale);

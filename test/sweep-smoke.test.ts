@@ -4,18 +4,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadPreset, planPreset, presetNames } from '../src/experiments/preset.js';
+import { loadPreset, planPreset, presetNamesOf } from '../src/experiments/preset.js';
 import { runSweep, type SweepEvent } from '../src/experiments/sweep.js';
 import { RunStore } from '../src/experiments/store.js';
 import { writePresetReport } from '../src/report/preset-report.js';
 import { decodePngSize } from '../src/report/png.js';
 
-test('every preset at smoke scale: runs once, shares runs across presets, and reports', async () => {
+test('every fit preset at smoke scale: runs once, shares runs across presets, and reports', async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'genlab-sweep-'));
   const store = new RunStore(root);
   const fitted = new Map<string, number>();
   try {
-    for (const name of presetNames()) {
+    for (const name of presetNamesOf('fit')) {
       const preset = loadPreset(name);
       const plan = planPreset(preset, 'smoke');
       const onEvent = (e: SweepEvent) =>

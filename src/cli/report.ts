@@ -12,12 +12,18 @@ import type { Command, Io } from './command.js';
 import type { Parsed } from './args.js';
 import { OVERRIDE_FLAGS, SCALE_FLAG, planFromFlags, theoryPresetOf } from './run.js';
 import { reportTheoryPreset } from './run-theory.js';
+import { readTheoryRun } from '../experiments/theory/stored.js';
 
 /** A report of runs named one by one: loss curves and the fitting table (Figure 1a's layout). */
 async function reportRuns(args: Parsed, io: Io, store: RunStore): Promise<number> {
   const summaries: FitSummary[] = [];
   for (const ref of args.positionals) {
     const id = store.resolve(ref);
+    const theory = readTheoryRun(store, id);
+    if (theory)
+      throw new InputError(
+        `genlab report: run ${id} is a ${theory.config.experiment} run; expected a fit (a theory preset's report shows its runs, e.g. genlab report table3)`,
+      );
     const s = storedSummary(store, id);
     if (!s)
       throw new InputError(

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { InputError, cpuCount, setNumThreads } from '../engine/index.js';
 import { RunStore } from '../experiments/store.js';
+import { parseOptions } from '../experiments/options.js';
 import { runTheory, type OnProgress, type TheoryExperiment } from '../experiments/theory/index.js';
 import type { TheoryRunOutcome } from '../experiments/theory/index.js';
 import type { FlagSpec, Parsed } from './args.js';
@@ -63,11 +64,13 @@ export async function runStored<R>(
   args: Parsed,
   io: Io,
 ): Promise<TheoryRunOutcome<R>> {
+  const where = `genlab ${e.name}`;
+  const resolved = parseOptions(e.options, options, where); // bad input fails before the store is opened
   const store = new RunStore(args.flags.out as string);
   try {
-    const out = await runTheory(e, options, {
+    const out = await runTheory(e, resolved, {
       store,
-      where: `genlab ${e.name}`,
+      where,
       onProgress: stageProgress(io),
     });
     if (out.stored)
