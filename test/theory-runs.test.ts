@@ -53,11 +53,11 @@ test('genlab run table3 --scale smoke: six kernel runs, stored; again: none reco
     assert.match(html, /How this differs from the paper/);
 
     const runs = await genlab(['runs', '--out', root, '--json']);
-    const rows = (JSON.parse(runs.out) as { runs: { id: string; status: string; model: string }[] }).runs;
+    const rows = (JSON.parse(runs.out) as { runs: { run: string; status: string; model: string }[] }).runs;
     assert.equal(rows.length, 6);
     assert.ok(rows.every((r) => r.status === 'complete' && r.model === 'kernel-gaussian'));
 
-    const notFit = await genlab(['report', rows[0].id, '--out', root]);
+    const notFit = await genlab(['report', rows[0].run, '--out', root]);
     assert.equal(notFit.code, 2);
     assert.match(notFit.err, /^genlab report: run kernel_\S+ is a kernel run; expected a fit/);
   } finally {
@@ -91,13 +91,13 @@ test('minnorm, expressivity and rademacher store their results and reuse them', 
       if (argv[0] === 'rademacher') assert.ok(Math.abs((a.estimate as number) - 1) < 1e-6); // the kernel interpolates
     }
     const rows = (
-      JSON.parse((await genlab(['runs', '--out', root, '--json'])).out) as { runs: { id: string }[] }
+      JSON.parse((await genlab(['runs', '--out', root, '--json'])).out) as { runs: { run: string }[] }
     ).runs;
     assert.deepEqual(
-      rows.map((r) => r.id.split('_')[0]),
+      rows.map((r) => r.run.split('_')[0]),
       ['minnorm', 'expressivity', 'rademacher'],
     );
-    assert.ok(existsSync(path.join(root, rows[0].id, 'result.json')));
+    assert.ok(existsSync(path.join(root, rows[0].run, 'artifacts', 'result.json')));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // genlab minnorm: SGD on an under-determined least-squares problem converges to X⁺y from zero, elsewhere from elsewhere.
-import path from 'node:path';
 import { MINNORM_OPTIONS, minnormExperiment, type MinNormResult } from '../experiments/theory/minnorm.js';
-import { writeMinnormFigure } from '../report/minnorm.js';
+import { minnormFigure } from '../report/minnorm.js';
+import { RunDir } from '../experiments/run-dir.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { DATASET_FLAGS } from './fit-flags.js';
@@ -96,7 +96,7 @@ combinations of rows of X, so from zero the iterate stays in their span and conv
 minimum-norm interpolant; from w₀ it converges to X⁺y plus w₀'s component outside the span — it
 interpolates as well, with a larger norm. Targets are the centred label values. Prints the final
 residual, norms and (relative) distance to X⁺y; stores the result and the curves over epochs in the
-run store (--out), and draws them to minnorm.png and .svg in the run's directory.
+run store (--out), and draws them to minnorm.png and .svg among the run's artifacts.
 
 Examples:
   genlab minnorm
@@ -104,7 +104,11 @@ Examples:
   flags: FLAGS,
   async run(args, io) {
     const { id, dir, result } = await runStored(minnormExperiment, options(args.flags), args, io);
-    const figure = path.resolve((await writeMinnormFigure(result, dir)).png);
+    const fig = await minnormFigure(result);
+    const run = new RunDir(dir);
+    run.writeArtifact('minnorm.svg', fig.svg);
+    run.writeArtifact('minnorm.png', fig.png);
+    const figure = run.artifactPath('minnorm.png');
     const { curves: _curves, ...numbers } = result;
     const r = { run: id, ...numbers, figure };
     if (args.flags.json) io.out(JSON.stringify(r) + '\n');

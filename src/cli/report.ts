@@ -19,7 +19,7 @@ async function reportRuns(args: Parsed, io: Io, store: RunStore): Promise<number
   const summaries: FitSummary[] = [];
   for (const ref of args.positionals) {
     const id = store.resolve(ref);
-    const theory = readTheoryRun(store, id);
+    const theory = readTheoryRun(store.run(id));
     if (theory)
       throw new InputError(
         `genlab report: run ${id} is a ${theory.config.experiment} run; expected a fit (a theory preset's report shows its runs, e.g. genlab report table3)`,

@@ -369,15 +369,20 @@ export class RunDir {
     return existsSync(f) ? new Uint8Array(readFileSync(f)) : null;
   }
 
+  /** The path of a named artifact (artifacts/NAME), for tools that open it themselves. */
+  artifactPath(name: string): string {
+    return path.join(this.dir, RUN_FILES.artifacts, checkName(name, 'artifact'));
+  }
+
   /** A named artifact (artifacts/NAME), written atomically. */
   writeArtifact(name: string, data: string | Uint8Array): void {
-    const f = path.join(this.dir, RUN_FILES.artifacts, checkName(name, 'artifact'));
+    const f = this.artifactPath(name);
     mkdirSync(path.dirname(f), { recursive: true });
     writeAtomic(f, data);
   }
 
   readArtifact(name: string): Buffer | null {
-    const f = path.join(this.dir, RUN_FILES.artifacts, checkName(name, 'artifact'));
+    const f = this.artifactPath(name);
     return existsSync(f) ? readFileSync(f) : null;
   }
 

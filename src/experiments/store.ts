@@ -7,6 +7,7 @@ import { InputError } from '../engine/index.js';
 import { RunDir, type FitResults, type FitSummary, type RunInfo, type RunStatus } from './run-dir.js';
 import type { FitConfig } from './config.js';
 import { DiskFullError } from './files.js';
+import { theoryRow } from './theory/stored.js';
 
 export type { RunStatus } from './run-dir.js';
 export { readJson, writeAtomic } from './files.js';
@@ -219,10 +220,11 @@ export class RunStore {
       this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
       return;
     }
-    const config = run.readConfig();
-    const s = run.readSummary();
+    const config = run.readConfig<unknown>();
+    const theory = theoryRow(run, config, failed); // kernel, min-norm … runs: no summary.json
+    const s = theory ? null : run.readSummary();
     const status: RunStatus = failed !== undefined ? 'failed' : (s?.status ?? 'running');
-    const info = runInfo(run, config, status);
+    const info = theory?.info ?? runInfo(run, config as FitConfig, status);
     const created = new Date(Math.round(statSync(run.file('config')).mtimeMs)).toISOString();
     this.db
       .prepare(
@@ -234,7 +236,7 @@ export class RunStore {
         ...info,
         created,
         updated: new Date().toISOString(),
-        error: failed ?? s?.error ?? null,
+        error: theory ? theory.error : (failed ?? s?.error ?? null),
         results: s ? JSON.stringify(resultsOf(s)) : null,
         stamp: JSON.stringify(run.stamp()),
       });

@@ -1,31 +1,12 @@
-// The theory experiments by name, and running one inside the run store: content-addressed, computed once.
+// Running a theory experiment inside the run store: content-addressed by its options, computed once.
 import type { z } from 'zod';
-import { unknownName } from '../../engine/index.js';
 import { configHash, type RunStore } from '../store.js';
 import { parseOptions } from '../options.js';
 import type { OnProgress, TheoryExperiment } from './experiment.js';
-import { kernelExperiment } from './kernel.js';
-import { minnormExperiment } from './minnorm.js';
-import { expressivityExperiment } from './expressivity.js';
-import { rademacherExperiment } from './rademacher.js';
-import { readTheoryRun, recordTheoryStart, recordTheoryResult, recordTheoryFailure } from './stored.js';
+import { readTheoryRun, writeTheoryResult } from './stored.js';
 
 export type { OnProgress, TheoryExperiment } from './experiment.js';
-
-export const THEORY_EXPERIMENTS = {
-  kernel: kernelExperiment,
-  minnorm: minnormExperiment,
-  expressivity: expressivityExperiment,
-  rademacher: rademacherExperiment,
-} as const;
-export type TheoryName = keyof typeof THEORY_EXPERIMENTS;
-export const THEORY_NAMES = Object.keys(THEORY_EXPERIMENTS) as TheoryName[];
-
-/** The experiment called `name`, or an error naming `where` with a did-you-mean. */
-export function theoryExperiment(name: string, where: string): TheoryExperiment {
-  if (!(name in THEORY_EXPERIMENTS)) throw unknownName(where, 'experiment', name, THEORY_NAMES);
-  return THEORY_EXPERIMENTS[name as TheoryName] as unknown as TheoryExperiment;
-}
+export { THEORY_EXPERIMENTS, THEORY_NAMES, theoryExperiment, type TheoryName } from './registry.js';
 
 function slug(s: string): string {
   return s.replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
@@ -38,7 +19,7 @@ export function theoryRunId(e: TheoryExperiment, options: unknown): string {
 
 /** A stored run's result, or null when it is not complete (or not a theory run). */
 export function storedTheoryResult(store: RunStore, id: string): unknown {
-  return readTheoryRun(store, id)?.result ?? null;
+  return readTheoryRun(store.run(id))?.result ?? null;
 }
 
 export interface TheoryRunOutcome<R = unknown> {
@@ -50,29 +31,43 @@ export interface TheoryRunOutcome<R = unknown> {
   seconds: number; // this call's
 }
 
-/** Resolves the options (defaults filled, checked; errors name `where`), then returns the stored result or computes it. */
+/**
+ * Resolves the options (defaults filled, checked; errors name `where`), then returns the stored result
+ * or computes it under the run's lock: a second process with the same options waits, then reads it.
+ */
 export async function runTheory<R = unknown>(
   e: TheoryExperiment<z.ZodType, R>,
   input: unknown,
-  o: { store: RunStore; where: string; onProgress?: OnProgress },
+  o: { store: RunStore; where: string; onProgress?: OnProgress; onWait?(): void },
 ): Promise<TheoryRunOutcome<R>> {
   const t0 = performance.now();
   const exp = e as TheoryExperiment;
   const options = parseOptions(exp.options, input, o.where);
   const id = theoryRunId(exp, options);
-  const dir = o.store.dirOf(id);
+  const run = o.store.run(id);
+  const outcome = (result: unknown, stored: boolean): TheoryRunOutcome<R> => {
+    const seconds = stored ? 0 : (performance.now() - t0) / 1000;
+    return { id, dir: run.dir, options, result: result as R, stored, seconds };
+  };
   const stored = storedTheoryResult(o.store, id);
-  if (stored !== null) return { id, dir, options, result: stored as R, stored: true, seconds: 0 };
-  const config = { experiment: exp.name, options };
-  const columns = exp.index(options);
-  recordTheoryStart(o.store, id, config, columns);
-  let result: unknown;
+  if (stored !== null) return outcome(stored, true);
+  run.create({ experiment: exp.name, options });
+  const lock = await run.lock({ wait: true, command: `genlab ${exp.name}`, onWait: o.onWait });
   try {
-    result = await exp.run(options, o.onProgress);
-  } catch (err) {
-    recordTheoryFailure(o.store, id, config, columns, err as Error);
-    throw err;
+    const done = storedTheoryResult(o.store, id); // computed by the process we waited for
+    if (done !== null) return outcome(done, true);
+    o.store.refresh(id);
+    let result: unknown;
+    try {
+      result = await exp.run(options, o.onProgress);
+    } catch (err) {
+      o.store.refresh(id, (err as Error).message);
+      throw err;
+    }
+    writeTheoryResult(run, result);
+    o.store.refresh(id);
+    return outcome(result, false);
+  } finally {
+    lock.release();
   }
-  recordTheoryResult(o.store, id, config, columns, result, exp.scores(result));
-  return { id, dir, options, result: result as R, stored: false, seconds: (performance.now() - t0) / 1000 };
 }

@@ -83,7 +83,8 @@ async function run(o: MinNormOptions, onProgress?: OnProgress): Promise<MinNormR
     const zero = sgdLeastSquares(x, y, origin, star, { ...sgd, generator: batches() });
     owned.push(zero.w);
     onProgress?.('sgd', 1, 2);
-    const init = randomInit(d, star.norm().item(), new Generator(deriveSeed(o.seed, 'init')));
+    const starNorm = scope(() => star.norm().item());
+    const init = randomInit(d, starNorm, new Generator(deriveSeed(o.seed, 'init')));
     owned.push(init);
     const other = sgdLeastSquares(x, y, init, star, { ...sgd, generator: batches() });
     owned.push(other.w);
@@ -97,7 +98,7 @@ async function run(o: MinNormOptions, onProgress?: OnProgress): Promise<MinNormR
       finalResidual: last(zero.curve).residual,
       distanceToMinNorm: last(zero.curve).distance,
       normSgd: last(zero.curve).norm,
-      normMinNorm: star.norm().item(),
+      normMinNorm: starNorm,
       normFromNonzeroInit: last(other.curve).norm,
       residualFromNonzeroInit: last(other.curve).residual,
       distanceFromNonzeroInit: last(other.curve).distance,

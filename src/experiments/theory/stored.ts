@@ -1,72 +1,60 @@
-// A theory run's files in its run directory (config.json: experiment and options; result.json) and its index row.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { readJson, writeAtomic, type RunStore } from '../store.js';
-import type { IndexColumns, Scores } from './experiment.js';
+// A theory run's files, through its RunDir: config.json (experiment and options), artifacts/result.json; its index row.
+import { InputError } from '../../engine/index.js';
+import type { RunDir, RunInfo, RunStatus } from '../run-dir.js';
+import { THEORY_EXPERIMENTS, type TheoryName } from './registry.js';
 
 export interface TheoryConfig {
   experiment: string;
   options: unknown;
 }
 
-const CONFIG = 'config.json';
 const RESULT = 'result.json';
 
+export function isTheoryConfig(config: unknown): config is TheoryConfig {
+  return (
+    config !== null &&
+    typeof config === 'object' &&
+    typeof (config as { experiment?: unknown }).experiment === 'string'
+  );
+}
+
 /** A theory run's config and result (null while not complete), or null when the directory holds no theory run. */
-export function readTheoryRun(store: RunStore, id: string): { config: TheoryConfig; result: unknown } | null {
-  const dir = store.dirOf(id);
-  if (!existsSync(path.join(dir, CONFIG))) return null;
-  const config = readJson<Partial<TheoryConfig>>(path.join(dir, CONFIG));
-  if (typeof config.experiment !== 'string') return null; // a fit's config
-  const file = path.join(dir, RESULT);
-  return { config: config as TheoryConfig, result: existsSync(file) ? readJson<unknown>(file) : null };
+export function readTheoryRun(run: RunDir): { config: TheoryConfig; result: unknown } | null {
+  if (!run.exists()) return null;
+  const config = run.readConfig<unknown>();
+  if (!isTheoryConfig(config)) return null; // a fit's config
+  const bytes = run.readArtifact(RESULT);
+  if (bytes === null) return { config, result: null };
+  try {
+    return { config, result: JSON.parse(bytes.toString('utf8')) as unknown };
+  } catch {
+    throw new InputError(`${run.artifactPath(RESULT)}: corrupt: not valid JSON`);
+  }
 }
 
-/** Writes config.json (once: content-addressed) and indexes the run as running. */
-export function recordTheoryStart(
-  store: RunStore,
-  id: string,
-  config: TheoryConfig,
-  columns: IndexColumns,
-): void {
-  const dir = store.dirOf(id);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, CONFIG);
-  if (!existsSync(file)) writeAtomic(file, JSON.stringify(config, null, 2));
-  store.upsert({ id, config, ...columns, status: 'running', summary: { experiment: config.experiment } });
+/** Stores the result; its presence marks the run complete. */
+export function writeTheoryResult(run: RunDir, result: unknown): void {
+  run.writeArtifact(RESULT, JSON.stringify(result, null, 2));
 }
 
-/** Writes result.json (its presence marks the run complete) and indexes the run with its headline numbers. */
-export function recordTheoryResult(
-  store: RunStore,
-  id: string,
-  config: TheoryConfig,
-  columns: IndexColumns,
-  result: unknown,
-  scores: Scores,
-): void {
-  writeAtomic(path.join(store.dirOf(id), RESULT), JSON.stringify(result, null, 2));
-  store.upsert({
-    id,
-    config,
-    ...columns,
-    status: 'complete',
-    summary: { experiment: config.experiment, ...scores },
-  });
-}
-
-export function recordTheoryFailure(
-  store: RunStore,
-  id: string,
-  config: TheoryConfig,
-  columns: IndexColumns,
-  e: Error,
-): void {
-  store.upsert({
-    id,
-    config,
-    ...columns,
-    status: 'failed',
-    summary: { experiment: config.experiment, error: e.message },
-  });
+/** The index row of a theory run (null for a fit): its columns from the experiment, complete once it has a result. */
+export function theoryRow(
+  run: RunDir,
+  config: unknown,
+  failed?: string,
+): { info: RunInfo; error: string | null } | null {
+  if (!isTheoryConfig(config)) return null;
+  const complete = run.readArtifact(RESULT) !== null;
+  const status: RunStatus = complete ? 'complete' : failed !== undefined ? 'failed' : 'running';
+  const e = THEORY_EXPERIMENTS[config.experiment as TheoryName];
+  let columns = { model: config.experiment, dataset: '', labels: '', inputs: '' };
+  try {
+    if (e) columns = e.index(config.options as never);
+  } catch {
+    // options from another genlab version: the experiment's name still shows
+  }
+  return {
+    info: { run: run.id, dir: run.dir, status, ...columns },
+    error: complete ? null : (failed ?? null),
+  };
 }
