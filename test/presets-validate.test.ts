@@ -153,7 +153,7 @@ test('model.init: pytorch spelled out is the default run (same id); others are r
 
 test('full scale: every run on all of Fashion-MNIST; mid: the conv rows on 10,000 images', () => {
   const conv = (m: string) => m.startsWith('inception') || m.startsWith('alexnet');
-  for (const name of presetNames()) {
+  for (const name of presetNamesOf('fit')) {
     for (const r of planPreset(loadPreset(name), 'full')) {
       assert.equal(r.config.dataset.name, 'fashion-mnist');
       assert.equal(r.config.dataset.trainSize, null, `${name} full ${r.label}`);

@@ -69,7 +69,7 @@ const DOC = z.strictObject({
   variants: z
     .array(z.strictObject({ label: text, only: grid.optional(), options: layer.default({}) }))
     .default([]),
-  scales: z.strictObject({ smoke: scale, cpu: scale, paper: scale }),
+  scales: z.record(z.enum(SCALES), scale), // every scale
 });
 
 /** Checks grid axes: each key an option path, each value that option's type. */
