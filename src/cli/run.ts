@@ -21,7 +21,7 @@ import type { FlagSpec, Parsed } from './args.js';
 import { formatSeconds } from './progress.js';
 import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../experiments/estimate.js';
 import { onInterrupt } from './interrupt.js';
-import { overridePairs, runTheoryPreset } from './run-theory.js';
+import { runTheoryPreset } from './run-theory.js';
 import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../experiments/theory-preset.js';
 
 /** The preset named by the first positional when it is a theory preset (its runs are kernel, min-norm … runs). */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { InputError } from '../engine/index.js';
 import { leafAt, parseLeafValue, parseOptions, partialOf } from './options.js';
-import { getPath, mergeConfig, setPath, type PartialConfig } from './preset-schema.js';
+import { getPath, mergeConfig, setPath, type PartialConfig } from './config.js';
 import {
   loadPreset,
   presetExperiment,
