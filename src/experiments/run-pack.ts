@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
 import { writeFailure } from './files.js';
-import { RunDir } from './run-dir.js';
+import { RUN_FILES, RunDir } from './run-dir.js';
 import { RunLockedError } from './run-lock.js';
 import type { RunStore } from './store.js';
 
@@ -134,7 +134,8 @@ export function unpackRun(buf: Uint8Array, where = 'run pack'): UnpackedRun {
   }
   if (at !== b.length)
     throw new InputError(`${where}: expected ${at} bytes, got ${b.length} (trailing data)`);
-  if (!seen.has('config.json')) throw new InputError(`${where}: expected the run's config.json, got none`);
+  if (!seen.has(RUN_FILES.config))
+    throw new InputError(`${where}: expected the run's ${RUN_FILES.config}, got none`);
   return { run: header.run, files };
 }
 
