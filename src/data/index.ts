@@ -22,6 +22,7 @@ import { drawSubset } from './subset.js';
 export { DATASETS, datasetLayout, type DatasetLayout } from './registry.js';
 export type { PreprocessSpec } from './preprocess.js';
 export { defaultPreprocess } from './preprocess.js';
+export { drawFraction } from './subset.js';
 
 export interface Split {
   images: Tensor; // (N, C, H, W) float32, preprocessed

@@ -42,3 +42,14 @@ export function drawSubset(
   });
   return out.sort((a, b) => a - b);
 }
+
+/**
+ * Indices (ascending) of round(fraction·n) of n examples, drawn with seed: the examples a fit with
+ * train.fraction trains on. At least one is drawn, and at least one held out when n ≥ 2.
+ */
+export function drawFraction(n: number, fraction: number, seed: number): number[] {
+  if (!(fraction > 0 && fraction < 1))
+    throw new InputError(`subset: fraction out of range; expected a number in (0, 1), got ${fraction}`);
+  const m = Math.max(1, Math.min(n - 1, Math.round(fraction * n)));
+  return Array.from(new Rng(seed).permutation(n).subarray(0, m)).sort((a, b) => a - b);
+}

@@ -142,6 +142,12 @@ const TRAIN = z.strictObject({
   nesterov: field(z.boolean().default(false), { help: 'Nesterov momentum' }),
   schedule: SCHEDULE.prefault({}),
   dropLast: field(z.boolean().default(false), { help: 'drop the last partial batch of an epoch' }),
+  // Absent: the whole training set (so runs made before this key keep their ids).
+  fraction: field(z.number().gt(0).lt(1).optional(), {
+    flag: 'train-fraction',
+    placeholder: 'X',
+    help: 'train on a random fraction X of the training set, drawn from --seed; the rest is held out: never trained on, evaluated at every epoch end (memorization scores, Feldman & Zhang 2020)',
+  }),
   targetTrainAcc: field(z.number().gt(0).lte(1).default(1), {
     flag: 'target-acc',
     placeholder: 'X',

@@ -85,6 +85,7 @@ export function runId(c: FitConfig): string {
   const extras = [
     c.train.weightDecay ? `wd${c.train.weightDecay}` : '',
     c.train.augment.length ? `aug-${c.train.augment.join('-')}` : '',
+    c.train.fraction === undefined ? '' : `frac${c.train.fraction}`,
   ].filter(Boolean);
   const parts = [
     c.model.name,

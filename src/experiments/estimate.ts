@@ -51,6 +51,11 @@ export function splitSizes(c: FitConfig): { train: number; test: number } {
   return { train: c.dataset.trainSize ?? l.train, test: c.dataset.testSize ?? l.test };
 }
 
+/** Training examples SGD sees per epoch: all, or train.fraction of them (the rest are only evaluated). */
+function trainedSize(c: FitConfig): number {
+  return Math.round(splitSizes(c).train * (c.train.fraction ?? 1));
+}
+
 function timeUntil(minSeconds: number, minReps: number, body: () => void): number {
   body(); // warm-up: allocator, kernels, lazy initialization
   let reps = 0;
@@ -152,7 +157,7 @@ export function epochsLeft(c: FitConfig, trainSize: number, epochsDone: number):
 /** Seconds for one epoch: the SGD steps, then evaluation of the whole training and test sets. */
 export function secondsPerEpoch(c: FitConfig, t: Throughput): number {
   const { train, test } = splitSizes(c);
-  return train / t.trainPerSecond + (train + test) / t.evalPerSecond;
+  return trainedSize(c) / t.trainPerSecond + (train + test) / t.evalPerSecond;
 }
 
 /**
@@ -203,7 +208,7 @@ export function estimatePlan(
       id: r.id,
       model: r.config.model.name,
       trainSize: train,
-      estimatedSeconds: epochsLeft(r.config, train, 0) * secondsPerEpoch(r.config, t),
+      estimatedSeconds: epochsLeft(r.config, trainedSize(r.config), 0) * secondsPerEpoch(r.config, t),
       complete: o.isComplete(r.id),
     };
   });

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Generator, InputError, deriveSeed, scope, type Tensor } from '../engine/index.js';
-import { loadDataset, disposeDataset, type LoadedDataset } from '../data/index.js';
+import { drawFraction, loadDataset, disposeDataset, type LoadedDataset } from '../data/index.js';
 import {
   applyRandomization,
   drawRandomization,
@@ -86,6 +86,15 @@ function randomization(run: RunDir, base: LoadedDataset, config: FitConfig): Ran
   const a = drawRandomization(base, config.randomization);
   saveArtifact(artDir, a);
   return a;
+}
+
+/**
+ * The training examples a run trains on when its config has train.fraction (indices, ascending; the others
+ * are held out), drawn from train.seed; null: all of them. Memorization scores re-derive membership here.
+ */
+export function trainMembers(config: FitConfig, trainSize: number): number[] | null {
+  const f = config.train.fraction;
+  return f === undefined ? null : drawFraction(trainSize, f, deriveSeed(config.train.seed, 'fraction'));
 }
 
 /** The run's model with its initial weights, drawn from the config's seed (what `genlab bench fit` hands PyTorch too). */
@@ -230,7 +239,8 @@ async function train(
   let trainer: Trainer | undefined;
   try {
     const ck = restore(run, model, gen, device, o.fromPrevious ?? false);
-    trainer = new Trainer(model, ds, config.train, ck?.state ?? initialState(), gen);
+    const members = trainMembers(config, ds.train.images.shape[0]) ?? undefined;
+    trainer = new Trainer(model, { ...ds, members }, config.train, ck?.state ?? initialState(), gen);
     if (ck) {
       trainer.optimizer.loadStateDict(ck.optim);
       for (const t of ck.optim.values()) t.dispose();

@@ -1,11 +1,11 @@
 // The training loop of the randomization tests: SGD epochs, full-set evaluation, stop rules (§4–5).
-import { Generator, deriveSeed, scope, type Tensor } from '../engine/index.js';
+import { Generator, deriveSeed, scope, tensor, type Tensor } from '../engine/index.js';
 import { F, type Module } from '../nn/index.js';
 import { SGD, learningRate } from '../optim/index.js';
 import { augmentBatch, augmentSpec, type AugmentSpec } from '../data/augment.js';
 import { batchRanges, epochOrder } from '../data/batches.js';
 import type { TrainConfig } from './config.js';
-import { evaluate } from './evaluate.js';
+import { bitAt, evaluate, type Evaluation } from './evaluate.js';
 
 export interface EpochRecord {
   epoch: number; // 1-based
@@ -53,6 +53,24 @@ export function initialState(): TrainState {
 export interface TrainData {
   train: { images: Tensor; labels: Tensor };
   test: { images: Tensor; labels: Tensor };
+  /** Indices (ascending) of the training examples SGD sees (train.fraction); absent: all. The others are
+   * held out: never trained on, but evaluated with the rest, so the per-example bitset covers them too. */
+  members?: readonly number[];
+}
+
+/** Some training examples: their indices in the training set, as a JS list and an int64 tensor, and copies. */
+interface Part {
+  at: number[];
+  idx: Tensor; // (M) int64
+  images: Tensor;
+  labels: Tensor;
+}
+
+function part(train: TrainData['train'], at: number[]): Part {
+  return scope(() => {
+    const idx = tensor(Int32Array.from(at)).to('int64');
+    return { at, idx, images: train.images.indexSelect(0, idx), labels: train.labels.indexSelect(0, idx) };
+  });
 }
 
 export class Trainer {
@@ -60,6 +78,8 @@ export class Trainer {
   /** Draws augmentation (and the model's dropout, which holds the same generator). */
   readonly generator: Generator;
   private readonly augment: AugmentSpec | null;
+  /** With data.members: the examples trained on, and those held out. */
+  private readonly split: { fit: Part; heldOut: Part } | null;
 
   constructor(
     readonly model: Module,
@@ -76,6 +96,15 @@ export class Trainer {
     });
     this.generator = generator;
     this.augment = config.augment.length > 0 ? augmentSpec(config.augment) : null;
+    this.split = data.members ? this.splitTrain(data.members) : null;
+  }
+
+  private splitTrain(members: readonly number[]): { fit: Part; heldOut: Part } {
+    const n = this.data.train.images.shape[0];
+    const isMember = new Uint8Array(n);
+    for (const i of members) isMember[i] = 1;
+    const out = [...Array(n).keys()].filter((i) => !isMember[i]);
+    return { fit: part(this.data.train, [...members]), heldOut: part(this.data.train, out) };
   }
 
   /** True when the run should stop: fitted (if asked), diverged, or out of epochs/steps. */
@@ -103,8 +132,12 @@ export class Trainer {
     const s = this.state;
     const c = this.config;
     const t0 = performance.now();
-    const n = this.data.train.images.shape[0];
-    const order = epochOrder(n, c.seed, s.epoch);
+    const fit = this.split?.fit;
+    const n = fit ? fit.at.length : this.data.train.images.shape[0];
+    // With a held-out part, the epoch's permutation of the members mapped to their training-set indices.
+    const order = fit
+      ? scope(() => fit.idx.indexSelect(0, epochOrder(n, c.seed, s.epoch)))
+      : epochOrder(n, c.seed, s.epoch);
     const ranges = batchRanges(n, c.batchSize, c.dropLast);
     const losses: number[] = [];
     this.model.train();
@@ -148,11 +181,7 @@ export class Trainer {
     const s = this.state;
     const c = this.config;
     s.epoch++;
-    const tr = s.diverged
-      ? { loss: NaN, acc: NaN }
-      : evaluate(this.model, this.data.train.images, this.data.train.labels, c.evalBatchSize, {
-          perExample: true,
-        });
+    const tr: Evaluation = s.diverged ? { loss: NaN, acc: NaN } : this.evaluateTrain();
     const te = s.diverged
       ? { loss: NaN, acc: NaN }
       : evaluate(this.model, this.data.test.images, this.data.test.labels, c.evalBatchSize);
@@ -181,8 +210,30 @@ export class Trainer {
     return { record, trainCorrect: tr.correct ?? null };
   }
 
+  /**
+   * Loss and accuracy on the examples trained on (what "fitted" means), and the bitset of every training
+   * example classified correctly, held-out ones included (memorization scores need both).
+   */
+  private evaluateTrain(): Evaluation {
+    const bs = this.config.evalBatchSize;
+    const { train } = this.data;
+    if (!this.split) return evaluate(this.model, train.images, train.labels, bs, { perExample: true });
+    const bits = new Uint8Array(Math.ceil(train.images.shape[0] / 8));
+    let fitted: Evaluation = { loss: NaN, acc: NaN };
+    for (const p of [this.split.fit, this.split.heldOut]) {
+      const e = evaluate(this.model, p.images, p.labels, bs, { perExample: true });
+      if (p === this.split.fit) fitted = e;
+      p.at.forEach((i, k) => {
+        if (e.correct && bitAt(e.correct, k)) bits[i >> 3] |= 1 << (i & 7);
+      });
+    }
+    return { loss: fitted.loss, acc: fitted.acc, correct: bits };
+  }
+
   dispose(): void {
     this.optimizer.dispose();
+    for (const p of this.split ? [this.split.fit, this.split.heldOut] : [])
+      for (const t of [p.idx, p.images, p.labels]) t.dispose();
   }
 }
 
