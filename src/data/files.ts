@@ -4,8 +4,11 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../engine/index.js';
 
-/** The bytes of a file, gunzipped when it starts with the gzip magic (1f 8b). */
-export function readMaybeGz(file: string): Uint8Array {
+/** The most a data file may decompress to: well above any real set (MNIST's training images are 47 MB). */
+export const MAX_DECOMPRESSED_BYTES = 2 ** 30;
+
+/** The bytes of a file, gunzipped when it starts with the gzip magic (1f 8b), at most maxBytes of them. */
+export function readMaybeGz(file: string, maxBytes = MAX_DECOMPRESSED_BYTES): Uint8Array {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -16,8 +19,12 @@ export function readMaybeGz(file: string): Uint8Array {
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new InputError(
+          `${file}: decompresses to more than ${maxBytes} bytes; expected a data file of at most that size`,
+        );
       throw new InputError(
         `${file}: not a valid gzip stream (${(e as Error).message}); expected a complete .gz file`,
       );

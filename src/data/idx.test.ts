@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../engine/index.js';
+import { readMaybeGz } from './files.js';
 import { checkLabels, encodeIdx, parseIdx, readIdx } from './idx.js';
 
 const images = Uint8Array.from({ length: 3 * 4 * 5 }, (_, i) => i);
@@ -56,4 +57,18 @@ test('a missing IDX file is named', () => {
     () => readIdx(path.join(dir, 'absent'), 3),
     (e: Error) => e instanceof InputError && /absent: cannot read: ENOENT/.test(e.message),
   );
+});
+
+test('a gzip file that decompresses past the limit is refused with the file named, not read', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-gz-'));
+  const file = path.join(dir, 'bomb-idx3-ubyte.gz');
+  writeFileSync(file, gzipSync(new Uint8Array(4096)));
+  assert.throws(
+    () => readMaybeGz(file, 1024),
+    (e: Error) =>
+      e instanceof InputError &&
+      e.message ===
+        `${file}: decompresses to more than 1024 bytes; expected a data file of at most that size`,
+  );
+  assert.equal(readMaybeGz(file, 4096).length, 4096);
 });
