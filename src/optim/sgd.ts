@@ -83,7 +83,7 @@ export class SGD {
       if (t.shape.join('x') !== p.shape.join('x'))
         throw new Error(`sgd: "${k}" has shape [${t.shape.join(', ')}]; expected [${p.shape.join(', ')}]`);
       this.buffers.get(p)?.dispose();
-      this.buffers.set(p, keep(noGrad(() => t.to(p.device).clone())));
+      this.buffers.set(p, keep(scope(() => noGrad(() => t.to(p.device).clone())))); // the copy to p.device is freed
     }
   }
   dispose(): void {
