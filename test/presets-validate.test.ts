@@ -15,7 +15,16 @@ import {
 } from '../src/experiments/preset.js';
 import { resolveConfig, runId } from '../src/experiments/config.js';
 
-const EXPECTED = ['early-stopping', 'fig1a', 'fig1b', 'fig1c', 'fig2b', 'table-random-regularized', 'table1'];
+const EXPECTED = [
+  'double-descent-width',
+  'early-stopping',
+  'fig1a',
+  'fig1b',
+  'fig1c',
+  'fig2b',
+  'table-random-regularized',
+  'table1',
+];
 
 function doc(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(presetDir(), `${name}.json`), 'utf8')) as Record<string, unknown>;
@@ -151,9 +160,12 @@ test('model.init: pytorch spelled out is the default run (same id); others are r
   });
 });
 
+// Presets beyond the paper (issue 17) choose their own scales: double descent sweeps MLP widths on 1-channel images.
+const BEYOND_PAPER = new Set(['double-descent-width']);
+
 test('full scale: every run on all of Fashion-MNIST; mid: the conv rows on 10,000 images', () => {
   const conv = (m: string) => m.startsWith('inception') || m.startsWith('alexnet');
-  for (const name of presetNamesOf('fit')) {
+  for (const name of presetNamesOf('fit').filter((n) => !BEYOND_PAPER.has(n))) {
     for (const r of planPreset(loadPreset(name), 'full')) {
       assert.equal(r.config.dataset.name, 'fashion-mnist');
       assert.equal(r.config.dataset.trainSize, null, `${name} full ${r.label}`);

@@ -43,6 +43,13 @@ test('every fit preset at smoke scale: runs once, shares runs across presets, an
       }
       if (['fig1a', 'fig1b', 'fig1c', 'fig2b'].includes(name))
         assert.equal(files.figures.length, 1, `${name}: expected a figure`);
+      if (name === 'double-descent-width') {
+        assert.deepEqual(
+          files.figures.map((f) => path.basename(f.png)),
+          ['double-descent-width.png', 'double-descent-width-train.png'],
+        );
+        assert.match(readFileSync(files.figures[0].svg, 'utf8'), /n·K = 1,000/);
+      }
     }
     assert.ok(
       [...fitted.values()].every((n) => n === 1),

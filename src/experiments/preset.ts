@@ -27,6 +27,7 @@ export const REPORTS = [
   'table-random-regularized',
   'fig2b',
   'early-stopping',
+  'double-descent-width',
 ] as const;
 export type ReportKind = (typeof REPORTS)[number];
 const CONFIG_SECTIONS = ['dataset', 'randomization', 'model', 'train'];

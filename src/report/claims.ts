@@ -4,6 +4,7 @@ import { labelCorruption } from '../randomize/index.js';
 import { RunDir } from '../experiments/run-dir.js';
 import { modelLabel, type ReportRun } from './figures.js';
 import { MISSING, type Table } from './table.js';
+import { widthClaims } from './double-descent-width.js';
 
 /** One claim: the paper's words (with the tolerance used here), the measured value, and the verdict. */
 export interface Claim {
@@ -245,6 +246,8 @@ export function claimsOf(kind: ReportKind, runs: ReportRun[], sf: Record<string,
       return earlyStopping(done, sf);
     case 'fig2b':
       return fig2b(done, sf);
+    case 'double-descent-width':
+      return widthClaims(done);
   }
 }
 

@@ -59,6 +59,29 @@ test('lineChart handles log axes, a fixed y domain and non-finite values', async
   assert.ok(decodePngSize(fig.png).width > 100);
 });
 
+test('lineChart marks vertical rules with their labels, on log axes too', async () => {
+  const spec = {
+    title: 'double descent',
+    xLabel: 'parameters',
+    yLabel: 'test error (%)',
+    logX: true,
+    series: [{ name: 'p = 0', x: [100, 1000, 10000], y: [30, 40, 20] }],
+  };
+  const plain = await lineChart(spec);
+  const marked = await lineChart({
+    ...spec,
+    markers: [
+      { x: 1000, label: 'n × classes' },
+      { x: -1, label: 'not drawn on a log axis' },
+    ],
+  });
+  assert.ok(marked.svg.includes('n × classes'));
+  assert.ok(!marked.svg.includes('not drawn'));
+  assert.ok(marked.svg.includes('stroke-dasharray="6,4"'));
+  assert.ok(!plain.svg.includes('stroke-dasharray'));
+  assert.deepEqual(decodePngSize(marked.png), svgSize(marked.svg));
+});
+
 test('lineChart rejects mismatched series', async () => {
   await assert.rejects(
     lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'bad', x: [1, 2], y: [1] }] }),

@@ -23,6 +23,13 @@ export interface LineChartSpec {
   width?: number;
   height?: number;
   points?: boolean;
+  markers?: Marker[]; // vertical rules at given x, each labelled (e.g. an interpolation threshold)
+}
+
+/** A dashed vertical line across the plot at x, with its label at the top. */
+export interface Marker {
+  x: number;
+  label: string;
 }
 
 export interface Bar {
@@ -122,21 +129,39 @@ function axisScale(log: boolean | undefined): { type: 'log' } | { type: 'linear'
 function lineSpec(spec: LineChartSpec): TopLevelSpec {
   const names = spec.series.map((s) => s.name);
   const yScale = { ...axisScale(spec.logY), ...(spec.yDomain ? { domain: spec.yDomain, clamp: true } : {}) };
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: spec.title,
-    width: spec.width ?? 480,
-    height: spec.height ?? 300,
+  const x = { field: 'x', type: 'quantitative', title: spec.xLabel, scale: axisScale(spec.logX) };
+  const lines = {
     data: { values: lineRows(spec) },
     mark: { type: 'line', point: spec.points ?? false, clip: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: spec.xLabel, scale: axisScale(spec.logX) },
+      x,
       y: { field: 'y', type: 'quantitative', title: spec.yLabel, scale: yScale },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: names, scheme: 'tableau10' } },
       order: { field: 'order', type: 'quantitative' },
     },
+  };
+  const top = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: spec.title,
+    width: spec.width ?? 480,
+    height: spec.height ?? 300,
     config: CONFIG,
-  } as TopLevelSpec;
+  };
+  const markers = (spec.markers ?? []).filter((m) => Number.isFinite(m.x) && !(spec.logX && m.x <= 0));
+  if (markers.length === 0) return { ...top, ...lines } as TopLevelSpec;
+  // Rules share the lines' x scale; their labels sit at the top edge, left-aligned beside the rule.
+  const values = markers.map((m) => ({ x: m.x, label: m.label }));
+  const rule = {
+    data: { values },
+    mark: { type: 'rule', strokeDash: [6, 4], color: '#555' },
+    encoding: { x },
+  };
+  const text = {
+    data: { values },
+    mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, fontSize: 11, color: '#333' },
+    encoding: { x, text: { field: 'label' } },
+  };
+  return { ...top, layer: [lines, rule, text] } as TopLevelSpec;
 }
 
 function barSpec(spec: BarChartSpec): TopLevelSpec {

@@ -14,6 +14,7 @@ import {
   type Built,
   type ReportRun,
 } from './figures.js';
+import { doubleDescentWidth } from './double-descent-width.js';
 import { htmlReport, type ReportSection } from './html.js';
 import { claimsTable } from './claims.js';
 import { htmlTable, markdownTable, type Table } from './table.js';
@@ -60,6 +61,8 @@ async function build(p: Preset, scale: ScaleName, runs: ReportRun[]): Promise<Bu
       return earlyStopping(runs, sf);
     case 'fig2b':
       return fig2b(runs, sf);
+    case 'double-descent-width':
+      return doubleDescentWidth(runs);
   }
 }
 
