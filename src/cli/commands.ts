@@ -14,6 +14,7 @@ import { kernelCommand } from './kernel.js';
 import { minnormCommand } from './minnorm.js';
 import { rademacherCommand } from './rademacher.js';
 import { examplesCommand } from './examples.js';
+import { memorizationCommand } from './memorization.js';
 import { serveCommand } from './serve.js';
 
 export const COMMANDS: Command[] = [
@@ -31,5 +32,6 @@ export const COMMANDS: Command[] = [
   runCommand,
   reportCommand,
   examplesCommand,
+  memorizationCommand,
   serveCommand,
 ];

@@ -1,0 +1,161 @@
+// genlab memorization: K models on random subsets of one training set, and each example's memorization score.
+import path from 'node:path';
+import { InputError } from '../engine/index.js';
+import { mergeConfig, type PartialConfig } from '../experiments/config.js';
+import {
+  DEFAULT_FRACTION,
+  MEMORIZATION_SCALES,
+  MEMORIZATION_SETTINGS,
+  memorizationScores,
+  mostMemorized,
+  planMemorization,
+  type MemorizationScale,
+} from '../experiments/memorization.js';
+import { withRunTrainingSet } from '../experiments/examples.js';
+import { parseOverrides } from '../experiments/preset.js';
+import { RunStore } from '../experiments/store.js';
+import { runSweep } from '../experiments/sweep.js';
+import { markdownTable } from '../report/table.js';
+import { memorizationTable, memorizedGrid, writeMemorizationReport } from '../report/memorization.js';
+import type { Command } from './command.js';
+import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
+import { onInterrupt } from './interrupt.js';
+import { OVERRIDE_FLAGS, defaultJobs } from './run.js';
+import { SweepDisplay } from './sweep-display.js';
+
+const LABELS_FLAG = configFlag('randomization.labels', {
+  help: "label randomization of the shared training set (default: the scale's corrupted labels)",
+  noDefault: true,
+});
+
+export const memorizationCommand: Command = {
+  name: 'memorization',
+  summary: "memorization scores (Feldman & Zhang 2020): K models on random subsets, each example's score",
+  usage: '[--scale smoke|cpu] [--k K] [--subset X] [--labels L] [--jobs N] [--out DIR] [--json]',
+  description: `
+Trains K models, each on a random fraction (--subset, default 70%) of one training set, through the
+sweep engine: each model is a stored run (train.fraction with train.seed = 0…K−1, which draws both its
+subset and its initial weights), so --jobs fits them in parallel and an interrupted command resumes,
+reusing the models already fitted. Then estimates for every training example
+  mem(i) = P[correct on i | i trained on] − P[correct on i | i held out]
+over the models' last epochs, with its standard error, and reports a histogram of the scores, the most
+memorized images and, with corrupted labels, the ROC AUC of the score as a detector of corrupted labels,
+beside Feldman & Zhang's claim that the most memorized examples are atypical or mislabeled.
+
+Scales: ${MEMORIZATION_SCALES.map((s) => `${s}: ${MEMORIZATION_SETTINGS[s].description}`).join('; ')}.
+
+Examples:
+  genlab memorization --scale smoke --json | jq .auc
+  genlab memorization --scale cpu --jobs 2
+  genlab memorization --scale cpu --k 50 --labels corrupted:0.4`,
+  flags: [
+    {
+      name: 'scale',
+      type: 'enum',
+      choices: MEMORIZATION_SCALES,
+      default: 'cpu',
+      help: 'smoke: seconds (CI); cpu: MLP 1×512 on 2,000 examples, about an hour on 2 cores',
+    },
+    { name: 'k', type: 'int', min: 2, max: 100_000, placeholder: 'K', help: "models (default: the scale's)" },
+    {
+      name: 'subset',
+      type: 'number',
+      default: DEFAULT_FRACTION,
+      placeholder: 'X',
+      help: 'fraction of the training set each model trains on (Feldman & Zhang: 0.7)',
+      check: (v, where) => configFlag('train.fraction').check!(v, where),
+    },
+    LABELS_FLAG,
+    ...OVERRIDE_FLAGS,
+    {
+      name: 'jobs',
+      type: 'int',
+      min: 1,
+      placeholder: 'N',
+      help: `models at a time, each in its own worker process; 1 fits in this process (default: one per core, ${defaultJobs()} here; 1 at smoke scale)`,
+    },
+    { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'CPU threads per worker' },
+    {
+      name: 'device',
+      type: 'string',
+      default: 'cpu',
+      placeholder: 'cpu|cuda|cuda:N',
+      help: 'where to compute',
+    },
+    { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
+    {
+      name: 'report-dir',
+      type: 'string',
+      placeholder: 'DIR',
+      help: 'where the report goes (default: OUT/reports/memorization-SCALE)',
+    },
+    { name: 'top', type: 'int', default: 30, min: 1, max: 200, placeholder: 'N', help: 'images in the grid' },
+  ],
+  async run(args, io) {
+    if (args.positionals.length)
+      throw new InputError(
+        `genlab memorization: expected no positional argument, got "${args.positionals[0]}"`,
+      );
+    const scale = args.flags.scale as MemorizationScale;
+    const overrides = mergeConfig<PartialConfig>(
+      parseOverrides((args.flags.set as string[] | undefined) ?? [], 'genlab memorization'),
+      configFromFlags(args, [...OVERRIDE_FLAGS, LABELS_FLAG]),
+    );
+    const plan = planMemorization({
+      scale,
+      k: args.flags.k as number | undefined,
+      fraction: args.flags.subset as number,
+      overrides,
+    });
+    const device = runDevice(args, 'genlab memorization');
+    const jobs =
+      (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
+    const store = new RunStore(args.flags.out as string);
+    const interrupt = onInterrupt(
+      io,
+      "workers stop after their current epoch's checkpoint; run the same command to continue",
+    );
+    try {
+      if (!args.flags.json)
+        io.err(`memorization at scale ${scale}: ${plan.length} models, ${jobs} at a time\n`);
+      const display = args.flags.json
+        ? null
+        : new SweepDisplay(io, plan, jobs, args.flags.threads as number, null);
+      const results = await runSweep(plan, {
+        store,
+        jobs,
+        device,
+        threads: args.flags.threads as number,
+        onEvent: (e) => display?.event(e),
+        shouldStop: interrupt.stopped,
+      });
+      display?.finish();
+      const bad = results.find((r) => r.badInput);
+      if (bad) throw new InputError(`genlab memorization: ${bad.run.label}: ${bad.error ?? 'bad input'}`);
+      const left = results.filter((r) => r.outcome !== 'complete' && r.outcome !== 'skipped');
+      if (left.length) {
+        io.err(
+          `${left.length} of ${plan.length} models not fitted; run the same command again to continue\n`,
+        );
+        return interrupt.stopped() ? 130 : 1;
+      }
+      const m = memorizationScores(store, plan);
+      const top = mostMemorized(m, args.flags.top as number);
+      const grid = withRunTrainingSet(store.run(plan[0].id), (train) => memorizedGrid(train.images, top));
+      const dir =
+        (args.flags['report-dir'] as string | undefined) ??
+        path.join(store.root, 'reports', `memorization-${scale}`);
+      const command = ['genlab memorization', ...process.argv.slice(3)].join(' ');
+      const files = await writeMemorizationReport(dir, m, top, grid, command);
+      if (args.flags.json) io.out(JSON.stringify({ scale, ...m, mostMemorized: top, files }) + '\n');
+      else
+        io.out(
+          `${markdownTable(memorizationTable(m))}\nreport: ${files.markdown}\nhistogram: ${files.histogram.png}\n`,
+        );
+      return 0;
+    } finally {
+      interrupt.release();
+      store.close();
+    }
+  },
+};

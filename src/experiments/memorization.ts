@@ -1,0 +1,206 @@
+// Memorization scores (Feldman & Zhang 2020): K fits on random subsets of one training set, and for each
+// example the accuracy of the models that trained on it less that of the models that held it out.
+import { InputError } from '../engine/index.js';
+import { bitAt } from '../train/index.js';
+import { resolveConfig, runId, type PartialConfig } from './config.js';
+import { TRAIN_CORRECT, trainMembers } from './fit.js';
+import { withRunTrainingSet } from './examples.js';
+import type { PlannedRun } from './preset.js';
+import type { RunStore } from './store.js';
+
+export const MEMORIZATION_SCALES = ['smoke', 'cpu'] as const;
+export type MemorizationScale = (typeof MEMORIZATION_SCALES)[number];
+
+/** A scale: the shared config of the K models, K, and how it departs from Feldman & Zhang's setting. */
+export interface MemorizationSetting {
+  description: string;
+  k: number;
+  config: PartialConfig;
+}
+
+// Feldman & Zhang train thousands of ResNets on 70% subsets of CIFAR-100 and ImageNet; these are small stand-ins.
+export const MEMORIZATION_SETTINGS: Record<MemorizationScale, MemorizationSetting> = {
+  smoke: {
+    description: 'CI check: 16 MLPs 1×64 on 64 Fashion-MNIST examples, half of the labels redrawn (seconds)',
+    k: 16,
+    config: {
+      dataset: { name: 'fashion-mnist', trainSize: 64, testSize: 64 },
+      randomization: { labels: 'corrupted:0.5' },
+      model: { name: 'mlp-1x64' },
+      train: { epochs: 60, lr: 0.05, batchSize: 32 },
+    },
+  },
+  cpu: {
+    description:
+      'MLPs 1×512 on 2,000 Fashion-MNIST examples with 20% of the labels redrawn, each fitted on its 70% (about an hour on 2 cores)',
+    k: 200,
+    config: {
+      dataset: { name: 'fashion-mnist', trainSize: 2000, testSize: 500 },
+      randomization: { labels: 'corrupted:0.2' },
+      model: { name: 'mlp-1x512' },
+      train: { epochs: 60, lr: 0.05, batchSize: 64, schedule: { kind: 'constant' } },
+    },
+  },
+};
+
+export interface MemorizationOptions {
+  scale: MemorizationScale;
+  k?: number; // models (default: the scale's)
+  fraction?: number; // of the training set each model trains on (default 0.7, Feldman & Zhang's)
+  overrides?: PartialConfig; // --labels, --dataset, --set …
+}
+
+export const DEFAULT_FRACTION = 0.7;
+
+/** The K runs: one config but for train.seed = 0…K−1, which draws each model's subset and initial weights. */
+export function planMemorization(o: MemorizationOptions): PlannedRun[] {
+  const s = MEMORIZATION_SETTINGS[o.scale];
+  const k = o.k ?? s.k;
+  const fraction = o.fraction ?? DEFAULT_FRACTION;
+  return Array.from({ length: k }, (_, seed) => {
+    const config = resolveConfig(
+      [s.config, o.overrides ?? {}, { train: { seed, fraction } }],
+      `memorization (${o.scale}) model ${seed}`,
+    );
+    return { label: `model ${seed}`, coords: { 'train.seed': seed }, variant: '', config, id: runId(config) };
+  });
+}
+
+export interface MemorizationScores {
+  models: number; // fitted models the scores come from
+  diverged: number; // models left out: a diverged model's predictions mean nothing
+  examples: number;
+  fraction: number;
+  /** mem(i) = P[correct on i | i trained on] − P[correct on i | i held out]; null: never on one side. */
+  score: (number | null)[];
+  stdErr: (number | null)[]; // of the difference of the two proportions
+  inCount: number[]; // models that trained on i
+  outCount: number[]; // models that held i out
+  corrupted: boolean[]; // its training label differs from the data set's
+  /** ROC AUC of the score as a detector of corrupted labels (scored examples); null without both kinds. */
+  auc: number | null;
+  meanScore: { clean: number | null; corrupted: number | null };
+  runs: string[];
+}
+
+/** Per-example correctness counts over the models' final epochs: trained-on and held-out sides. */
+export function tallyModels(
+  models: { members: readonly number[]; correct: Uint8Array }[],
+  n: number,
+): { inCount: number[]; inCorrect: number[]; outCount: number[]; outCorrect: number[] } {
+  const t = { inCount: zeros(n), inCorrect: zeros(n), outCount: zeros(n), outCorrect: zeros(n) };
+  for (const m of models) {
+    const member = new Uint8Array(n);
+    for (const i of m.members) member[i] = 1;
+    for (let i = 0; i < n; i++) {
+      const ok = bitAt(m.correct, i) ? 1 : 0;
+      if (member[i]) {
+        t.inCount[i]++;
+        t.inCorrect[i] += ok;
+      } else {
+        t.outCount[i]++;
+        t.outCorrect[i] += ok;
+      }
+    }
+  }
+  return t;
+}
+
+const zeros = (n: number) => new Array<number>(n).fill(0);
+
+/**
+ * The score and its standard error from the counts of one example; nulls when one side has no model. The
+ * error is Agresti & Caffo's (one success and one failure added to each side): the plain plug-in error
+ * is 0 whenever both sides are all right or all wrong, which is most examples of a fitted model.
+ */
+export function memScore(
+  inCorrect: number,
+  inCount: number,
+  outCorrect: number,
+  outCount: number,
+): { score: number | null; stdErr: number | null } {
+  if (inCount === 0 || outCount === 0) return { score: null, stdErr: null };
+  const p = (inCorrect + 1) / (inCount + 2);
+  const q = (outCorrect + 1) / (outCount + 2);
+  return {
+    score: inCorrect / inCount - outCorrect / outCount,
+    stdErr: Math.sqrt((p * (1 - p)) / (inCount + 2) + (q * (1 - q)) / (outCount + 2)),
+  };
+}
+
+/**
+ * ROC AUC of scores as a detector of the positives: the probability that a random positive scores above
+ * a random negative, ties counting half (Mann–Whitney U with mid-ranks). Null without both classes.
+ */
+export function rocAuc(scores: readonly number[], positive: readonly boolean[]): number | null {
+  const nPos = positive.filter(Boolean).length;
+  const nNeg = positive.length - nPos;
+  if (nPos === 0 || nNeg === 0) return null;
+  const order = [...scores.keys()].sort((a, b) => scores[a] - scores[b]);
+  let rankSum = 0;
+  for (let start = 0; start < order.length;) {
+    let end = start;
+    while (end + 1 < order.length && scores[order[end + 1]] === scores[order[start]]) end++;
+    const midRank = (start + end) / 2 + 1; // ranks are 1-based
+    for (let j = start; j <= end; j++) if (positive[order[j]]) rankSum += midRank;
+    start = end + 1;
+  }
+  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+function mean(xs: number[]): number | null {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+}
+
+/** Reads the K runs' final per-example records and computes the scores; every run must be complete. */
+export function memorizationScores(store: RunStore, plan: PlannedRun[]): MemorizationScores {
+  const runs = plan.map((r) => store.run(r.id));
+  const n = runs[0]?.finishedSummary()?.trainSize ?? 0;
+  const models = runs.flatMap((run) => {
+    const s = run.finishedSummary();
+    if (!s) throw new InputError(`memorization: ${run.id}: not fitted; expected every model complete`);
+    if (s.diverged) return [];
+    const correct = run.readEpochArtifact(TRAIN_CORRECT, s.epochs);
+    if (!correct || correct.length !== Math.ceil(n / 8))
+      throw new InputError(
+        `${run.epochArtifactPath(TRAIN_CORRECT, s.epochs)}: expected the final epoch's record of ${n} examples, got ${correct ? `${correct.length} bytes` : 'none'}`,
+      );
+    return [{ members: trainMembers(run.readConfig(), n) ?? [], correct }];
+  });
+  if (models.length === 0) throw new InputError('memorization: no fitted model; expected at least one');
+  const t = tallyModels(models, n);
+  const s = t.inCount.map((_, i) => memScore(t.inCorrect[i], t.inCount[i], t.outCorrect[i], t.outCount[i]));
+  const corrupted = withRunTrainingSet(runs[0], (train, original) =>
+    original.map((y, i) => train.labels[i] !== y),
+  );
+  const scored = [...Array(n).keys()].filter((i) => s[i].score !== null);
+  const scoreOf = (i: number) => s[i].score!;
+  return {
+    models: models.length,
+    diverged: runs.length - models.length,
+    examples: n,
+    fraction: plan[0].config.train.fraction ?? 1,
+    score: s.map((x) => x.score),
+    stdErr: s.map((x) => x.stdErr),
+    inCount: t.inCount,
+    outCount: t.outCount,
+    corrupted,
+    auc: rocAuc(
+      scored.map(scoreOf),
+      scored.map((i) => corrupted[i]),
+    ),
+    meanScore: {
+      clean: mean(scored.filter((i) => !corrupted[i]).map(scoreOf)),
+      corrupted: mean(scored.filter((i) => corrupted[i]).map(scoreOf)),
+    },
+    runs: runs.map((r) => r.id),
+  };
+}
+
+/** Indices of the k highest scores (ties: the smaller standard error first, then the lower index). */
+export function mostMemorized(m: MemorizationScores, k: number): number[] {
+  return [...Array(m.examples).keys()]
+    .filter((i) => m.score[i] !== null)
+    .sort((a, b) => m.score[b]! - m.score[a]! || m.stdErr[a]! - m.stdErr[b]! || a - b)
+    .slice(0, k);
+}
