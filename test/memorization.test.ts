@@ -11,6 +11,7 @@ import {
   memScore,
   memorizationScores,
   planMemorization,
+  precisionAtPositives,
   rocAuc,
   tallyModels,
 } from '../src/experiments/memorization.js';
@@ -34,6 +35,13 @@ test('rocAuc: hand-computed cases, ties counting half', () => {
   assert.equal(rocAuc([3, 2, 1], [true, false, false]), 1);
   assert.equal(rocAuc([1, 2, 3], [true, false, false]), 0);
   assert.equal(rocAuc([1, 2], [false, false]), null);
+});
+
+test('precisionAtPositives: the share of positives among as many top scores as there are positives', () => {
+  // 2 positives; the top 2 scores are 0.8 (positive) and 0.4 (negative)
+  assert.equal(precisionAtPositives([0.1, 0.4, 0.35, 0.8], [false, false, true, true]), 0.5);
+  assert.equal(precisionAtPositives([0.9, 0.1, 0.8], [true, false, true]), 1);
+  assert.equal(precisionAtPositives([0.9, 0.1], [false, false]), null);
 });
 
 test('memScore and tallyModels: in-accuracy less held-out accuracy, counted per example', () => {

@@ -79,6 +79,8 @@ export interface MemorizationScores {
   corrupted: boolean[]; // its training label differs from the data set's
   /** ROC AUC of the score as a detector of corrupted labels (scored examples); null without both kinds. */
   auc: number | null;
+  /** Of the m highest-scored examples, m the number of corrupted ones scored, the fraction corrupted. */
+  topCorrupted: number | null;
   meanScore: { clean: number | null; corrupted: number | null };
   runs: string[];
 }
@@ -148,6 +150,17 @@ export function rocAuc(scores: readonly number[], positive: readonly boolean[]):
   return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
+/**
+ * Of the m highest scores, m the number of positives, the fraction that are positives (ties broken by
+ * index, lower first). 1: the positives are exactly the top scores. Null without positives.
+ */
+export function precisionAtPositives(scores: readonly number[], positive: readonly boolean[]): number | null {
+  const m = positive.filter(Boolean).length;
+  if (m === 0) return null;
+  const top = [...scores.keys()].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, m);
+  return top.filter((i) => positive[i]).length / m;
+}
+
 function mean(xs: number[]): number | null {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
 }
@@ -186,6 +199,10 @@ export function memorizationScores(store: RunStore, plan: PlannedRun[]): Memoriz
     outCount: t.outCount,
     corrupted,
     auc: rocAuc(
+      scored.map(scoreOf),
+      scored.map((i) => corrupted[i]),
+    ),
+    topCorrupted: precisionAtPositives(
       scored.map(scoreOf),
       scored.map((i) => corrupted[i]),
     ),

@@ -62,7 +62,7 @@ export function memorizationTable(m: MemorizationScores): Table {
     notes: [
       auc === null
         ? 'No corrupted label: the ROC AUC of the score against corrupted labels needs label noise (--labels corrupted:P).'
-        : `ROC AUC of the score as a detector of corrupted labels: ${fmtNum(auc, 3)} (0.5: no better than chance) — the claim ${auc > 0.5 ? 'holds here' : 'does not hold here'}.`,
+        : `ROC AUC of the score as a detector of corrupted labels: ${fmtNum(auc, 3)} (0.5: no better than chance) — the claim ${auc > 0.5 ? 'holds here' : 'does not hold here'}. Of the ${m.corrupted.filter((c, i) => c && m.score[i] !== null).length} highest scores (as many as corrupted labels), ${fmtPct(m.topCorrupted, 1)} are corrupted labels.`,
       FELDMAN_ZHANG_CLAIM,
       `mem(i) = P[correct on i | i trained on] − P[correct on i | i held out], at each model's last epoch; scored: held out by at least one model and trained on by another. Median standard error ${fmtNum(median(se), 3)}.`,
       ...(m.diverged ? [`${m.diverged} diverged models left out.`] : []),
