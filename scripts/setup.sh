@@ -9,9 +9,10 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages: the build toolchain, libtorch, the embedded data set, fonts for figures,
 # PyTorch + NumPy/SciPy as the reference that tests and benchmarks compare against, redis-server for
-# the sweep queue (its tests start their own instances) and chromium for the dashboard's browser tests. OpenBLAS is named
+# the sweep queue (its tests start their own instances; openssl makes the TLS test's certificate) and chromium for the
+# dashboard's browser tests. OpenBLAS is named
 # because libtorch's BLAS dependency is otherwise met by the (much slower) reference libblas3.
-PKGS=(g++ make python3 libtorch-dev libopenblas0-pthread dataset-fashion-mnist fonts-dejavu-core python3-torch python3-numpy python3-scipy redis-server chromium)
+PKGS=(g++ make python3 libtorch-dev libopenblas0-pthread dataset-fashion-mnist fonts-dejavu-core python3-torch python3-numpy python3-scipy redis-server openssl chromium)
 # With LIBTORCH set, the addon builds against that libtorch instead of Debian's.
 [ -n "${LIBTORCH:-}" ] && PKGS=("${PKGS[@]/libtorch-dev}")
 missing=()

@@ -16,6 +16,8 @@ import { rademacherCommand } from './rademacher.js';
 import { examplesCommand } from './examples.js';
 import { memorizationCommand } from './memorization.js';
 import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
+import { queueCommand } from './queue.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -30,6 +32,8 @@ export const COMMANDS: Command[] = [
   minnormCommand,
   rademacherCommand,
   runCommand,
+  workerCommand,
+  queueCommand,
   reportCommand,
   examplesCommand,
   memorizationCommand,

@@ -12,7 +12,7 @@ import {
   type ScaleName,
 } from '../experiments/preset.js';
 import { mergeConfig, type PartialConfig } from '../experiments/config.js';
-import { runSweep, storedSummary, type SweepRun } from '../experiments/sweep.js';
+import { runSweep, storedSummary, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
 import { SweepDisplay } from './sweep-display.js';
 import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { RunStore } from '../experiments/store.js';
@@ -21,6 +21,10 @@ import type { FlagSpec, Parsed } from './args.js';
 import { formatSeconds } from './progress.js';
 import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../experiments/estimate.js';
 import { onInterrupt } from './interrupt.js';
+import { runQueuedSweep } from '../experiments/queue/coordinator.js';
+import { jobData } from '../experiments/queue/job.js';
+import { queueFromFlags, type QueueTarget } from '../experiments/queue/redis.js';
+import { QUEUE_FLAG } from './worker.js';
 import { runTheoryPreset } from './run-theory.js';
 import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../experiments/theory-preset.js';
 
@@ -106,12 +110,17 @@ export const runCommand: Command = {
   name: 'run',
   summary:
     "run a preset's sweep (a figure or table of the paper): parallel, resumable, each run computed once",
-  usage: 'PRESET [--scale smoke|cpu|mid|full|paper] [--jobs N] [--set key=value …] [--out DIR] [--json]',
+  usage:
+    'PRESET [--scale smoke|cpu|mid|full|paper] [--jobs N | --queue URL] [--set key=value …] [--out DIR] [--json]',
   description: `
 Plans every run of a preset (src/experiments/presets/PRESET.json) at a scale, skips the runs already
 complete in the run store (runs are content-addressed: the same config is the same run, shared between
 presets), resumes partial ones from their last epoch checkpoint, and fits the rest in up to --jobs worker
 processes. Killed and restarted, a sweep loses nothing and repeats nothing. Then: genlab report PRESET.
+
+With --queue (or GENLAB_QUEUE) the runs go to a BullMQ queue on Redis instead, for \`genlab worker\` on any
+number of machines; this command follows them and collects each finished run into --out. Killed and started
+again, it re-attaches to the runs already queued.
 
 Presets: ${presetNames().join(', ')}.
 
@@ -119,7 +128,8 @@ Examples:
   genlab run fig1a --scale smoke                    # seconds: the CI check
   genlab run fig1b --scale cpu --jobs 2             # Figure 1b/1c on Fashion-MNIST (fig1c reuses these runs)
   genlab run table1 --set train.epochs=50 --set dataset.trainSize=500
-  genlab run fig1a --scale paper --dataset cifar10 --data-dir ~/data/cifar-10-batches-bin --device cuda`,
+  genlab run fig1a --scale paper --dataset cifar10 --data-dir ~/data/cifar-10-batches-bin --device cuda
+  genlab run fig1b --scale cpu --queue redis://lab-box:6379   # then genlab worker --queue … on each machine`,
   flags: [
     SCALE_FLAG,
     ...OVERRIDE_FLAGS,
@@ -145,6 +155,7 @@ Examples:
       placeholder: 'cpu|cuda|cuda:N',
       help: 'where the workers compute',
     },
+    QUEUE_FLAG,
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
     {
       name: 'dry-run',
@@ -154,21 +165,35 @@ Examples:
   ],
   async run(args, io) {
     const theory = theoryPresetOf(args);
-    if (theory) return runTheoryPreset(theory, args, io);
+    if (theory && args.given.has('queue'))
+      throw new InputError(
+        `genlab run: --queue: ${theory.name} is a theory preset, computed on this machine; expected a preset of fits with --queue`,
+      );
+    if (theory) return runTheoryPreset(theory, args, io); // GENLAB_QUEUE names a queue for fits only
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
     const device = runDevice(args, 'genlab run');
     const store = new RunStore(args.flags.out as string);
     // Smoke runs take less than a worker's start-up (engine and data set loading): fit them in this process.
     const jobs =
       (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
+    const target: QueueTarget | null = queueFromFlags(args.flags.queue, 'genlab run');
+    const local = ['jobs', 'threads', 'device'].find((f) => args.given.has(f));
+    if (target && local)
+      throw new InputError(
+        `genlab run: --${local}: the queue's workers decide it (genlab worker --${local}); expected no --${local} with --queue`,
+      );
+    if (target) for (const r of plan) jobData(r.config, r.label, `genlab run: ${r.label || r.id}`); // queueable, all of it
     const interrupt = onInterrupt(
       io,
-      "workers stop after their current epoch's checkpoint; run the same command to continue",
+      target
+        ? 'the runs stay queued for the workers; run the same command to follow them again'
+        : "workers stop after their current epoch's checkpoint; run the same command to continue",
     );
     try {
+      const where = target ? `on the queue ${target.display}` : `${jobs} at a time`;
       if (!args.flags.json)
         io.err(
-          `${preset.name} at scale ${scale}: ${plan.length} runs, ${jobs} at a time. ${preset.scales[scale].description}\n`,
+          `${preset.name} at scale ${scale}: ${plan.length} runs, ${where}. ${preset.scales[scale].description}\n`,
         );
       const threads = args.flags.threads as number;
       const cache = new ThroughputCache(store.root, (c) => calibrate(c, device));
@@ -192,16 +217,19 @@ Examples:
       }
       // Remaining time from calibrated throughputs (smoke runs take seconds: theirs come from the epochs seen).
       const pending = (id: string) => storedSummary(store, id) === null;
-      const est = scale === 'smoke' ? null : estimate(pending);
+      const est = scale === 'smoke' || target ? null : estimate(pending); // the queue's workers run on machines of their own
       const display = new SweepDisplay(io, plan, jobs, threads, est);
-      const results = await runSweep(plan, {
-        store,
-        jobs,
-        device,
-        threads: args.flags.threads as number,
-        onEvent: (e) => display.event(e),
-        shouldStop: interrupt.stopped,
-      });
+      const onEvent = (e: SweepEvent) => display.event(e);
+      const results = target
+        ? await runQueuedSweep(plan, { store, target, onEvent, shouldStop: interrupt.stopped })
+        : await runSweep(plan, {
+            store,
+            jobs,
+            device,
+            threads,
+            onEvent,
+            shouldStop: interrupt.stopped,
+          });
       display.finish();
       if (args.flags.json) io.out(summaryJson(preset, scale, results) + '\n');
       const bad = results.find((r) => r.badInput);

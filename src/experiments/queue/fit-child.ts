@@ -1,0 +1,64 @@
+// A queue worker's fitting process: fits one run in the worker's store and, after every epoch's checkpoint, sends the
+// run's pack to its parent, which uploads it; the parent's event loop stays free for BullMQ's lock renewal.
+// Usage (internal, forked with an IPC channel): node fit-child.js STORE DEVICE THREADS, then one message {config}.
+import { InputError, parseDevice } from '../../engine/index.js';
+import { fit } from '../fit.js';
+import { RunStore } from '../store.js';
+import { runId, type FitConfig } from '../config.js';
+import { packRun } from '../run-pack.js';
+
+/** Messages from the child: progress, and snapshots (files changed since the last one, all names). */
+export type ChildMessage =
+  | { type: 'start'; resumedFrom: number; totalEpochs: number }
+  | { type: 'snapshot'; epoch: number; complete: boolean; pack: Uint8Array }
+  | { type: 'epoch'; epoch: number; trainAcc: number; testAcc: number }
+  | { type: 'done'; interrupted: boolean; summary: unknown };
+
+const send = (m: ChildMessage) =>
+  new Promise<void>((resolve, reject) => process.send!(m, undefined, {}, (e) => (e ? reject(e) : resolve())));
+
+async function main(argv: string[]): Promise<number> {
+  const [root, deviceName, threads] = argv;
+  const device = parseDevice(deviceName ?? 'cpu', 'queue worker: device');
+  let stop = false;
+  process.on('message', (m: { type: string }) => m.type === 'stop' && (stop = true));
+  process.on('disconnect', () => process.exit(1)); // the worker died: another one resumes the run from Redis
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stop = true));
+  const config = await new Promise<FitConfig>((resolve) =>
+    process.once('message', (m: { type: string; config: FitConfig }) => resolve(m.config)),
+  );
+  const store = new RunStore(root);
+  const run = store.run(runId(config));
+  const snapshot = (epoch: number, complete: boolean) =>
+    send({ type: 'snapshot', epoch, complete, pack: packRun(run) }); // packs now, sends when the channel is free
+  const pending: Promise<void>[] = [];
+  try {
+    const out = await fit(config, {
+      store,
+      device,
+      wait: true, // a fitting process left by a killed worker on this store finishes its epoch first
+      threads: Number(threads) || 1, // the worker's --threads, not the runtime policy's: a run's digits depend on it
+      shouldStop: () => stop,
+      onStart: (s) => void send({ type: 'start', resumedFrom: s.resumedFrom, totalEpochs: s.totalEpochs }),
+      onEpoch: (r) => {
+        // Synchronous with the loop: the files read here are this epoch's checkpoint, steps and metrics.
+        pending.push(snapshot(r.epoch, false));
+        pending.push(send({ type: 'epoch', epoch: r.epoch, trainAcc: r.trainAcc, testAcc: r.testAcc }));
+      },
+    });
+    await Promise.all(pending);
+    if (!out.interrupted) await snapshot(out.summary.epochs, true);
+    await send({ type: 'done', interrupted: out.interrupted, summary: out.summary });
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(e instanceof InputError ? 2 : 1);
+  },
+);
