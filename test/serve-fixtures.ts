@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/command.js';
 import { createServer } from '../src/serve/server.js';
+import type { QueueTarget } from '../src/experiments/queue/redis.js';
 import { writeSyntheticMnist } from './synthetic-data.js';
 
 export const BIN = path.resolve('bin/genlab.js');
@@ -51,10 +52,16 @@ export async function smokeStore(): Promise<{ root: string; data: string; ids: s
 /** A server over root listening on a free loopback port. */
 export async function listen(
   root: string,
-  opts: { host?: string; token?: string | null } = {},
+  opts: { host?: string; token?: string | null; queue?: QueueTarget } = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
   const host = opts.host ?? '127.0.0.1';
-  const app = await createServer({ root, host, token: opts.token ?? null, liveIntervalMs: 200 });
+  const app = await createServer({
+    root,
+    host,
+    token: opts.token ?? null,
+    queue: opts.queue,
+    liveIntervalMs: 200,
+  });
   await app.listen({ host, port: 0 });
   const addr = app.server.address();
   if (addr === null || typeof addr !== 'object') throw new Error('serve test: no address');

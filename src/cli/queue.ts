@@ -4,6 +4,7 @@ import { queueState } from '../experiments/queue/status.js';
 import { QUEUE_ENV, queueFromFlags } from '../experiments/queue/redis.js';
 import type { Command } from './command.js';
 import { QUEUE_FLAG } from './worker.js';
+import { formatSeconds } from './progress.js';
 
 const pct = (x: number | null | undefined) =>
   typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-';
@@ -41,7 +42,10 @@ Example:
     );
     for (const j of s.jobs) {
       const p = j.progress;
-      const at = p ? `epoch ${p.epoch}/${p.totalEpochs} train ${pct(p.trainAcc)} test ${pct(p.testAcc)}` : '';
+      const left = j.remainingSeconds !== null ? `, at most ${formatSeconds(j.remainingSeconds)} left` : '';
+      const at = p
+        ? `epoch ${p.epoch}/${p.totalEpochs} train ${pct(p.trainAcc)} test ${pct(p.testAcc)}${left}`
+        : '';
       const why = j.failedReason && j.state !== 'completed' ? ` — ${j.failedReason}` : '';
       io.out(`${j.state.padEnd(9)} ${j.id.padEnd(64)} ${(j.worker ?? '-').padEnd(20)} ${at}${why}\n`);
     }

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { createServer } from '../serve/server.js';
 import { isLoopback, serverToken } from '../serve/security.js';
 import type { Command } from './command.js';
+import { queueFromFlags } from '../experiments/queue/redis.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'a live dashboard of runs, sweeps and the paper’s figures in the browser',
-  usage: '[--out DIR] [--port P] [--host H] [--token T]',
+  usage: '[--out DIR] [--port P] [--host H] [--token T] [--queue URL]',
   description: `
 Serves a web app over the run store (--out, read-only): every run with its status, a run's config,
 randomization, loss per step and accuracy per epoch updating live while it trains, runs overlaid,
@@ -37,15 +38,23 @@ Examples:
       placeholder: 'T',
       help: 'token every request must carry (required off loopback; generated when not given)',
     },
+    {
+      name: 'queue',
+      type: 'string',
+      placeholder: 'URL',
+      help: 'Redis queue whose jobs the sweeps page shows (default: GENLAB_QUEUE; none: local runs only)',
+    },
   ],
   async run(args, io) {
     const host = args.flags.host as string;
     const { token, generated } = serverToken(host, args.flags.token as string | undefined);
     const out = args.flags.out as string;
+    const queue = queueFromFlags(args.flags.queue, 'genlab serve');
     const app = await createServer({
       root: out,
       host,
       token,
+      queue,
       storeArg: out !== 'runs' ? ` --out ${out}` : '',
     });
     await app.listen({ host, port: args.flags.port as number });

@@ -7,6 +7,8 @@ import { runDetail, runEpochs, runSteps } from './run-data.js';
 import { HttpError } from './security.js';
 import { imageGrid } from './images.js';
 import { localSweeps } from './sweeps.js';
+import { queueView } from './queue-view.js';
+import type { QueueTarget } from '../experiments/queue/redis.js';
 
 /** Most points a loss curve gets per request; zooming in asks again for the visible range. */
 export const MAX_STEP_POINTS = 2000;
@@ -51,7 +53,7 @@ function csv(reply: FastifyReply, name: string, body: string): string {
 
 type IdParams = { Params: { id: string } };
 
-export function registerApi(app: FastifyInstance, store: RunStore): void {
+export function registerApi(app: FastifyInstance, store: RunStore, queue: QueueTarget | null): void {
   app.get('/api/runs', async () => ({ root: store.root, runs: store.list() }));
   app.get('/api/runs.csv', async (_req, reply) => csv(reply, 'runs.csv', runsCsv(store.list())));
   app.get<IdParams>('/api/runs/:id', async (req) => runDetail(store, req.params.id));
@@ -67,5 +69,5 @@ export function registerApi(app: FastifyInstance, store: RunStore): void {
     csv(reply, `${req.params.id}-steps.csv`, stepsCsv(runSteps(store, req.params.id))),
   );
   app.get<IdParams>('/api/runs/:id/images', async (req) => imageGrid(store, req.params.id));
-  app.get('/api/sweeps', async () => localSweeps(store));
+  app.get('/api/sweeps', async () => ({ ...localSweeps(store), queue: await queueView(queue) }));
 }

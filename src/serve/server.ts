@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { InputError } from '../engine/index.js';
 import { RunStore } from '../experiments/store.js';
+import type { QueueTarget } from '../experiments/queue/redis.js';
 import { registerApi } from './api.js';
 import { LiveFeed, type LiveEvent } from './live.js';
 import { registerPresets } from './presets-api.js';
@@ -24,6 +25,7 @@ export interface ServeOptions {
   root: string; // the run store
   host: string;
   token: string | null; // required on every request when set
+  queue?: QueueTarget | null; // the Redis queue whose jobs the sweeps page shows
   storeArg?: string; // how commands shown to people name the store (e.g. " --out DIR")
   liveIntervalMs?: number;
 }
@@ -105,7 +107,7 @@ export async function createServer(o: ServeOptions): Promise<FastifyInstance> {
     const file = confinedFile(store.root, req.params['*']);
     return reply.sendFile(path.basename(file), path.dirname(file), { dotfiles: 'allow' });
   });
-  registerApi(app, store);
+  registerApi(app, store, o.queue ?? null);
   registerPresets(app, store, o.storeArg ?? '');
   sse(app, feed);
   return app;

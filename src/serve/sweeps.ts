@@ -13,6 +13,7 @@ export interface ActiveRun {
   secondsPerEpoch: number | null;
   remainingSeconds: number | null; // at most this: the run stops early once it fits
   updated: string;
+  alive: boolean; // a process holds the run's lock (false: killed, it resumes when started again)
 }
 
 export function localSweeps(store: RunStore): { local: ActiveRun[] } {
@@ -36,6 +37,7 @@ export function localSweeps(store: RunStore): { local: ActiveRun[] } {
           ? Math.max(0, totalEpochs - epochs.length) * secondsPerEpoch
           : null,
       updated: row.updated,
+      alive: store.run(row.run).writer() !== null,
     };
   });
   return { local };

@@ -11,7 +11,7 @@ import { packRun } from '../run-pack.js';
 export type ChildMessage =
   | { type: 'start'; resumedFrom: number; totalEpochs: number }
   | { type: 'snapshot'; epoch: number; complete: boolean; pack: Uint8Array }
-  | { type: 'epoch'; epoch: number; trainAcc: number; testAcc: number }
+  | { type: 'epoch'; epoch: number; trainAcc: number; testAcc: number; seconds: number }
   | { type: 'done'; interrupted: boolean; summary: unknown };
 
 const send = (m: ChildMessage) =>
@@ -43,7 +43,15 @@ async function main(argv: string[]): Promise<number> {
       onEpoch: (r) => {
         // Synchronous with the loop: the files read here are this epoch's checkpoint, steps and metrics.
         pending.push(snapshot(r.epoch, false));
-        pending.push(send({ type: 'epoch', epoch: r.epoch, trainAcc: r.trainAcc, testAcc: r.testAcc }));
+        pending.push(
+          send({
+            type: 'epoch',
+            epoch: r.epoch,
+            trainAcc: r.trainAcc,
+            testAcc: r.testAcc,
+            seconds: r.seconds,
+          }),
+        );
       },
     });
     await Promise.all(pending);

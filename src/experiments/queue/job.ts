@@ -22,6 +22,7 @@ export interface JobProgress {
   resumedFrom: number;
   trainAcc: number | null;
   testAcc: number | null;
+  secondsPerEpoch: number | null; // the worker's pace on this run so far
 }
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;

@@ -12,6 +12,7 @@ export interface QueueJob {
   state: QueueJobState;
   worker: string | null; // the worker that took it last
   progress: JobProgress | null;
+  remainingSeconds: number | null; // an active job's epochs left at its pace (at most: a run that fits stops sooner)
   attempts: number; // times a worker started it and failed
   failedReason: string | null;
   enqueued: string; // ISO time
@@ -37,12 +38,19 @@ export async function queueState(target: QueueTarget, where = 'genlab queue stat
       for (const j of await queue.getJobs([...types])) {
         if (!j?.id) continue;
         const p = j.progress as Partial<JobProgress> | number;
+        const progress =
+          typeof p === 'object' && p && typeof p.epoch === 'number' ? (p as JobProgress) : null;
+        const pace = progress?.secondsPerEpoch;
         jobs.push({
           id: j.id,
           label: typeof j.data?.label === 'string' ? j.data.label : '',
           state,
           worker: j.processedBy ?? null,
-          progress: typeof p === 'object' && p && typeof p.epoch === 'number' ? (p as JobProgress) : null,
+          progress,
+          remainingSeconds:
+            state === 'active' && progress && typeof pace === 'number'
+              ? Math.max(0, progress.totalEpochs - progress.epoch) * pace
+              : null,
           attempts: j.attemptsMade,
           failedReason: j.failedReason || null,
           enqueued: new Date(j.timestamp).toISOString(),

@@ -73,7 +73,15 @@ async function fitJob(job: Job, token: string | undefined, o: WorkerOptions, chi
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     let uploads = Promise.resolve();
     let done: Extract<ChildMessage, { type: 'done' }> | null = null;
-    let progress: JobProgress = { epoch: 0, totalEpochs: 0, resumedFrom: 0, trainAcc: null, testAcc: null };
+    let progress: JobProgress = {
+      epoch: 0,
+      totalEpochs: 0,
+      resumedFrom: 0,
+      trainAcc: null,
+      testAcc: null,
+      secondsPerEpoch: null,
+    };
+    let spent = 0; // seconds over this worker's epochs of the run
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'start') {
         progress = {
@@ -88,7 +96,15 @@ async function fitJob(job: Job, token: string | undefined, o: WorkerOptions, chi
         const snapshot = { epoch: m.epoch, complete: m.complete, pack: Buffer.from(m.pack) };
         uploads = uploads.then(() => uploadPatiently(redis, id, snapshot)); // in order; a failure surfaces below
       } else if (m.type === 'epoch') {
-        progress = { ...progress, epoch: m.epoch, trainAcc: m.trainAcc, testAcc: m.testAcc };
+        spent += m.seconds;
+        const pace = spent / Math.max(1, m.epoch - progress.resumedFrom);
+        progress = {
+          ...progress,
+          epoch: m.epoch,
+          trainAcc: m.trainAcc,
+          testAcc: m.testAcc,
+          secondsPerEpoch: pace,
+        };
         void job.updateProgress({ ...progress }).catch(() => undefined);
         o.onEvent?.({
           type: 'epoch',
