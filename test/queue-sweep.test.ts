@@ -15,7 +15,7 @@ import { filesUnder, genlab, holds, stopWorker } from './queue-helpers.js';
 const SECRET = 'pw-7f3c9e1d';
 
 interface RunsJson {
-  runs: { run: string; dir: string; status: string; results: Record<string, unknown> }[];
+  runs: { id: string; dir: string; status: string; results: Record<string, unknown> }[];
 }
 
 test(
@@ -61,7 +61,7 @@ test(
         const got = JSON.parse(runs.output()) as RunsJson;
         assert.equal(got.runs.length, 5);
         for (const ref of reference) {
-          const row = got.runs.find((r) => r.run === ref.run.id);
+          const row = got.runs.find((r) => r.id === ref.run.id);
           assert.ok(row, `${n}: ${ref.run.id} missing`);
           assert.equal(row.status, 'complete');
           for (const k of [

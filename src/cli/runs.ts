@@ -1,5 +1,5 @@
 // genlab runs: lists the stored runs from the index (a cache of the run directories, rebuilt with --reindex).
-import { RunStore, type RunStatus } from '../experiments/store.js';
+import { RunStore, runsJson, type RunStatus } from '../experiments/store.js';
 import type { Command } from './command.js';
 
 export const runsCommand: Command = {
@@ -28,7 +28,7 @@ export const runsCommand: Command = {
         model: args.flags.model as string | undefined,
       });
       if (args.flags.json) {
-        io.out(JSON.stringify({ root: store.root, runs: rows }) + '\n');
+        io.out(JSON.stringify(runsJson(store.root, rows)) + '\n');
         return 0;
       }
       if (rows.length === 0) {

@@ -20,6 +20,14 @@ export type RunRow = RunInfo & {
   results: FitResults | null; // null before its first epoch ends
 };
 
+/** The runs as machines read them (`genlab runs --json`, the dashboard's /api/runs): each row with its `id`. */
+export function runsJson(
+  root: string,
+  rows: readonly RunRow[],
+): { root: string; runs: (RunRow & { id: string })[] } {
+  return { root, runs: rows.map((r) => ({ id: r.run, ...r })) };
+}
+
 /** JSON with sorted keys: the same config always hashes the same. */
 export function canonicalJson(x: unknown): string {
   if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
