@@ -151,7 +151,7 @@ const TRAIN = z.strictObject({
   targetTrainAcc: field(z.number().gt(0).lte(1).default(1), {
     flag: 'target-acc',
     placeholder: 'X',
-    help: 'training accuracy (whole training set, eval mode) that counts as fitted',
+    help: 'training accuracy (eval mode, on the whole training set or, with --train-fraction, on the examples trained on) that counts as fitted',
   }),
   stopAtTarget: field(z.boolean().default(true), {
     flag: 'stop-at-fit',

@@ -13,7 +13,7 @@ export interface TrainConfig {
   schedule: ScheduleSpec; // learning rate by examples seen
   dropLast: boolean; // drop the last partial batch of an epoch
   fraction?: number; // train on this seeded fraction of the training set, hold out the rest; absent: all
-  targetTrainAcc: number; // "fitted": training accuracy (full set, eval mode) ≥ this
+  targetTrainAcc: number; // "fitted": training accuracy (eval mode; the examples trained on) ≥ this
   stopAtTarget: boolean; // stop once fitted (Figure 1b measures steps to fit)
   augment: string[]; // names from src/data/augment.ts
   seed: number; // initialization, shuffling, dropout and augmentation (not the randomization's)
