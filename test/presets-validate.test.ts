@@ -31,7 +31,7 @@ function doc(name: string): Record<string, unknown> {
 }
 
 test('every preset loads and plans at every scale, with unique run ids', () => {
-  assert.deepEqual(presetNames(), [...EXPECTED, 'table3'].sort());
+  assert.deepEqual(presetNames(), [...EXPECTED, 'double-descent-rff', 'table3'].sort());
   assert.deepEqual(presetNamesOf('fit'), EXPECTED);
   for (const name of presetNamesOf('fit')) {
     const p = loadPreset(name);

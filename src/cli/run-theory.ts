@@ -126,6 +126,8 @@ export async function reportTheoryPreset(
   for (const t of files.tables) io.out(`${markdownTable(t)}\n`);
   if (files.missing.length)
     io.err(`${files.missing.length} of ${plan.length} runs not complete; make them with: ${command}\n`);
-  io.out(`report: ${files.html}\n        ${files.markdown}\n`);
+  io.out(
+    `report: ${files.html}\n        ${files.markdown}\n${files.figures.map((f) => `figure: ${f.png}\n        ${f.svg}\n`).join('')}`,
+  );
   return 0;
 }

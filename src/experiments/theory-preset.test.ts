@@ -147,7 +147,7 @@ test('theory preset documents: errors name the file and the key path', () => {
     parse((d) => (d.experiment = 'kernal')),
     {
       message:
-        /^presets\/table3\.json: experiment: unknown experiment "kernal"; expected one of kernel, minnorm, expressivity, rademacher; did you mean "kernel"\?$/,
+        /^presets\/table3\.json: experiment: unknown experiment "kernal"; expected one of kernel, minnorm, expressivity, rademacher, random-features; did you mean "kernel"\?$/,
     },
   );
   assert.throws(
@@ -158,7 +158,7 @@ test('theory preset documents: errors name the file and the key path', () => {
     parse((d) => (d.report = 'table4')),
     {
       message:
-        'presets/table3.json: report: unknown value "table4"; expected one of table3; did you mean "table3"?',
+        'presets/table3.json: report: unknown value "table4"; expected one of table3, double-descent-rff; did you mean "table3"?',
     },
   );
 });

@@ -14,7 +14,7 @@ import {
 import { theoryExperiment, theoryRunId, type TheoryName } from './theory/index.js';
 
 /** The reports a theory preset can ask for (their builders are in src/report/theory-report.ts). */
-export const THEORY_REPORTS = ['table3'] as const;
+export const THEORY_REPORTS = ['table3', 'double-descent-rff'] as const;
 export type TheoryReportKind = (typeof THEORY_REPORTS)[number];
 
 type Grid = Record<string, unknown[]>;

@@ -251,18 +251,19 @@ export function claimsOf(kind: ReportKind, runs: ReportRun[], sf: Record<string,
   }
 }
 
-/** The claims as a table: claim, measured, holds (yes, no, or — until the runs exist). */
-export function claimsTable(kind: ReportKind, runs: ReportRun[], sf: Record<string, string>): Table {
+/** Claims as a table: claim, measured, holds (yes, no, or — until the runs exist). */
+export function claimRows(claims: Claim[]): Table {
   return {
     title: "The paper's claims, measured here",
     columns: ['claim (paper)', 'measured', 'holds'],
-    rows: claimsOf(kind, runs, sf).map((c) => [
-      c.claim,
-      c.measured,
-      c.holds === null ? MISSING : c.holds ? 'yes' : 'no',
-    ]),
+    rows: claims.map((c) => [c.claim, c.measured, c.holds === null ? MISSING : c.holds ? 'yes' : 'no']),
     notes: [
       "Only complete runs count. The tolerances in parentheses are genlab's reading of the paper's words.",
     ],
   };
+}
+
+/** A report kind's claims as a table. */
+export function claimsTable(kind: ReportKind, runs: ReportRun[], sf: Record<string, string>): Table {
+  return claimRows(claimsOf(kind, runs, sf));
 }

@@ -4,6 +4,7 @@ import type { TheoryPlannedRun, TheoryPreset, TheoryReportKind } from '../experi
 import type { Built } from './figures.js';
 import { writeBuiltReport, type PresetReportFiles } from './preset-report.js';
 import { table3 } from './table3.js';
+import { doubleDescentRff } from './double-descent-rff.js';
 
 export interface TheoryReportRun {
   run: TheoryPlannedRun;
@@ -12,6 +13,7 @@ export interface TheoryReportRun {
 
 const BUILDERS: Record<TheoryReportKind, (runs: TheoryReportRun[]) => Built | Promise<Built>> = {
   table3,
+  'double-descent-rff': doubleDescentRff,
 };
 
 /** Writes DIR/PRESET.{html,md} and the preset's tables and figures from its stored results. */

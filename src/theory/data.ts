@@ -21,6 +21,7 @@ export interface FlatOptions {
   testSize?: number;
   subsetSeed?: number;
   labels?: string; // true | random | corrupted:P (src/randomize)
+  corruption?: 'uniform' | 'wrong-class'; // how corrupted labels are redrawn (default uniform)
   seed?: number; // of the label randomization
 }
 
@@ -37,7 +38,11 @@ export function loadFlat(o: FlatOptions): FlatData {
   let ds: LoadedDataset = raw;
   let changed = 0;
   try {
-    const spec = parseRandomization({ labels: o.labels ?? 'true', seed: o.seed ?? 0 });
+    const spec = parseRandomization({
+      labels: o.labels ?? 'true',
+      corruption: o.corruption ?? 'uniform',
+      seed: o.seed ?? 0,
+    });
     if (spec.labels !== 'true') {
       const artifact = drawRandomization(raw, spec);
       ds = applyRandomization(raw, artifact);

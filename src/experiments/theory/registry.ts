@@ -5,12 +5,14 @@ import { kernelExperiment } from './kernel.js';
 import { minnormExperiment } from './minnorm.js';
 import { expressivityExperiment } from './expressivity.js';
 import { rademacherExperiment } from './rademacher.js';
+import { randomFeaturesExperiment } from './random-features.js';
 
 export const THEORY_EXPERIMENTS = {
   kernel: kernelExperiment,
   minnorm: minnormExperiment,
   expressivity: expressivityExperiment,
   rademacher: rademacherExperiment,
+  'random-features': randomFeaturesExperiment,
 } as const;
 export type TheoryName = keyof typeof THEORY_EXPERIMENTS;
 export const THEORY_NAMES = Object.keys(THEORY_EXPERIMENTS) as TheoryName[];
