@@ -56,7 +56,7 @@ test('genlab run/report double-descent-rff --scale smoke: min-norm fits on N fea
     assert.equal(peaks.rows.length, 2); // 0 and 20% label noise
     assert.equal(perRun.rows.length, 12);
     assert.equal(claims.title, "The paper's claims, measured here");
-    assert.equal(claims.rows.length, 4);
+    assert.equal(claims.rows.length, 6);
     assert.ok(
       claims.rows.every((r) => r[2] !== '—'),
       JSON.stringify(claims.rows),

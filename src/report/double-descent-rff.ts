@@ -161,6 +161,18 @@ export function rffClaims(curves: { curve: Curve; runs: Done[] }[], n: number): 
     },
     {
       claim:
+        'Past the threshold the best model beats every under-parametrized one (Belkin et al. 2019; here: the best N > 2n below the best N < n/2)',
+      ...check(({ c, runs }) => {
+        const best = (xs: Done[]) => Math.min(...xs.map((r) => 100 * r.result.testError));
+        const small = runs.filter((r) => r.result.features < n / 2);
+        const large = runs.filter((r) => r.result.features > 2 * n);
+        if (!small.length || !large.length) return null;
+        const [a, b] = [best(small), best(large)];
+        return { text: `${pct(c)}: ${b.toFixed(1)}% vs. ${a.toFixed(1)}%`, holds: b < a };
+      }),
+    },
+    {
+      claim:
         'Label noise raises the peak (Nakkiran et al. 2019; here: peak test error never lower with more noise)',
       ...(() => {
         const ps = withPeak.filter((x) => x.peak !== null);
@@ -168,6 +180,22 @@ export function rffClaims(curves: { curve: Curve; runs: Done[] }[], n: number): 
         return {
           measured: ps.map((x) => `${pct(x.c)}: ${x.peak?.testErr.toFixed(1)}%`).join(' → '),
           holds: nonDecreasing(ps.map((x) => x.peak?.testErr ?? NaN)),
+        };
+      })(),
+    },
+    {
+      claim:
+        'Label noise raises the test error around the threshold (here: mean test error over N in [n/2, 2n] never lower with more noise; at N = n itself it can sit at chance for every noise level)',
+      ...(() => {
+        const near = curves.map(({ curve: c }) => {
+          const xs = c.points.filter((q) => q.size >= n / 2 && q.size <= 2 * n).map((q) => q.testErr);
+          return { c, mean: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN };
+        });
+        const ok = near.filter((x) => Number.isFinite(x.mean));
+        if (ok.length < 2) return { measured: MISSING, holds: null };
+        return {
+          measured: ok.map((x) => `${pct(x.c)}: ${x.mean.toFixed(1)}%`).join(' → '),
+          holds: nonDecreasing(ok.map((x) => x.mean)),
         };
       })(),
     },
