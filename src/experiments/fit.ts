@@ -20,7 +20,7 @@ import { runInfo, type RunStore } from './store.js';
 import { RunDir, type FitSummary, type RunStatus } from './run-dir.js';
 import { applyRuntime, runtimePolicy, thisMachine } from './runtime.js';
 import { DiskFullError } from './files.js';
-import type { LockHolder } from './run-lock.js';
+import { RunLockedError, type LockHolder } from './run-lock.js';
 
 export type { FitSummary } from './run-dir.js';
 
@@ -187,7 +187,10 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
   const run = o.store.run(runId(config));
   const device = o.device ?? 'cpu';
   const done = run.finishedSummary();
-  if (done && !o.restart) return { summary: done, alreadyComplete: true, interrupted: false };
+  if (done && !o.restart) {
+    await tidy(run, o.store);
+    return { summary: done, alreadyComplete: true, interrupted: false };
+  }
   let base: LoadedDataset;
   try {
     base = loadBase(config, device, o.datasetCache); // bad data is found before a directory is made
@@ -309,6 +312,25 @@ function recordFailure(run: RunDir, store: RunStore, e: Error): void {
   } catch {
     // the disk may be full or the store gone: the error that brought us here is the one to report
   }
+}
+
+/** A finished run as a writer killed after its last epoch may have left it: its temporary files and
+ * stale lock removed (unless another process writes it now), its index row brought up to date. */
+export async function tidy(run: RunDir, store: RunStore): Promise<void> {
+  const left = run.scratch().length > 0 || existsSync(run.file('lock')) || existsSync(run.file('legacyLock'));
+  if (left && run.writer() === null) {
+    try {
+      const lock = await run.lock({ command: 'genlab fit' });
+      try {
+        run.removeScratch();
+      } finally {
+        lock.release();
+      }
+    } catch (e) {
+      if (!(e instanceof RunLockedError)) throw e; // taken meanwhile: its writer tidies
+    }
+  }
+  store.refreshIfStale(run.id);
 }
 
 /** Reads the config of an existing run (for --resume). */

@@ -422,10 +422,24 @@ export class RunDir {
         rmSync(path.join(this.dir, f), { recursive: true, force: true });
   }
 
-  /** Removes temporary files a killed or failed writer left (call with the lock held). */
+  /** Temporary files and stale locks a killed or failed writer left, in subdirectories too (randomization/,
+   * epochs/NAME/, artifacts/); the run's own lock is left out. */
+  scratch(): string[] {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      for (const ent of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, ent.name);
+        if (ent.isDirectory()) walk(p);
+        else if (isScratch(ent.name) && p !== this.file('lock')) out.push(p);
+      }
+    };
+    if (existsSync(this.dir)) walk(this.dir);
+    return out;
+  }
+
+  /** Removes the scratch files (call with the lock held). */
   removeScratch(): void {
-    for (const f of readdirSync(this.dir))
-      if (isScratch(f) && f !== RUN_FILES.lock) rmSync(path.join(this.dir, f), { force: true });
+    for (const f of this.scratch()) rmSync(f, { force: true });
   }
 
   /** True when the run holds nothing but its config (and perhaps a lock): nothing trained. */

@@ -273,7 +273,7 @@ export class RunStore {
     const ids = this.runIds();
     let changed = 0;
     for (const id of ids) {
-      if (rows.get(id) === JSON.stringify(this.run(id).stamp())) continue;
+      if (rows.get(id) === this.stampOf(id)) continue;
       this.refresh(id);
       changed++;
     }
@@ -285,6 +285,17 @@ export class RunStore {
         `index ${path.join(this.root, 'index.db')}: ${changed} stale rows refreshed from the run directories`,
       );
     return changed;
+  }
+
+  private stampOf(id: string): string {
+    return JSON.stringify(this.run(id).stamp());
+  }
+
+  /** Updates one run's row if its directory moved on since (a writer killed before it updated the index). */
+  refreshIfStale(id: string): void {
+    const row = this.db?.prepare('SELECT stamp FROM runs WHERE id = ?').get(id) as
+      { stamp: string } | undefined;
+    if (this.db && row?.stamp !== this.stampOf(id)) this.refresh(id);
   }
 
   list(filter: { status?: RunStatus; model?: string; dataset?: string } = {}): RunRow[] {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fit, type FitSummary } from './fit.js';
+import { fit, tidy, type FitSummary } from './fit.js';
 import type { LoadedDataset } from '../data/index.js';
 import { disposeDataset } from '../data/index.js';
 import type { PlannedRun } from './preset.js';
@@ -169,15 +169,16 @@ function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<Sweep
 export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<SweepRun[]> {
   const results: SweepRun[] = plan.map((run) => ({ run, outcome: 'not run', summary: null }));
   const queue: number[] = [];
-  plan.forEach((r, i) => {
+  for (const [i, r] of plan.entries()) {
     const s = storedSummary(o.store, r.id);
     if (s) {
+      await tidy(o.store.run(r.id), o.store); // what a writer killed after the run's last epoch left
       results[i] = { run: r, outcome: 'skipped', summary: s };
       o.onEvent?.({ type: 'skip', index: i, run: r, summary: s });
     } else {
       queue.push(i);
     }
-  });
+  }
   const cache = new Map<string, LoadedDataset>();
   const inProcess = o.jobs === 1 && !o.workers;
   const lane = async (): Promise<void> => {
