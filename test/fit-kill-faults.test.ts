@@ -15,7 +15,7 @@ const FIT = [
 
 test(
   'a fit killed at 30+ moments and resumed each time ends as an uninterrupted fit',
-  { timeout: 600_000 },
+  { timeout: 1_800_000 },
   async (t) => {
     let id = '';
     const r = await killAndResume({

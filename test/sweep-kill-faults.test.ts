@@ -13,7 +13,7 @@ const RUN = [
 
 test(
   'a sweep killed at 30+ moments and restarted each time ends as an uninterrupted sweep',
-  { timeout: 600_000 },
+  { timeout: 1_800_000 },
   async (t) => {
     const r = await killAndResume({
       name: 'sweep',
