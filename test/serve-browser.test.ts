@@ -221,10 +221,19 @@ test('1,000 runs: the runs page is usable (rows drawn, sorted by a click) and th
   big.close();
   const s = await listen(root);
   try {
-    await page.goto(`${s.url}/#/runs`);
-    await page.waitForSelector('#runs[data-ready="true"]');
-    // In the page's own clock: from navigation start to the table drawn, then a sort by a column.
-    const drawn = await page.evaluate(() => performance.getEntriesByName('genlab:runs-ready')[0].startTime);
+    // In the page's own clock: from navigation start to the table drawn (its mark), five fresh loads.
+    const drawnMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.goto('about:blank');
+      await page.goto(`${s.url}/#/runs`);
+      await page.waitForSelector('#runs[data-ready="true"]');
+      drawnMs.push(await page.evaluate(() => performance.getEntriesByName('genlab:runs-ready')[0].startTime));
+    }
+    const drawn = [...drawnMs].sort((a, b) => a - b)[2];
+    // The aim is 1 s (README: about 0.5 s on this 2-core machine under load 17); the bound leaves room
+    // for a CI machine running another test beside this one, and fails where the page went back to
+    // seconds (it took 3.1 s before the table's own query and the early fetch).
+    assert.ok(drawn < 2500, `runs page drawn in ${drawnMs.map((x) => x.toFixed(0)).join(', ')} ms`);
     const sortMs = await page.evaluate(() => {
       const t0 = performance.now();
       (document.querySelector('#runs th[data-key="trainAcc"]') as HTMLElement).click();
@@ -238,7 +247,7 @@ test('1,000 runs: the runs page is usable (rows drawn, sorted by a click) and th
     await page.fill('input[type=search]', 'run-0999');
     assert.equal(await page.textContent('#count'), '1 of 1000 runs');
     console.log(
-      `serve: 1,000 runs: table drawn ${drawn.toFixed(0)} ms after navigation start, a sort ${sortMs.toFixed(0)} ms (in the page's clock)`,
+      `serve: 1,000 runs: table drawn ${drawn.toFixed(0)} ms after navigation start (median of ${drawnMs.map((x) => x.toFixed(0)).join(', ')}), a sort ${sortMs.toFixed(0)} ms (in the page's clock)`,
     );
   } finally {
     await s.app.close();

@@ -1,4 +1,5 @@
 // genlab serve over plain HTTP: the runs API equals `genlab runs --json`, traversal refused, tokens off loopback, read-only.
+import type { RunRow } from '../src/experiments/store.js';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -48,6 +49,20 @@ test('GET / serves the app and GET /api/runs the same rows as genlab runs --json
   assert.equal(cli.status, 0, cli.stderr);
   assert.deepEqual(api.runs, (JSON.parse(cli.stdout) as { runs: unknown[] }).runs);
   assert.deepEqual(api.runs.map((r) => r.id).sort(), [...store.ids].sort());
+  // The runs table's compact rows: the same runs, in the same order, with the headline results.
+  const table = (await (await fetch(`${server.url}/api/runs-table`)).json()) as {
+    columns: string[];
+    rows: unknown[][];
+  };
+  const full = api.runs as unknown as RunRow[];
+  assert.deepEqual(
+    table.rows.map((row) => Object.fromEntries(table.columns.map((k, i) => [k, row[i]]))),
+    full.map((r) => ({
+      ...{ run: r.run, status: r.status, model: r.model, dataset: r.dataset, labels: r.labels },
+      ...{ inputs: r.inputs, updated: r.updated, epochs: r.results?.epochs },
+      ...{ stepsToFit: r.results?.stepsToFit, trainAcc: r.results?.trainAcc, testAcc: r.results?.testAcc },
+    })),
+  );
 });
 
 test('downloads stay inside the run store: .., encoded .., absolute paths and outside symlinks refused', async () => {

@@ -28,6 +28,36 @@ export function runsJson(
   return { root, runs: rows.map((r) => ({ id: r.run, ...r })) };
 }
 
+/** What the dashboard's runs table shows of a run: identity, status and the headline results. */
+export interface RunTableRow {
+  run: string;
+  status: RunStatus;
+  model: string;
+  dataset: string;
+  labels: string;
+  inputs: string;
+  updated: string;
+  epochs: number | null; // null before the first epoch ends
+  stepsToFit: number | null;
+  trainAcc: number | null; // null also where not finite
+  testAcc: number | null;
+}
+
+/** RunTableRow's keys in order: the columns of the table's compact JSON. */
+export const TABLE_COLUMNS = [
+  'run',
+  'status',
+  'model',
+  'dataset',
+  'labels',
+  'inputs',
+  'updated',
+  'epochs',
+  'stepsToFit',
+  'trainAcc',
+  'testAcc',
+] as const satisfies readonly (keyof RunTableRow)[];
+
 /** JSON with sorted keys: the same config always hashes the same. */
 export function canonicalJson(x: unknown): string {
   if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
@@ -311,6 +341,21 @@ export class RunStore {
       )
       .all(filter) as RowRecord[];
     return rows.map((r) => this.toRow(r));
+  }
+
+  /** Every run's table row in list() order, straight from the index: SQLite picks the few results
+   * the table shows out of each row's JSON, so no row's results are parsed here (the dashboard with
+   * 1,000 runs: see README). */
+  table(): RunTableRow[] {
+    if (!this.db) return [];
+    if (!this.o.readonly) this.sync();
+    const pick = (k: string) => `json_extract(results, '$.${k}') AS ${k}`;
+    return this.db
+      .prepare(
+        `SELECT id AS run, status, model, dataset, labels, inputs, updated,
+        ${['epochs', 'stepsToFit', 'trainAcc', 'testAcc'].map(pick).join(', ')} FROM runs ORDER BY created, id`,
+      )
+      .all() as RunTableRow[];
   }
 
   /** One run's row as the index holds it, or null when it has no run with exactly this id. */

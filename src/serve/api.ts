@@ -1,6 +1,6 @@
 // The dashboard's read-only JSON and CSV routes over the run store.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { runsJson, type RunStore } from '../experiments/store.js';
+import { TABLE_COLUMNS, runsJson, type RunStore } from '../experiments/store.js';
 import { downsample } from '../report/plot.js';
 import { epochsCsv, runsCsv, stepsCsv } from './csv.js';
 import { runDetail, runEpochs, runSteps } from './run-data.js';
@@ -55,6 +55,11 @@ type IdParams = { Params: { id: string } };
 
 export function registerApi(app: FastifyInstance, store: RunStore, queue: QueueTarget | null): void {
   app.get('/api/runs', async () => runsJson(store.root, store.list()));
+  // The runs table's rows as arrays under `columns`: a fifth of /api/runs' bytes, no results parsed.
+  app.get('/api/runs-table', async () => ({
+    columns: TABLE_COLUMNS,
+    rows: store.table().map((r) => TABLE_COLUMNS.map((k) => r[k])),
+  }));
   app.get('/api/runs.csv', async (_req, reply) => csv(reply, 'runs.csv', runsCsv(store.list())));
   app.get<IdParams>('/api/runs/:id', async (req) => runDetail(store, req.params.id));
   app.get<IdParams>('/api/runs/:id/epochs', async (req) => ({ epochs: runEpochs(store, req.params.id) }));

@@ -1,14 +1,53 @@
 // Front end: typed fetches of the server's JSON, and the one live event stream every page listens to.
-import type { RunRow } from '../../experiments/store.js';
+import type { RunRow, RunTableRow } from '../../experiments/store.js';
 import type { EpochRecord } from '../../train/index.js';
 
-export type { RunRow, EpochRecord };
+export type { RunRow, RunTableRow, EpochRecord };
 
-export async function getJson<T>(url: string): Promise<T> {
-  const r = await fetch(url, { credentials: 'same-origin' });
+declare global {
+  interface Window {
+    genlabRunsTable?: Promise<Response>; // asked for by index.html before the modules load (the runs page)
+  }
+}
+
+async function bodyOf<T>(url: string, response: Promise<Response>): Promise<T> {
+  const r = await response;
   const body = (await r.json()) as T & { error?: string };
   if (!r.ok) throw new Error(body.error ?? `${url}: HTTP ${r.status}`);
   return body;
+}
+
+export function getJson<T>(url: string): Promise<T> {
+  return bodyOf<T>(url, fetch(url, { credentials: 'same-origin' }));
+}
+
+const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** A run's table row from its full row (a live event), as /api/runs-table gives it. */
+export function tableRow(r: RunRow): RunTableRow {
+  const { run, status, model, dataset, labels, inputs, updated } = r;
+  const x = r.results;
+  return {
+    ...{ run, status, model, dataset, labels, inputs, updated },
+    epochs: finite(x?.epochs),
+    stepsToFit: finite(x?.stepsToFit),
+    trainAcc: finite(x?.trainAcc),
+    testAcc: finite(x?.testAcc),
+  };
+}
+
+/** Every run's table row (/api/runs-table: arrays under its column names). */
+export async function getRunsTable(): Promise<RunTableRow[]> {
+  const url = '/api/runs-table';
+  const early = window.genlabRunsTable; // used once: later visits ask afresh
+  window.genlabRunsTable = undefined;
+  const t = await bodyOf<{ columns: (keyof RunTableRow)[]; rows: unknown[][] }>(
+    url,
+    early ?? fetch(url, { credentials: 'same-origin' }),
+  );
+  return t.rows.map(
+    (row) => Object.fromEntries(t.columns.map((k, i) => [k, row[i]])) as unknown as RunTableRow,
+  );
 }
 
 export interface StepWindow {

@@ -45,3 +45,20 @@ export function bytes(n: number): string {
 export function showError(root: HTMLElement, e: unknown): void {
   root.replaceChildren(el('p', { class: 'error' }, String(e instanceof Error ? e.message : e)));
 }
+
+const scripts = new Map<string, Promise<void>>();
+
+/** Loads a classic script once (e.g. uPlot, for the pages with charts only). */
+export function loadScript(src: string): Promise<void> {
+  let p = scripts.get(src);
+  if (!p) {
+    p = new Promise((resolve, reject) => {
+      const s = el('script', { src });
+      s.onload = () => resolve();
+      s.onerror = () => reject(new Error(`${src}: failed to load`));
+      document.head.append(s);
+    });
+    scripts.set(src, p);
+  }
+  return p;
+}

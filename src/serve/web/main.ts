@@ -1,16 +1,27 @@
 // Front end entry: the hash router (#/runs, #/run/ID, #/compare?ids=…, #/presets/NAME?scale=S, #/sweeps) and the live stream.
+// The runs page comes with this module; the others (and uPlot, for their charts) load when first visited.
 import { startLive } from './api.js';
-import { comparePage } from './compare-page.js';
-import { presetsPage } from './presets-page.js';
-import { runPage } from './run-page.js';
+import { loadScript, showError } from './dom.js';
 import { runsPage } from './runs-page.js';
-import { sweepsPage } from './sweeps-page.js';
 
 const root = document.getElementById('page') as HTMLElement;
 let cleanup: () => void = () => undefined;
+let shown = 0; // which route() call the page belongs to: a page that loads after the next route is dropped
+
+function show(load: () => Promise<() => void>): void {
+  const mine = ++shown;
+  load().then(
+    (stop) => (mine === shown ? (cleanup = stop) : stop()),
+    (e: unknown) => mine === shown && showError(root, e),
+  );
+}
+
+const uPlot = () => loadScript('/vendor/uplot/uPlot.iife.min.js');
 
 function route(): void {
   cleanup();
+  cleanup = () => undefined;
+  shown++;
   const [pathPart, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const params = new URLSearchParams(query);
   const [page, ...rest] = pathPart.split('/');
@@ -20,16 +31,18 @@ function route(): void {
   const ids = (params.get('ids') ?? '').split(',').filter(Boolean).map(decodeURIComponent);
   switch (page) {
     case 'run':
-      cleanup = runPage(root, arg ?? '');
+      show(async () => (await Promise.all([import('./run-page.js'), uPlot()]))[0].runPage(root, arg ?? ''));
       break;
     case 'compare':
-      cleanup = comparePage(root, ids);
+      show(async () => (await Promise.all([import('./compare-page.js'), uPlot()]))[0].comparePage(root, ids));
       break;
     case 'presets':
-      cleanup = presetsPage(root, arg, params.get('scale') ?? 'smoke');
+      show(async () =>
+        (await import('./presets-page.js')).presetsPage(root, arg, params.get('scale') ?? 'smoke'),
+      );
       break;
     case 'sweeps':
-      cleanup = sweepsPage(root);
+      show(async () => (await import('./sweeps-page.js')).sweepsPage(root));
       break;
     default:
       cleanup = runsPage(root);
