@@ -14,7 +14,9 @@ import {
 import { withRunTrainingSet } from '../experiments/examples.js';
 import { parseOverrides } from '../experiments/preset.js';
 import { RunStore } from '../experiments/store.js';
-import { runSweep } from '../experiments/sweep.js';
+import { runSweep, type SweepEvent } from '../experiments/sweep.js';
+import { runQueuedSweep } from '../experiments/queue/coordinator.js';
+import { QUEUE_FLAG, sweepQueue } from './worker.js';
 import { markdownTable } from '../report/table.js';
 import { memorizationTable, memorizedGrid, writeMemorizationReport } from '../report/memorization.js';
 import type { Command } from './command.js';
@@ -47,6 +49,7 @@ Scales: ${MEMORIZATION_SCALES.map((s) => `${s}: ${MEMORIZATION_SETTINGS[s].descr
 Examples:
   genlab memorization --scale smoke --json | jq .auc
   genlab memorization --scale cpu --jobs 2
+  genlab memorization --scale cpu --queue redis://lab-box:6379   # the models fitted by genlab worker anywhere
   genlab memorization --scale cpu --k 50 --labels corrupted:0.4`,
   flags: [
     {
@@ -66,6 +69,7 @@ Examples:
       check: (v, where) => configFlag('train.fraction').check!(v, where),
     },
     LABELS_FLAG,
+    QUEUE_FLAG,
     ...OVERRIDE_FLAGS,
     {
       name: 'jobs',
@@ -110,25 +114,31 @@ Examples:
     const device = runDevice(args, 'genlab memorization');
     const jobs =
       (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
+    const target = sweepQueue(args, plan, 'genlab memorization');
     const store = new RunStore(args.flags.out as string);
     const interrupt = onInterrupt(
       io,
-      "workers stop after their current epoch's checkpoint; run the same command to continue",
+      target
+        ? 'the models stay queued for the workers; run the same command to follow them again'
+        : "workers stop after their current epoch's checkpoint; run the same command to continue",
     );
     try {
-      if (!args.flags.json)
-        io.err(`memorization at scale ${scale}: ${plan.length} models, ${jobs} at a time\n`);
+      const where = target ? `on the queue ${target.display}` : `${jobs} at a time`;
+      if (!args.flags.json) io.err(`memorization at scale ${scale}: ${plan.length} models, ${where}\n`);
       const display = args.flags.json
         ? null
         : new SweepDisplay(io, plan, jobs, args.flags.threads as number, null);
-      const results = await runSweep(plan, {
-        store,
-        jobs,
-        device,
-        threads: args.flags.threads as number,
-        onEvent: (e) => display?.event(e),
-        shouldStop: interrupt.stopped,
-      });
+      const onEvent = (e: SweepEvent) => display?.event(e);
+      const results = target
+        ? await runQueuedSweep(plan, { store, target, onEvent, shouldStop: interrupt.stopped })
+        : await runSweep(plan, {
+            store,
+            jobs,
+            device,
+            threads: args.flags.threads as number,
+            onEvent,
+            shouldStop: interrupt.stopped,
+          });
       display?.finish();
       const bad = results.find((r) => r.badInput);
       if (bad) throw new InputError(`genlab memorization: ${bad.run.label}: ${bad.error ?? 'bad input'}`);

@@ -22,9 +22,7 @@ import { formatSeconds } from './progress.js';
 import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../experiments/estimate.js';
 import { onInterrupt } from './interrupt.js';
 import { runQueuedSweep } from '../experiments/queue/coordinator.js';
-import { jobData } from '../experiments/queue/job.js';
-import { queueFromFlags, type QueueTarget } from '../experiments/queue/redis.js';
-import { QUEUE_FLAG } from './worker.js';
+import { QUEUE_FLAG, sweepQueue } from './worker.js';
 import { runTheoryPreset } from './run-theory.js';
 import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../experiments/theory-preset.js';
 
@@ -176,13 +174,7 @@ Examples:
     // Smoke runs take less than a worker's start-up (engine and data set loading): fit them in this process.
     const jobs =
       (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
-    const target: QueueTarget | null = queueFromFlags(args.flags.queue, 'genlab run');
-    const local = ['jobs', 'threads', 'device'].find((f) => args.given.has(f));
-    if (target && local)
-      throw new InputError(
-        `genlab run: --${local}: the queue's workers decide it (genlab worker --${local}); expected no --${local} with --queue`,
-      );
-    if (target) for (const r of plan) jobData(r.config, r.label, `genlab run: ${r.label || r.id}`); // queueable, all of it
+    const target = sweepQueue(args, plan, 'genlab run');
     const interrupt = onInterrupt(
       io,
       target
