@@ -23,6 +23,7 @@ import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../
 import { onInterrupt } from './interrupt.js';
 import { runQueuedSweep } from '../experiments/queue/coordinator.js';
 import { QUEUE_FLAG, sweepQueue } from './worker.js';
+import { capThreads, thisMachine } from '../experiments/runtime.js';
 import { runTheoryPreset } from './run-theory.js';
 import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../experiments/theory-preset.js';
 
@@ -187,7 +188,9 @@ Examples:
         io.err(
           `${preset.name} at scale ${scale}: ${plan.length} runs, ${where}. ${preset.scales[scale].description}\n`,
         );
-      const threads = args.flags.threads as number;
+      // Each worker's threads, capped at the cores as fit caps them (the same notice).
+      const { threads, notice } = capThreads(args.flags.threads as number, thisMachine(false).cpus);
+      if (notice) io.err(`genlab run: ${notice}\n`);
       const cache = new ThroughputCache(store.root, (c) => calibrate(c, device));
       const estimate = (only: (id: string) => boolean) =>
         estimatePlan(

@@ -62,9 +62,20 @@ export function convFromEnv(env: Record<string, string | undefined>): CpuConv | 
   return v;
 }
 
+/** A thread count asked for, capped at the machine's cores (more threads than cores only spin against
+ * each other), with one line for people when it was capped. Fit and the sweep's workers both ask here. */
+export function capThreads(asked: number, cpus: number): { threads: number; notice: string | null } {
+  if (!Number.isInteger(asked) || asked < 1)
+    throw new InputError(`threads: expected an integer ≥ 1, got ${asked}`);
+  if (asked <= cpus) return { threads: asked, notice: null };
+  return {
+    threads: cpus,
+    notice: `threads: ${asked} asked for, but this machine has ${cpus} CPUs; using ${cpus}`,
+  };
+}
+
 /**
- * The policy. A thread count asked for is kept (capped at the machine's cores: more threads than cores
- * only spin against each other). Otherwise the run takes the cores other programs leave idle (a thread
+ * The policy. A thread count asked for is kept (capped: capThreads). Otherwise the run takes the cores other programs leave idle (a thread
  * sharing a core with another program stalls every parallel region that waits for it), for libtorch
  * and OpenBLAS alike, except an MLP whose products run on OpenBLAS (no oneDNN sgemm): there libtorch's
  * pool gets one thread, since two pools spinning on the same cores slow each other down several times
@@ -74,13 +85,7 @@ export function runtimePolicy(model: string, req: RuntimeRequest, m: Machine): R
   const sgemm = sgemmFromEnv(req.env ?? {}) ?? m.sgemm;
   const conv = convFromEnv(req.env ?? {}) ?? m.conv;
   if (req.threads !== undefined) {
-    if (!Number.isInteger(req.threads) || req.threads < 1)
-      throw new InputError(`threads: expected an integer ≥ 1, got ${req.threads}`);
-    const threads = Math.min(req.threads, m.cpus);
-    const notice =
-      req.threads > m.cpus
-        ? `threads: ${req.threads} asked for, but this machine has ${m.cpus} CPUs; using ${m.cpus}`
-        : null;
+    const { threads, notice } = capThreads(req.threads, m.cpus);
     return { threads, blasThreads: threads, sgemm, conv, notice };
   }
   const cores = m.idle ?? m.cpus;
