@@ -9,6 +9,7 @@ import { jobData } from '../experiments/queue/job.js';
 import type { QueueTarget } from '../experiments/queue/redis.js';
 import type { PlannedRun } from '../experiments/preset.js';
 import { onInterrupt } from './interrupt.js';
+import { capThreads, thisMachine } from '../experiments/runtime.js';
 
 export const QUEUE_FLAG: FlagSpec = {
   name: 'queue',
@@ -96,6 +97,9 @@ Examples:
       throw new InputError(`genlab worker: --name: expected letters, digits and . _ : @ -, got "${name}"`);
     const device = parseDevice(args.flags.device as string, 'genlab worker: --device');
     const store = new RunStore(args.flags.out as string);
+    // Each run's threads, capped at the cores as fit and run cap them (the same notice).
+    const { threads, notice } = capThreads(args.flags.threads as number, thisMachine(false).cpus);
+    if (notice) io.err(`genlab worker: ${notice}\n`);
     const interrupt = onInterrupt(
       io,
       "runs stop after their current epoch's checkpoint and go back to the queue",
@@ -106,7 +110,7 @@ Examples:
         store,
         jobs: args.flags.jobs as number,
         device,
-        threads: args.flags.threads as number,
+        threads,
         stallSeconds: args.flags['stall-seconds'] as number,
         name,
         onEvent: (e) => show(io, e),
