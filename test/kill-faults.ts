@@ -80,16 +80,19 @@ export async function killAndResume(s: Scenario): Promise<FaultReport> {
     const recurring = shuffled(classes.filter((c) => count(c) >= 2));
     let kills = 0;
     let picks = 0;
-    while (kills < s.kills) {
+    // Every recurring class (each epoch's writes, the index) is killed at least once, whatever order the seed
+    // gives: a class not killed yet goes first, then the pools cycle; classes met once are reached from fresh starts.
+    const killed = new Set<string>();
+    const more = () => kills < s.kills || recurring.some((c) => !killed.has(c));
+    while (more()) {
       const out = path.join(tmp, `chain-${chains++}`);
       let argv = s.start(out);
       for (let tries = 0; ; tries++) {
         assert.ok(tries < 40, `${s.name}: chain ${chains} did not complete after 40 restarts`);
         const pool = tries === 0 ? fresh : recurring;
-        const cls = pool[picks++ % pool.length];
-        const timedKill = kills < s.kills && rng.next() < 0.2;
-        const target =
-          kills < s.kills && !timedKill ? `${cls}#${1 + rng.int(Math.min(2, count(cls)))}` : 'none';
+        const cls = pool.find((c) => !killed.has(c)) ?? pool[picks++ % pool.length];
+        const timedKill = more() && rng.next() < 0.2;
+        const target = more() && !timedKill ? `${cls}#${1 + rng.int(Math.min(2, count(cls)))}` : 'none';
         const delay = timedKill ? Math.round(rng.next() * refMs) : undefined;
         const r = await harness(target, rng.next(), killLog, argv, delay);
         if (r.signal !== 'SIGKILL') {
@@ -97,6 +100,7 @@ export async function killAndResume(s: Scenario): Promise<FaultReport> {
           break; // complete (a target class that did not occur in this process ends the chain too)
         }
         if (delay !== undefined) timed.push(`timed ${delay} ms`);
+        else killed.add(cls);
         kills++;
         argv = s.restart(out) ?? s.start(out);
       }
