@@ -12,7 +12,8 @@
         "src/ops-gemm.cc",
         "src/ops-linalg.cc",
         "src/ops-autograd.cc",
-        "src/ops-conv.cc"
+        "src/ops-conv.cc",
+        "src/ops-batchnorm.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -1,8 +1,18 @@
 // genlab's fused conv-net kernels (native/src/ops-conv.cc) against PyTorch, and against libtorch's own ops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuConv, setCpuConv, type CpuConv, type Tensor } from '../src/engine/index.js';
 import {
+  Generator,
+  cpuConv,
+  noGrad,
+  rand,
+  randn,
+  setCpuConv,
+  type CpuConv,
+  type Tensor,
+} from '../src/engine/index.js';
+import {
+  BatchNorm2d,
   Conv2d,
   F,
   Flatten,
@@ -32,7 +42,15 @@ const CASES: Record<string, (i: In) => Tensor> = {
   lrn_even: (i) => F.localResponseNorm(i.x, 4, 0.5, 0.6, 1.5),
   lrn_wide: (i) => F.localResponseNorm(i.x, 7, 0.2, 1.3, 0.5),
   lrn_big: (i) => F.localResponseNorm(i.x, 5, 1e-4, 0.75, 1),
+  bn_relu: (i) => bnRelu(i, 1e-5),
+  bn_relu_shift: (i) => bnRelu(i, 1e-3),
+  bn_relu_long: (i) => bnRelu(i, 1e-5),
+  bn_relu_unit: (i) => bnRelu(i, 1e-5),
 };
+/** relu(batch_norm(x)) in training, without running statistics, as one fused call. */
+function bnRelu(i: In, eps: number): Tensor {
+  return F.batchNorm(i.x, { weight: i.w, bias: i.b, training: true, momentum: 0.1, eps, relu: true });
+}
 
 /** The tensors of case `name`: inputs, the output y and the gradients of sum(y · gout). */
 function fixtureCase(all: Map<string, Tensor>, name: string): { in: In; out: Tensor; grad: In } {
@@ -105,6 +123,47 @@ for (const which of ['genlab', 'libtorch'] as const) {
     );
   });
 }
+
+test("batch norm + ReLU without autograd (training and eval) equals libtorch's batch_norm and relu, running statistics too", () => {
+  leakFree(() => {
+    const g = new Generator(11);
+    // Channels of 1,600 values (runs longer than a chunk), and Inception's BN: shift only, eps 1e-3.
+    for (const [shape, bnOpts] of [
+      [[3, 4, 40, 40], {}],
+      [[16, 8, 7, 7], { scale: false, center: true, eps: 1e-3, momentum: 0.01 }],
+    ] as const) {
+      const x = randn(shape, { generator: g }).mul(1.5).add(0.2);
+      const out: Record<CpuConv, Tensor[]> = { genlab: [], libtorch: [] };
+      for (const which of ['genlab', 'libtorch'] as const)
+        withConv(which, () => {
+          const bn = new BatchNorm2d(shape[1], bnOpts);
+          const state = bn.stateDict();
+          noGrad(() => {
+            const mean = randn([shape[1]], { generator: new Generator(3) });
+            const variance = rand([shape[1]], { generator: new Generator(4) }).add(0.5);
+            state.get('running_mean')!.copy_(mean);
+            state.get('running_var')!.copy_(variance);
+            mean.dispose();
+            variance.dispose();
+            const train = bn.forwardRelu(x);
+            bn.eval();
+            const evalOut = bn.forwardRelu(x);
+            out[which] = [
+              train,
+              evalOut,
+              state.get('running_mean')!.clone(),
+              state.get('running_var')!.clone(),
+            ];
+          });
+          bn.dispose();
+        });
+      ['training output', 'eval output', 'running mean', 'running var'].forEach((what, k) =>
+        assertClose(out.genlab[k], out.libtorch[k], `${shape.join('×')}: ${what}`, 1e-5, 1e-6),
+      );
+      for (const t of [x, ...out.genlab, ...out.libtorch]) t.dispose();
+    }
+  });
+});
 
 test('setCpuConv names what it expected', () => {
   assert.throws(() => setCpuConv('onednn' as CpuConv, 'GENLAB_CPU_CONV'), {

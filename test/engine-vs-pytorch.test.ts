@@ -3,9 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Generator,
+  cpuConv,
   cpuSgemm,
   noGrad,
   randn,
+  scope,
+  setCpuConv,
   setCpuSgemm,
   tensor,
   zeros,
@@ -102,24 +105,55 @@ for (const name of Object.keys(CASES)) {
   });
 }
 
-test("maxPool2d: the channels-last forward of (N, C, H, W) gives the plain kernel's values and gradients, NaN included", () => {
+test("maxPool2d: genlab's plane kernel and the channels-last forward give libtorch's plain kernel's values and gradients, NaN, ±∞ and ties included", () => {
   leakFree(() => {
-    // A 3-D (N·C, H, W) input takes libtorch's plain kernel; the same values as (N, C, H, W) take genlab's path.
-    const vals = Array.from({ length: 2 * 6 * 9 * 9 }, (_, i) => (i % 17 === 0 ? NaN : (i * 7) % 5));
-    const x4 = tensor(vals).reshape(2, 6, 9, 9).requiresGrad_();
-    const x3 = tensor(vals).reshape(12, 9, 9).requiresGrad_();
-    const gout = tensor(Array.from({ length: 2 * 6 * 5 * 5 }, (_, i) => (i % 11) - 5));
-    const opts = { stride: 2, padding: 1, ceilMode: true };
-    const y4 = F.maxPool2d(x4, 3, opts);
-    const y3 = F.maxPool2d(x3, 3, opts);
-    assertClose(y4.reshape(12, 5, 5), y3, 'values', 0, 0);
-    y4.mul(gout.reshape(2, 6, 5, 5))
-      .sum()
-      .backward();
-    y3.mul(gout.reshape(12, 5, 5))
-      .sum()
-      .backward();
-    assertClose(x4.grad!.reshape(12, 9, 9), x3.grad!, 'gradients', 0, 0);
+    // A 3-D (N·C, H, W) input takes libtorch's plain kernel; the same values as (N, C, H, W) take
+    // genlab's plane kernel (float32), or the channels-last copy under setCpuConv('libtorch').
+    const windows: [number, { stride: number; padding: number; ceilMode: boolean }][] = [
+      [3, { stride: 2, padding: 1, ceilMode: true }],
+      [3, { stride: 2, padding: 1, ceilMode: false }], // small AlexNet's and Inception's pool
+      [2, { stride: 2, padding: 0, ceilMode: false }], // the CNN with BN's
+      [2, { stride: 2, padding: 1, ceilMode: true }],
+      [3, { stride: 1, padding: 1, ceilMode: false }],
+      [4, { stride: 3, padding: 2, ceilMode: true }],
+    ];
+    const special = [NaN, Infinity, -Infinity];
+    const before = cpuConv();
+    try {
+      for (const which of ['genlab', 'libtorch'] as const) {
+        setCpuConv(which);
+        for (const [H, W] of [
+          [9, 9],
+          [8, 11],
+        ]) {
+          const n = 2 * 6 * H * W;
+          const vals = Array.from({ length: n }, (_, i) =>
+            i % 17 === 0 ? special[(i / 17) % 3] : (i * 7) % 5,
+          );
+          for (const [k, opts] of windows) {
+            scope(() => {
+              const what = `${which}, ${H}×${W}, kernel ${k} ${JSON.stringify(opts)}`;
+              const x4 = tensor(vals).reshape(2, 6, H, W).requiresGrad_();
+              const x3 = tensor(vals).reshape(12, H, W).requiresGrad_();
+              const y4 = F.maxPool2d(x4, k, opts);
+              const y3 = F.maxPool2d(x3, k, opts);
+              assert.deepEqual(y4.shape.slice(2), y3.shape.slice(1), `${what}: shape`);
+              assertClose(y4.reshape(...y3.shape), y3, `${what}: values`, 0, 0);
+              const gout = tensor(Array.from({ length: y3.numel }, (_, i) => (i % 11) - 5)).reshape(
+                ...y3.shape,
+              );
+              y4.mul(gout.reshape(...y4.shape))
+                .sum()
+                .backward();
+              y3.mul(gout).sum().backward();
+              assertClose(x4.grad!.reshape(12, H, W), x3.grad!, `${what}: gradients`, 0, 0);
+            });
+          }
+        }
+      }
+    } finally {
+      setCpuConv(before);
+    }
   });
 });
 

@@ -327,6 +327,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerLinalg(env, exports);
   registerAutograd(env, exports);
   registerConv(env, exports);
+  registerBatchNorm(env, exports);
   return exports;
 }
 

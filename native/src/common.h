@@ -88,6 +88,10 @@ void registerGemm(Napi::Env env, Exports exports);
 void registerLinalg(Napi::Env env, Exports exports);
 void registerAutograd(Napi::Env env, Exports exports);
 void registerConv(Napi::Env env, Exports exports);
+void registerBatchNorm(Napi::Env env, Exports exports);
+
+// ops-conv.cc: whether conv nets' layers take genlab's fused kernels (true) or libtorch's own ops.
+extern bool fastConv;
 
 }  // namespace genlab
 

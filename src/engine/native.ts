@@ -185,6 +185,7 @@ export interface NativeAddon {
     training: boolean,
     momentum: number,
     eps: number,
+    relu?: boolean,
   ): H;
   localResponseNorm(x: H, size: number, alpha: number, beta: number, k: number): H;
   logSoftmax(t: H, dim: number): H;

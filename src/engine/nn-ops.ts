@@ -47,8 +47,13 @@ export interface BatchNormArgs {
   training: boolean;
   momentum: number;
   eps: number;
+  relu?: boolean; // max(·, 0) of the result, fused (what a ReLU after the layer gives)
 }
-/** In training, normalizes by batch statistics and updates the running ones in place. */
+/**
+ * In training, normalizes by batch statistics and updates the running ones in place. Float32
+ * (N, C, H, W) CPU tensors take genlab's fused kernel (native/src/ops-batchnorm.cc) unless
+ * setCpuConv('libtorch'); everything else libtorch's batch_norm.
+ */
 export function batchNorm(x: Tensor, a: BatchNormArgs): Tensor {
   const h = (t?: Tensor) => t?.handle;
   return new Tensor(
@@ -61,6 +66,7 @@ export function batchNorm(x: Tensor, a: BatchNormArgs): Tensor {
       a.training,
       a.momentum,
       a.eps,
+      a.relu ?? false,
     ),
   );
 }

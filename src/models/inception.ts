@@ -44,14 +44,15 @@ class ConvModule extends Module {
       );
     }
   }
-  // Intermediates are freed as soon as they are consumed and the ReLU overwrites its input, which
-  // neither the convolution's nor batch norm's backward reads (see Sequential.forward).
+  // Intermediates are freed as soon as they are consumed. Without BN the ReLU overwrites the
+  // convolution's output, which its backward does not read (see Sequential.forward); with BN it is
+  // fused into batch norm (BatchNorm2d.forwardRelu).
   forward(x: Tensor): Tensor {
     const y = this.conv.forward(x);
     if (!this.bn) return y.relu_();
-    const z = this.bn.forward(y);
+    const z = this.bn.forwardRelu(y);
     y.dispose();
-    return z.relu_();
+    return z;
   }
 }
 

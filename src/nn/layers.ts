@@ -120,6 +120,13 @@ export class BatchNorm2d extends Module {
     this.registerBuffer('running_var', ones([numFeatures], { device: c.device }));
   }
   forward(x: Tensor): Tensor {
+    return this.normalize(x, false);
+  }
+  /** relu(forward(x)) in one pass (and one pass back): what this layer and a ReLU after it give. */
+  forwardRelu(x: Tensor): Tensor {
+    return this.normalize(x, true);
+  }
+  private normalize(x: Tensor, relu: boolean): Tensor {
     return F.batchNorm(x, {
       weight: this.optionalParam('weight'),
       bias: this.optionalParam('bias'),
@@ -128,6 +135,7 @@ export class BatchNorm2d extends Module {
       training: this.training,
       momentum: this.momentum,
       eps: this.eps,
+      relu,
     });
   }
 }
@@ -203,9 +211,9 @@ export class Flatten extends Module {
   }
 }
 
-/** Layers whose backward needs their input but not their output, so a ReLU may overwrite the output. */
-const reluInPlaceAfter = (m: Module): boolean =>
-  m instanceof Linear || m instanceof Conv2d || m instanceof BatchNorm2d;
+/** Layers whose backward needs their input but not their output, so a ReLU may overwrite the output
+ * (a ReLU after BatchNorm2d is fused into it instead: forwardRelu). */
+const reluInPlaceAfter = (m: Module): boolean => m instanceof Linear || m instanceof Conv2d;
 
 /** Runs its children in order; they are named "0", "1", … as in PyTorch. */
 export class Sequential extends Module {
@@ -223,6 +231,13 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     let out = x;
     for (const [i, m] of this.layers.entries()) {
+      if (m instanceof ReLU && i > 0 && this.layers[i - 1] instanceof BatchNorm2d) continue; // fused below
+      if (m instanceof BatchNorm2d && this.layers[i + 1] instanceof ReLU) {
+        const next = m.forwardRelu(out);
+        if (out !== x) out.dispose();
+        out = next;
+        continue;
+      }
       // A ReLU right after a layer whose backward does not read its own output runs in place on that
       // output, which only this loop holds: one activation fewer to allocate and stream through
       // memory (PyTorch's nn.ReLU(inplace=True), chosen here where it is safe).
