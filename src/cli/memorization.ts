@@ -14,15 +14,14 @@ import {
 import { withRunTrainingSet } from '../experiments/examples.js';
 import { parseOverrides } from '../experiments/preset.js';
 import { RunStore } from '../experiments/store.js';
-import { runSweep, type SweepEvent } from '../experiments/sweep.js';
-import { runQueuedSweep } from '../experiments/queue/coordinator.js';
-import { QUEUE_FLAG, sweepQueue } from './worker.js';
+import type { SweepEvent } from '../experiments/sweep.js';
+import { QUEUE_FLAG } from './worker.js';
+import { defaultJobs, startSweep } from './sweep-session.js';
 import { markdownTable } from '../report/table.js';
 import { memorizationTable, memorizedGrid, writeMemorizationReport } from '../report/memorization.js';
 import type { Command } from './command.js';
 import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
-import { onInterrupt } from './interrupt.js';
-import { OVERRIDE_FLAGS, defaultJobs } from './run.js';
+import { OVERRIDE_FLAGS } from './run.js';
 import { SweepDisplay } from './sweep-display.js';
 
 const LABELS_FLAG = configFlag('randomization.labels', {
@@ -112,33 +111,17 @@ Examples:
       overrides,
     });
     const device = runDevice(args, 'genlab memorization');
-    const jobs =
-      (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
-    const target = sweepQueue(args, plan, 'genlab memorization');
     const store = new RunStore(args.flags.out as string);
-    const interrupt = onInterrupt(
-      io,
-      target
-        ? 'the models stay queued for the workers; run the same command to follow them again'
-        : "workers stop after their current epoch's checkpoint; run the same command to continue",
-    );
+    const sweep = startSweep(args, io, plan, {
+      command: 'genlab memorization',
+      device,
+      smoke: scale === 'smoke',
+      noun: 'models',
+    });
     try {
-      const where = target ? `on the queue ${target.display}` : `${jobs} at a time`;
-      if (!args.flags.json) io.err(`memorization at scale ${scale}: ${plan.length} models, ${where}\n`);
-      const display = args.flags.json
-        ? null
-        : new SweepDisplay(io, plan, jobs, args.flags.threads as number, null);
-      const onEvent = (e: SweepEvent) => display?.event(e);
-      const results = target
-        ? await runQueuedSweep(plan, { store, target, onEvent, shouldStop: interrupt.stopped })
-        : await runSweep(plan, {
-            store,
-            jobs,
-            device,
-            threads: args.flags.threads as number,
-            onEvent,
-            shouldStop: interrupt.stopped,
-          });
+      if (!args.flags.json) io.err(`memorization at scale ${scale}: ${plan.length} models, ${sweep.where}\n`);
+      const display = args.flags.json ? null : new SweepDisplay(io, plan, sweep.jobs, sweep.threads, null);
+      const results = await sweep.fit(plan, store, (e: SweepEvent) => display?.event(e));
       display?.finish();
       const bad = results.find((r) => r.badInput);
       if (bad) throw new InputError(`genlab memorization: ${bad.run.label}: ${bad.error ?? 'bad input'}`);
@@ -147,7 +130,7 @@ Examples:
         io.err(
           `${left.length} of ${plan.length} models not fitted; run the same command again to continue\n`,
         );
-        return interrupt.stopped() ? 130 : 1;
+        return sweep.interrupt.stopped() ? 130 : 1;
       }
       const m = memorizationScores(store, plan);
       const top = mostMemorized(m, args.flags.top as number);
@@ -164,7 +147,7 @@ Examples:
         );
       return 0;
     } finally {
-      interrupt.release();
+      sweep.interrupt.release();
       store.close();
     }
   },

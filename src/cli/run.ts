@@ -1,5 +1,4 @@
 // genlab run PRESET: plans a figure or table's runs, skips complete ones, resumes partial ones, fits the rest in parallel.
-import { cpus } from 'node:os';
 import { InputError } from '../engine/index.js';
 import {
   loadPreset,
@@ -12,7 +11,7 @@ import {
   type ScaleName,
 } from '../experiments/preset.js';
 import { mergeConfig, type PartialConfig } from '../experiments/config.js';
-import { runSweep, storedSummary, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
+import { storedSummary, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
 import { SweepDisplay } from './sweep-display.js';
 import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { RunStore } from '../experiments/store.js';
@@ -20,10 +19,8 @@ import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { formatSeconds } from './progress.js';
 import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../experiments/estimate.js';
-import { onInterrupt } from './interrupt.js';
-import { runQueuedSweep } from '../experiments/queue/coordinator.js';
-import { QUEUE_FLAG, sweepQueue } from './worker.js';
-import { capThreads, thisMachine } from '../experiments/runtime.js';
+import { QUEUE_FLAG } from './worker.js';
+import { defaultJobs, startSweep } from './sweep-session.js';
 import { runTheoryPreset } from './run-theory.js';
 import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../experiments/theory-preset.js';
 
@@ -53,10 +50,6 @@ export function planFromFlags(
 }
 
 /** One single-threaded worker per core: separate processes share no thread pool, so no thread waits on another's (docs/measurements.md). */
-export function defaultJobs(): number {
-  return Math.max(1, cpus().length);
-}
-
 export const SCALE_FLAG: FlagSpec = {
   name: 'scale',
   type: 'enum',
@@ -173,24 +166,18 @@ Examples:
     const device = runDevice(args, 'genlab run');
     const store = new RunStore(args.flags.out as string);
     // Smoke runs take less than a worker's start-up (engine and data set loading): fit them in this process.
-    const jobs =
-      (args.flags.jobs as number | undefined) ?? (device === 'cpu' && scale !== 'smoke' ? defaultJobs() : 1);
-    const target = sweepQueue(args, plan, 'genlab run');
-    const interrupt = onInterrupt(
-      io,
-      target
-        ? 'the runs stay queued for the workers; run the same command to follow them again'
-        : "workers stop after their current epoch's checkpoint; run the same command to continue",
-    );
+    const sweep = startSweep(args, io, plan, {
+      command: 'genlab run',
+      device,
+      smoke: scale === 'smoke',
+      noun: 'runs',
+    });
+    const { target, jobs, threads } = sweep;
     try {
-      const where = target ? `on the queue ${target.display}` : `${jobs} at a time`;
       if (!args.flags.json)
         io.err(
-          `${preset.name} at scale ${scale}: ${plan.length} runs, ${where}. ${preset.scales[scale].description}\n`,
+          `${preset.name} at scale ${scale}: ${plan.length} runs, ${sweep.where}. ${preset.scales[scale].description}\n`,
         );
-      // Each worker's threads, capped at the cores as fit caps them (the same notice).
-      const { threads, notice } = capThreads(args.flags.threads as number, thisMachine(false).cpus);
-      if (notice) io.err(`genlab run: ${notice}\n`);
       const cache = new ThroughputCache(store.root, (c) => calibrate(c, device));
       const estimate = (only: (id: string) => boolean) =>
         estimatePlan(
@@ -215,16 +202,7 @@ Examples:
       const est = scale === 'smoke' || target ? null : estimate(pending); // the queue's workers run on machines of their own
       const display = new SweepDisplay(io, plan, jobs, threads, est);
       const onEvent = (e: SweepEvent) => display.event(e);
-      const results = target
-        ? await runQueuedSweep(plan, { store, target, onEvent, shouldStop: interrupt.stopped })
-        : await runSweep(plan, {
-            store,
-            jobs,
-            device,
-            threads,
-            onEvent,
-            shouldStop: interrupt.stopped,
-          });
+      const results = await sweep.fit(plan, store, onEvent);
       display.finish();
       if (args.flags.json) io.out(summaryJson(preset, scale, results) + '\n');
       const bad = results.find((r) => r.badInput);
@@ -239,9 +217,9 @@ Examples:
             ? `${failed.length} of ${plan.length} runs not complete; run the same command again to continue\n`
             : `all ${plan.length} runs complete; next: genlab report ${preset.name} --scale ${scale}${args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : ''}\n`,
         );
-      return interrupt.stopped() ? 130 : failed.length ? 1 : 0;
+      return sweep.interrupt.stopped() ? 130 : failed.length ? 1 : 0;
     } finally {
-      interrupt.release();
+      sweep.interrupt.release();
       store.close();
     }
   },

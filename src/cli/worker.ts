@@ -4,10 +4,7 @@ import { RunStore } from '../experiments/store.js';
 import { startWorker, type WorkerEvent } from '../experiments/queue/worker.js';
 import { QUEUE_ENV, queueFromFlags } from '../experiments/queue/redis.js';
 import type { Command, Io } from './command.js';
-import type { FlagSpec, Parsed } from './args.js';
-import { jobData } from '../experiments/queue/job.js';
-import type { QueueTarget } from '../experiments/queue/redis.js';
-import type { PlannedRun } from '../experiments/preset.js';
+import type { FlagSpec } from './args.js';
 import { onInterrupt } from './interrupt.js';
 import { capThreads, thisMachine } from '../experiments/runtime.js';
 
@@ -17,22 +14,6 @@ export const QUEUE_FLAG: FlagSpec = {
   placeholder: 'URL',
   help: `the sweep's Redis, redis://[:PASSWORD@]HOST:PORT[/DB] or rediss://… for TLS (default: $${QUEUE_ENV})`,
 };
-
-/**
- * The queue a sweep command (run, memorization) sends its plan to, or null to fit it here: --queue or GENLAB_QUEUE.
- * With a queue, the flags a worker decides are refused and every run must be a job a worker accepts.
- */
-export function sweepQueue(args: Parsed, plan: readonly PlannedRun[], where: string): QueueTarget | null {
-  const target = queueFromFlags(args.flags.queue, where);
-  if (!target) return null;
-  const local = ['jobs', 'threads', 'device'].find((f) => args.given.has(f));
-  if (local)
-    throw new InputError(
-      `${where}: --${local}: the queue's workers decide it (genlab worker --${local}); expected no --${local} with --queue`,
-    );
-  for (const r of plan) jobData(r.config, r.label, `${where}: ${r.label || r.id}`);
-  return target;
-}
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 
