@@ -10,6 +10,7 @@ import { drawFraction } from '../src/data/index.js';
 import { TRAIN_CORRECT, fit, trainMembers } from '../src/experiments/fit.js';
 import { resolveConfig, runId } from '../src/experiments/config.js';
 import { RunStore } from '../src/experiments/store.js';
+import { exampleDynamics, hardestExamples } from '../src/experiments/examples.js';
 import { bitAt } from '../src/train/index.js';
 import { writeSyntheticMnist } from './synthetic-data.js';
 
@@ -67,6 +68,17 @@ test('a fit with train.fraction fits its members, not the held-out examples, and
       const b = run.readEpochArtifact(TRAIN_CORRECT, m.epoch)!;
       assert.equal(members.filter((i) => bitAt(b, i)).length / 100, m.trainAcc, `epoch ${m.epoch}`);
     }
+    // genlab examples: groups and rankings count the members only (held-out ones are never trained on).
+    const d = exampleDynamics(run);
+    assert.deepEqual(
+      d.trainedOn.flatMap((on, i) => (on ? [i] : [])),
+      members,
+    );
+    assert.equal(d.clean.count + (d.noisy?.count ?? 0), 100);
+    assert.equal(d.noisy!.learnedFraction, 1, 'every member fitted, so every member was learned');
+    const hard = hardestExamples(d, 200);
+    assert.ok([...hard.lastLearned, ...hard.mostForgotten].every((i) => isMember.has(i)));
+    assert.equal(hard.lastLearned.length, 100);
   } finally {
     store.close();
     rmSync(out, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { disposeDataset } from '../data/index.js';
 import { applyRandomization, loadArtifact } from '../randomize/index.js';
 import { bitAt } from '../train/index.js';
 import type { FitConfig } from './config.js';
-import { TRAIN_CORRECT, loadBase } from './fit.js';
+import { TRAIN_CORRECT, loadBase, trainMembers } from './fit.js';
 import type { RunDir } from './run-dir.js';
 
 export interface GroupStats {
@@ -23,6 +23,9 @@ export interface ExampleDynamics {
   learnedEpoch: (number | null)[]; // first epoch at which the example is correct; null: never
   forgetEvents: number[]; // transitions correct → wrong between consecutive evaluations
   corrupted: boolean[]; // its training label differs from the data set's
+  /** Whether SGD trained on it: false for the examples a train.fraction run held out (its own test
+   * of memorization). Groups, curves and rankings count trained examples only. */
+  trainedOn: boolean[];
   clean: GroupStats;
   noisy: GroupStats | null; // null when no label was changed
   /** Arpit et al.'s claim: the fraction of clean examples learned before the median corrupted one. */
@@ -107,8 +110,11 @@ export function exampleDynamics(run: RunDir): ExampleDynamics {
       );
     return original.map((y, i) => train.labels[i] !== y);
   });
-  const cleanIdx = [...Array(n).keys()].filter((i) => !corrupted[i]);
-  const noisyIdx = [...Array(n).keys()].filter((i) => corrupted[i]);
+  const members = trainMembers(run.readConfig(), n);
+  const trainedOn = new Array<boolean>(n).fill(members === null);
+  for (const i of members ?? []) trainedOn[i] = true;
+  const cleanIdx = [...Array(n).keys()].filter((i) => trainedOn[i] && !corrupted[i]);
+  const noisyIdx = [...Array(n).keys()].filter((i) => trainedOn[i] && corrupted[i]);
   const mNoisy = median(noisyIdx.map((i) => learned[i] ?? Infinity));
   const cum = (idx: number[]) =>
     epochs.map((e) =>
@@ -121,6 +127,7 @@ export function exampleDynamics(run: RunDir): ExampleDynamics {
     learnedEpoch: learned,
     forgetEvents: forgets,
     corrupted,
+    trainedOn,
     clean: groupStats(cleanIdx, learned, forgets),
     noisy: noisyIdx.length ? groupStats(noisyIdx, learned, forgets) : null,
     cleanLearnedBeforeMedianCorrupted:
@@ -131,12 +138,12 @@ export function exampleDynamics(run: RunDir): ExampleDynamics {
   };
 }
 
-/** Indices of the examples forgotten most often, then of those learned last (never-learned first). */
+/** Indices of the trained examples forgotten most often, then of those learned last (never-learned first). */
 export function hardestExamples(
   d: ExampleDynamics,
   k: number,
 ): { mostForgotten: number[]; lastLearned: number[] } {
-  const idx = [...Array(d.examples).keys()];
+  const idx = [...Array(d.examples).keys()].filter((i) => d.trainedOn[i]);
   const mostForgotten = idx
     .filter((i) => d.forgetEvents[i] > 0)
     .sort((a, b) => d.forgetEvents[b] - d.forgetEvents[a] || a - b)
