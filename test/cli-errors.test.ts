@@ -1,16 +1,9 @@
 // The CLI's answers to bad input: one line naming the flag, what was expected and what was found; exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../src/cli/main.js';
-import type { Io } from '../src/cli/command.js';
+import { genlabInProcess } from './cli-in-process.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = (args: string[]) => genlabInProcess(args);
 
 const cases: [string[], string][] = [
   [['fit', '--lr', 'abc'], 'genlab fit: --lr: expected a number, got "abc"\n'],

@@ -1,24 +1,12 @@
 // The queue commands' answers to bad input, and queue URLs: parsed, and never shown with their password.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { main } from '../src/cli/main.js';
-import type { Io } from '../src/cli/command.js';
+import { genlabInProcess } from './cli-in-process.js';
 import { parseQueueUrl } from '../src/experiments/queue/redis.js';
 import { startRedis } from './redis-server.js';
 import { genlab } from './queue-helpers.js';
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return { code: await main(args, io), out, err };
-  } finally {
-    process.env = saved;
-  }
-}
+const run = genlabInProcess;
 
 test('bad queue input: one line, exit 2, no password', async () => {
   const cases: [string[], Record<string, string>, string][] = [

@@ -6,17 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { liveTensors } from '../src/engine/index.js';
-import { main } from '../src/cli/main.js';
-import type { Io } from '../src/cli/command.js';
+import { genlabInProcess } from './cli-in-process.js';
 import { decodePngSize } from '../src/report/png.js';
 
-async function genlab(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const genlab = (args: string[]) => genlabInProcess(args);
 
 test('genlab run table3 --scale smoke: six kernel runs, stored; again: none recomputed; report beside the paper', async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'genlab-table3-'));
