@@ -165,6 +165,30 @@ test("batch norm + ReLU without autograd (training and eval) equals libtorch's b
   });
 });
 
+test('Sequential pools before a ReLU that precedes max pooling: the same values and gradients to the bit', () => {
+  leakFree(() => {
+    const g = new Generator(5);
+    const conv = new Conv2d(3, 4, 3, { padding: 1, generator: g });
+    const net = new Sequential(conv, new ReLU(), new MaxPool2d(3, { stride: 2, padding: 1 }));
+    const x = randn([2, 3, 9, 9], { generator: g });
+    const gout = randn([2, 4, 5, 5], { generator: g });
+    const grads = (y: Tensor): Tensor[] => {
+      y.mul(gout).sum().backward();
+      const out = [y.detach(), conv.weight.grad!, conv.stateDict().get('bias')!.grad!].map((t) => t.clone());
+      net.zeroGrad();
+      return out;
+    };
+    // A weight pushed negative makes whole windows ≤ 0, where the two orders pick different maxima.
+    noGrad(() => conv.weight.narrow(0, 0, 1).sub_(1));
+    const fused = grads(net.forward(x));
+    const plain = grads(F.maxPool2d(F.relu(conv.forward(x)), 3, { stride: 2, padding: 1 }));
+    ['output', 'weight gradient', 'bias gradient'].forEach((what, k) =>
+      assertClose(fused[k], plain[k], what, 0, 0),
+    );
+    net.dispose();
+  });
+});
+
 test('setCpuConv names what it expected', () => {
   assert.throws(() => setCpuConv('onednn' as CpuConv, 'GENLAB_CPU_CONV'), {
     name: 'InputError',

@@ -230,12 +230,25 @@ export class Sequential extends Module {
    */
   forward(x: Tensor): Tensor {
     let out = x;
-    for (const [i, m] of this.layers.entries()) {
-      if (m instanceof ReLU && i > 0 && this.layers[i - 1] instanceof BatchNorm2d) continue; // fused below
-      if (m instanceof BatchNorm2d && this.layers[i + 1] instanceof ReLU) {
-        const next = m.forwardRelu(out);
-        if (out !== x) out.dispose();
-        out = next;
+    const step = (next: Tensor) => {
+      if (out !== x && next !== out) out.dispose();
+      out = next;
+    };
+    for (let i = 0; i < this.layers.length; i++) {
+      const m = this.layers[i];
+      const after = this.layers[i + 1];
+      if (m instanceof BatchNorm2d && after instanceof ReLU) {
+        step(m.forwardRelu(out)); // batch norm and the ReLU in one pass
+        i++;
+        continue;
+      }
+      // ReLU then max pooling: pool first and take the ReLU of the pooled values, on a quarter of the
+      // data and with the same values and gradients (max commutes with ReLU, and where the two
+      // orders pick different maxima the pooled value is ≤ 0, so its gradient is 0 both ways).
+      if (m instanceof ReLU && after instanceof MaxPool2d) {
+        step(after.forward(out));
+        out.relu_(); // the pool's backward reads its input and indices, not its output
+        i++;
         continue;
       }
       // A ReLU right after a layer whose backward does not read its own output runs in place on that
@@ -245,9 +258,7 @@ export class Sequential extends Module {
         out.relu_();
         continue;
       }
-      const next = m.forward(out);
-      if (out !== x && next !== out) out.dispose();
-      out = next;
+      step(m.forward(out));
     }
     return out;
   }
