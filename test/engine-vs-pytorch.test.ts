@@ -6,6 +6,7 @@ import {
   cpuConv,
   cpuSgemm,
   noGrad,
+  Tensor,
   randn,
   scope,
   setCpuConv,
@@ -13,7 +14,6 @@ import {
   tensor,
   zeros,
   type CpuSgemm,
-  type Tensor,
 } from '../src/engine/index.js';
 import { native, type Handle } from '../src/engine/native.js';
 import { Conv2d, F, Linear } from '../src/nn/index.js';
@@ -222,6 +222,18 @@ test("shape mismatches throw an Error naming the op with libtorch's message, and
     expectError(() => zeros([2, 3]).add(zeros([4, 5])), 'add', msg.add);
     // The engine still works after the errors.
     assert.equal(F.conv2d(zeros([1, 3, 5, 5]), w, undefined).shape.join('x'), '1x4x3x3');
+  });
+});
+
+test("maxPool2d: one-element kernel, stride and padding lists reach libtorch's reading of them (one size for both sides), and malformed ones its error", () => {
+  leakFree(() => {
+    const x = randn([2, 3, 9, 9], { generator: new Generator(8) });
+    const one = new Tensor(native.maxPool2d(x.handle, [3], [2], [1], false));
+    assertClose(one, F.maxPool2d(x, 3, { stride: 2, padding: 1 }), 'one-element lists', 0, 0);
+    assert.throws(
+      () => native.maxPool2d(x.handle, [3, 3, 3], [2], [1], false),
+      /^Error: maxPool2d: .*kernel_size/,
+    );
   });
 });
 

@@ -16,9 +16,9 @@ GENLAB_OP(conv2d) {
 // libtorch's CPU max pooling of an (N, C, H, W) tensor runs one plane at a time in scalar code whose
 // compares branch, and random activations mispredict about every other one: 14 ms for the 2×2 pool
 // of 128×32×28×28 on one thread. Its backward, on (N, C, H, W), is cheap. So genlab pools float32
-// (N, C, H, W) tensors itself (planeMaxPool: the same windows, compares turned into selects, 1.4 ms;
+// (N, C, H, W) tensors itself (planeMaxPool: the same windows, compares turned into selects, 3.8 ms;
 // docs/measurements.md) and other floating tensors on a channels-last copy, where libtorch's kernel
-// runs across channels in SIMD (3.4 ms with the copies); the backward is PyTorch's own
+// runs across channels in SIMD (7.6 ms with the copies); the backward is PyTorch's own
 // MaxPool2DWithIndices backward on the row-major input with the same indices. Every path takes the
 // first maximum of a window in PyTorch's order and lets NaN win (the last NaN), so values, indices
 // and gradients are those of at::max_pool2d. setFastConv(false) leaves float32 to the channels-last path.
@@ -132,9 +132,15 @@ struct PooledMaxPool : public torch::autograd::Function<PooledMaxPool> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, std::vector<int64_t> kernel,
                             std::vector<int64_t> stride, std::vector<int64_t> padding, bool ceilMode) {
     at::Tensor out, indices;
-    const Window wh{kernel[0], stride[0], padding[0]}, ww{kernel[1], stride[1], padding[1]};
-    const int64_t outH = pooledSize(x.size(2), wh, ceilMode), outW = pooledSize(x.size(3), ww, ceilMode);
-    if (planeMaxPoolApplies(x, kernel, stride, padding) && outH > 0 && outW > 0) {
+    int64_t outH = 0, outW = 0;
+    Window wh{}, ww{};
+    if (planeMaxPoolApplies(x, kernel, stride, padding)) {  // two-element kernel, stride and padding
+      wh = {kernel[0], stride[0], padding[0]};
+      ww = {kernel[1], stride[1], padding[1]};
+      outH = pooledSize(x.size(2), wh, ceilMode);
+      outW = pooledSize(x.size(3), ww, ceilMode);
+    }
+    if (outH > 0 && outW > 0) {
       std::tie(out, indices) = planeMaxPool(x, wh, ww, outH, outW);
     } else {
       std::tie(out, indices) = at::max_pool2d_with_indices(x.contiguous(at::MemoryFormat::ChannelsLast), kernel, stride,
