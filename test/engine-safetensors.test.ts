@@ -1,7 +1,7 @@
 // Weights in the safetensors format: genlab's round trip, and a file written by the PyTorch fixture script.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Generator, InputError, tensor, type Tensor } from '../src/engine/index.js';
@@ -93,6 +93,33 @@ test('malformed files are InputErrors naming the file', () => {
     writeFileSync(lying, Buffer.concat([head, Buffer.from('{}')]));
     assert.throws(() => loadSafetensors(lying), {
       message: `${lying}: truncated: header says 100 bytes of JSON, file holds 2`,
+    });
+  });
+});
+
+test("a checksummed file whose two checksum keys a damaged separator ran together is corrupt, not unchecksummed; genlab's keys are reserved", () => {
+  withTempDir((dir) => {
+    leakFree(() => {
+      const file = path.join(dir, 'merged.safetensors');
+      const t = tensor([0, 0, 0], [3], { dtype: 'uint8' });
+      saveSafetensors(file, new Map([['0', t]]), {}, { checksums: true });
+      // The counterexample fast-check found: spaces and '#' written over `":"sha256","` between the keys.
+      const b = readFileSync(file);
+      const at = b.indexOf('genlab.checksummed') + 'genlab.checksummed'.length;
+      b.set(Buffer.from('    # #     '), at);
+      writeFileSync(file, b);
+      assert.throws(
+        () => loadSafetensors(file),
+        (e: unknown) =>
+          e instanceof InputError &&
+          e.message ===
+            `${file}: corrupt: metadata key "genlab.checksummed    # #     genlab.sha256" in genlab's namespace; expected only genlab.checksummed and genlab.sha256`,
+      );
+      assert.throws(() => saveSafetensors(file, new Map([['0', t]]), { 'genlab.note': 'x' }), {
+        message:
+          'saveSafetensors: metadata key "genlab.note" is reserved; expected keys outside "genlab.", genlab\'s own',
+      });
+      t.dispose();
     });
   });
 });

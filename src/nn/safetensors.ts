@@ -34,6 +34,7 @@ export interface SafetensorsFile {
 export const CHECKSUM_KEY = 'genlab.sha256';
 // A second key that says the file is checksummed: damage to either key's name is then still caught.
 const MARKER_KEY = 'genlab.checksummed';
+const GENLAB_PREFIX = 'genlab.'; // metadata keys reserved for the two above
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -61,6 +62,11 @@ export function saveSafetensors(
   metadata: Record<string, string> = {},
   options: { checksums?: boolean } = {},
 ): void {
+  const reserved = Object.keys(metadata).find((k) => k.startsWith(GENLAB_PREFIX));
+  if (reserved !== undefined)
+    throw new Error(
+      `saveSafetensors: metadata key ${JSON.stringify(reserved)} is reserved; expected keys outside "${GENLAB_PREFIX}", genlab's own`,
+    );
   const header: Record<string, unknown> = { __metadata__: metadata };
   const blobs: Uint8Array[] = [];
   const sums: Record<string, string> = {};
@@ -252,6 +258,15 @@ export function loadSafetensors(path: string, device?: string): SafetensorsFile 
 
 /** The checksums a file carries (verified for its metadata here), or null for a file without them. */
 function checksums(path: string, metadata: Record<string, string>): Record<string, string> | null {
+  // genlab writes no other key in its namespace (saveSafetensors refuses them): one is a damaged name,
+  // such as the two keys above run together by a damaged separator, which would read as unchecksummed.
+  const stray = Object.keys(metadata).find(
+    (k) => k.startsWith(GENLAB_PREFIX) && k !== CHECKSUM_KEY && k !== MARKER_KEY,
+  );
+  if (stray !== undefined)
+    throw new InputError(
+      `${path}: corrupt: metadata key ${JSON.stringify(stray)} in genlab's namespace; expected only ${MARKER_KEY} and ${CHECKSUM_KEY}`,
+    );
   if (!Object.hasOwn(metadata, CHECKSUM_KEY)) {
     if (Object.hasOwn(metadata, MARKER_KEY))
       throw new InputError(`${path}: corrupt: marked as checksummed, but ${CHECKSUM_KEY} is missing`);
