@@ -78,10 +78,14 @@ function slug(s: string): string {
   return s.replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
+/** The data set's part of a run id: its name, and its training-set size when it is a subset. */
+export function datasetIdPart(d: { name: string; trainSize: number | null }): string {
+  return `${d.name}${d.trainSize === null ? '' : `-${d.trainSize}`}`;
+}
+
 /** A readable id from the config plus a short hash of all of it: same config, same run. */
 export function runId(c: FitConfig): string {
   const r = c.randomization;
-  const size = c.dataset.trainSize === null ? '' : `-${c.dataset.trainSize}`;
   const extras = [
     c.train.weightDecay ? `wd${c.train.weightDecay}` : '',
     c.train.augment.length ? `aug-${c.train.augment.join('-')}` : '',
@@ -89,7 +93,7 @@ export function runId(c: FitConfig): string {
   ].filter(Boolean);
   const parts = [
     c.model.name,
-    `${c.dataset.name}${size}`,
+    datasetIdPart(c.dataset),
     `labels-${r.labels}`,
     `inputs-${r.inputs}`,
     ...extras,

@@ -6,6 +6,7 @@ import { disposeTheorem1, theorem1 } from '../../theory/expressivity.js';
 import { depthNetwork, evaluateNetwork, outputClasses } from '../../theory/expressivity-net.js';
 import { datasetOptions, labelsOption, seedOption } from './common.js';
 import { defineExperiment, type OnProgress } from './experiment.js';
+import { datasetIdPart } from '../config.js';
 
 export const EXPRESSIVITY_OPTIONS = z.strictObject({
   dataset: datasetOptions({ trainSize: null }), // null: the whole training split
@@ -107,11 +108,7 @@ export const expressivityExperiment = defineExperiment({
   name: 'expressivity',
   summary: 'Theorem 1: a 2n+d-weight ReLU network that fits any labels (then fails the test set)',
   options: EXPRESSIVITY_OPTIONS,
-  idParts: (o) => [
-    `${o.dataset.name}${o.dataset.trainSize === null ? '' : `-${o.dataset.trainSize}`}`,
-    `labels-${o.labels}`,
-    `depth${o.depth}`,
-  ],
+  idParts: (o) => [datasetIdPart(o.dataset), `labels-${o.labels}`, `depth${o.depth}`],
   index: (o) => ({
     model: `theorem1-depth${o.depth}`,
     dataset: o.dataset.name,

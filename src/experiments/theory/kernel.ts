@@ -9,6 +9,7 @@ import { CG_DEFAULTS } from '../../theory/kernel-cg.js';
 import { runKernel, type KernelResult } from '../../theory/kernel-run.js';
 import { datasetOptions, labelsOption, seedOption } from './common.js';
 import { defineExperiment } from './experiment.js';
+import { datasetIdPart } from '../config.js';
 
 const posInt = (fallback: number) => z.int().min(1).default(fallback);
 
@@ -96,7 +97,7 @@ export const kernelExperiment = defineExperiment({
   options: KERNEL_OPTIONS,
   idParts: (o) => [
     o.kernel,
-    `${o.dataset.name}${o.dataset.trainSize === null ? '' : `-${o.dataset.trainSize}`}`,
+    datasetIdPart(o.dataset),
     `labels-${o.labels}`,
     o.features.name,
     `ridge${o.ridge}`,
