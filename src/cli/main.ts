@@ -1,5 +1,5 @@
 // genlab's entry point: finds the command, parses its flags, and turns errors into exit codes.
-import { InputError, didYouMean } from '../engine/index.js';
+import { didYouMean, exitCodeOf } from '../engine/index.js';
 import { parseArgs, formatHelp } from './args.js';
 import { processIo, type Io } from './command.js';
 import { COMMANDS } from './commands.js';
@@ -46,6 +46,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     io.err(`${verbose && err.stack ? err.stack : err.message}\n`);
-    return err instanceof InputError ? 2 : 1;
+    return exitCodeOf(err);
   }
 }

@@ -5,6 +5,11 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** A process's exit code for what it threw: 2 for bad input (a sweep stops starting runs on it), else 1. */
+export function exitCodeOf(e: unknown): 1 | 2 {
+  return e instanceof InputError ? 2 : 1;
+}
+
 /** Levenshtein distance, for "did you mean" hints. */
 function distance(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -7,5 +7,5 @@ export { Generator, Rng, deriveSeed } from './generator.js';
 export { parseDevice, cudaAvailable, DTYPES, type DType, type Device } from './dtype.js';
 export * as linalg from './linalg.js';
 export * as nnOps from './nn-ops.js';
-export { InputError, didYouMean, unknownName } from './errors.js';
+export { InputError, didYouMean, exitCodeOf, unknownName } from './errors.js';
 export { busyCpus } from './load.js';

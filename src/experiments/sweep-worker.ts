@@ -1,6 +1,7 @@
 // A sweep's worker process: fits one run of the store (its config.json already written) and reports JSON lines on stdout.
 // Usage (internal): node sweep-worker.js STORE RUN_ID DEVICE THREADS
-import { InputError, parseDevice } from '../engine/index.js';
+import { parseDevice } from '../engine/index.js';
+import { runProcessMain } from './process-main.js';
 import { fit } from './fit.js';
 import { RunStore } from './store.js';
 
@@ -52,10 +53,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(e instanceof InputError ? 2 : 1); // 2: bad input, and the sweep stops starting runs
-  },
-);
+runProcessMain(() => main(process.argv.slice(2)));

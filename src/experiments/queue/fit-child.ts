@@ -1,7 +1,8 @@
 // A queue worker's fitting process: fits one run in the worker's store and, after every epoch's checkpoint, sends the
 // run's pack to its parent, which uploads it; the parent's event loop stays free for BullMQ's lock renewal.
 // Usage (internal, forked with an IPC channel): node fit-child.js STORE DEVICE THREADS, then one message {config}.
-import { InputError, parseDevice } from '../../engine/index.js';
+import { parseDevice } from '../../engine/index.js';
+import { runProcessMain } from '../process-main.js';
 import { fit } from '../fit.js';
 import { RunStore } from '../store.js';
 import { runId, type FitConfig } from '../config.js';
@@ -63,10 +64,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(e instanceof InputError ? 2 : 1);
-  },
-);
+runProcessMain(() => main(process.argv.slice(2)));
