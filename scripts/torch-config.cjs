@@ -46,6 +46,20 @@ function cxx11Abi(lib) {
   }
 }
 
+// The OpenMP runtime libtorch_cpu links (libgomp.so.1 on Debian, a renamed libgomp-….so.1 in pip's
+// builds, libiomp5.so in Intel's): genlab's kernels call at::parallel_for, whose OpenMP form lives in
+// ATen's headers and runs in parallel only when compiled with -fopenmp; they must then share libtorch's
+// runtime (one thread pool, and the thread count at::set_num_threads sets). null: libtorch has none
+// (its own thread pool), and the kernels stay serial rather than start a second pool.
+function openmpRuntime(lib) {
+  try {
+    const dyn = execFileSync('readelf', ['-d', path.join(lib, 'libtorch_cpu.so')]).toString();
+    return /\(NEEDED\)\s+Shared library: \[(lib(?:g|i)omp[^\]]*)\]/.exec(dyn)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 const { include, lib } = layout();
 const what = process.argv[2];
 const cuda = has(lib, 'torch_cuda');
@@ -54,7 +68,11 @@ if (what === 'include') {
 } else if (what === 'libs') {
   const libs = ['-L' + lib, '-ltorch', '-ltorch_cpu', '-lc10'];
   if (cuda) libs.push('-ltorch_cuda', '-lc10_cuda');
+  const omp = openmpRuntime(lib);
+  if (omp) libs.push(`-l:${omp}`);
   console.log(libs.join(' '));
+} else if (what === 'cflags') {
+  console.log(openmpRuntime(lib) ? '-fopenmp' : '-Wno-unknown-pragmas'); // no runtime: the pragmas stay off
 } else if (what === 'ldflags') {
   // --no-as-needed keeps libtorch_cuda linked although no symbol of it is named: it registers the CUDA kernels.
   console.log(['-Wl,--no-as-needed', '-Wl,-rpath,' + lib].join(' '));
@@ -63,5 +81,5 @@ if (what === 'include') {
   if (cuda) defs.push('GENLAB_CUDA=1');
   console.log(defs.join(' '));
 } else {
-  fail(`unknown query "${what}"; expected include, libs, ldflags or defines`);
+  fail(`unknown query "${what}"; expected include, libs, cflags, ldflags or defines`);
 }

@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import {
   Generator,
   cpuConv,
+  getNumThreads,
   noGrad,
   rand,
   randn,
   setCpuConv,
+  setNumThreads,
   type CpuConv,
   type Tensor,
 } from '../src/engine/index.js';
@@ -186,6 +188,63 @@ test('Sequential pools before a ReLU that precedes max pooling: the same values 
       assertClose(fused[k], plain[k], what, 0, 0),
     );
     net.dispose();
+  });
+});
+
+test("genlab's kernels (batch norm + ReLU, max pooling, LRN) give the same bits on 2 threads as on 1", () => {
+  // Each splits its work across OpenMP threads (at::parallel_for) by channel or plane, so the thread
+  // count must not change a digit: a run's results depend on its config, not on --threads.
+  leakFree(() => {
+    const g = new Generator(11);
+    const x = randn([8, 16, 24, 24], { generator: g }); // past every kernel's grain, so 2 threads split it
+    const gout = randn([8, 16, 24, 24], { generator: g });
+    const w = rand([16], { generator: g });
+    const b = randn([16], { generator: g });
+    const poolOut = randn([8, 16, 12, 12], { generator: g });
+    const results = (): Tensor[] => {
+      const xi = x.detach().requiresGrad_(true);
+      const wi = w.detach().requiresGrad_(true);
+      const bi = b.detach().requiresGrad_(true);
+      const rm = randn([16], { generator: new Generator(1) });
+      const rv = rand([16], { generator: new Generator(2) });
+      const y = F.batchNorm(xi, {
+        weight: wi,
+        bias: bi,
+        runningMean: rm,
+        runningVar: rv,
+        training: true,
+        momentum: 0.1,
+        eps: 1e-5,
+        relu: true,
+      });
+      const pooled = F.maxPool2d(xi, 3, { stride: 2, padding: 1 });
+      const lrn = F.localResponseNorm(xi, 9, 1e-3, 0.75, 1);
+      y.mul(gout).sum().add(pooled.mul(poolOut).sum()).add(lrn.mul(gout).sum()).backward();
+      const out = [y, pooled, lrn, xi.grad!, wi.grad!, bi.grad!, rm, rv].map((t) => t.detach().clone());
+      for (const t of [xi, wi, bi, rm, rv, y, pooled, lrn]) t.dispose();
+      return out;
+    };
+    const before = getNumThreads();
+    try {
+      setNumThreads(1);
+      const one = results();
+      setNumThreads(2);
+      const two = results();
+      [
+        'BN + ReLU',
+        'max pool',
+        'LRN',
+        'input gradient',
+        'weight gradient',
+        'bias gradient',
+        'running mean',
+        'running var',
+      ].forEach((what, k) => assertClose(two[k], one[k], what, 0, 0));
+      for (const t of [...one, ...two]) t.dispose();
+    } finally {
+      setNumThreads(before);
+    }
+    for (const t of [x, gout, w, b, poolOut]) t.dispose();
   });
 });
 
