@@ -66,6 +66,16 @@ test('genlab models --json lists Table 1 counts', async () => {
   assert.ok(j.models.every((m) => m.matchesPaper));
 });
 
+test("genlab info says genlab's kernels run on libtorch's OpenMP threads (Debian's libtorch links libgomp)", async (t) => {
+  if (process.env.LIBTORCH) return t.skip('built against $LIBTORCH, which may have no OpenMP runtime');
+  // scripts/torch-config.cjs compiles the addon with -fopenmp when libtorch_cpu names an OpenMP
+  // runtime; without it at::parallel_for runs serially and the kernels ignore --threads.
+  const r = await run(['info', '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal((JSON.parse(r.out) as { parallelKernels: boolean }).parallelKernels, true);
+  assert.match((await run(['info'])).out, /^genlab's kernels: on libtorch's threads \(OpenMP\)$/m);
+});
+
 test('a bad GENLAB_CPU_SGEMM is named, with the values it takes', async () => {
   process.env.GENLAB_CPU_SGEMM = 'openblas';
   try {

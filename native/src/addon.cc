@@ -257,6 +257,11 @@ GENLAB_OP(version) {
   o.Set("cudaBuild", false);
 #endif
   o.Set("parallel", at::get_parallel_info());
+#ifdef _OPENMP
+  o.Set("openmp", true);  // genlab's own kernels split their work on libtorch's OpenMP threads
+#else
+  o.Set("openmp", false);  // built without -fopenmp (a libtorch with no OpenMP runtime): they run serially
+#endif
   return o;
 }
 

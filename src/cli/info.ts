@@ -8,7 +8,7 @@ export const infoCommand: Command = {
   summary: 'show the engine: libtorch version, CUDA, threads',
   usage: '[--json]',
   description:
-    "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
+    "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), whether genlab's own kernels run on libtorch's threads, and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
   flags: [],
   async run(args, io) {
     applyEnvKernels();
@@ -21,6 +21,9 @@ export const infoCommand: Command = {
         `float32 CPU matrix products: ${info.cpuSgemm === 'oneDNN' ? 'oneDNN sgemm' : 'libtorch (at::mm)'}\n`,
       );
       io.out(`conv-net layers: ${info.cpuConv === 'genlab' ? "genlab's fused kernels" : "libtorch's ops"}\n`);
+      io.out(
+        `genlab's kernels: ${info.parallelKernels ? "on libtorch's threads (OpenMP)" : 'one thread (this libtorch has no OpenMP runtime)'}\n`,
+      );
       const blas =
         info.blasThreads < 0 ? 'not OpenBLAS' : `${info.blasThreads} (commands set it with --threads)`;
       io.out(`threads: ${info.threads} of ${info.cpus} CPUs; OpenBLAS threads: ${blas}\nnode ${info.node}\n`);

@@ -269,6 +269,8 @@ export interface EngineInfo {
   blasThreads: number;
   cpuSgemm: CpuSgemm;
   cpuConv: CpuConv;
+  /** Whether genlab's own CPU kernels (batch norm, pooling, LRN) use libtorch's threads (built with OpenMP). */
+  parallelKernels: boolean;
 }
 export function engineInfo(): EngineInfo {
   const v = native.version();
@@ -280,6 +282,7 @@ export function engineInfo(): EngineInfo {
     blasThreads: native.getBlasThreads(),
     cpuSgemm: cpuSgemm(),
     cpuConv: cpuConv(),
+    parallelKernels: v.openmp,
   };
 }
 /** Waits for queued CUDA work (timing); a no-op on CPU. */
