@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { RunDir } from '../src/experiments/run-dir.js';
 import { RunStore } from '../src/experiments/store.js';
 import { decodePngSize } from '../src/report/png.js';
+import { until } from './queue-helpers.js';
 import { BIN, fitArgs, launchChromium, listen, parseCsv, smokeStore } from './serve-fixtures.js';
 
 let store: Awaited<ReturnType<typeof smokeStore>>;
@@ -180,10 +181,11 @@ test('a genlab fit started now appears and its epoch count rises without a reloa
     // The page follows to the last epoch the stopped run recorded.
     const last = new RunDir(path.join(store.root, id)).readMetrics().length;
     assert.ok(last < 5000 && last >= seen.at(-1)!, `recorded ${last} epochs`);
-    const until = Date.now() + 30_000;
-    while (Date.now() < until && Number(await cellText(id, 'epochs')) !== last) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(
+      `the page to show ${last} epochs`,
+      async () => Number(await cellText(id!, 'epochs')) === last,
+      30_000,
+    );
     assert.equal(Number(await cellText(id, 'epochs')), last);
     assert.equal(
       await page.evaluate(() => (window as unknown as { marker: number }).marker),
