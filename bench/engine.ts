@@ -100,9 +100,12 @@ export class Reference {
 
   constructor(threads: number, python = '/usr/bin/python3') {
     const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/engine_ref.py');
-    // The same OpenBLAS pool size as genlab's setNumThreads gives itself (an explicit one wins on both sides).
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads) };
-    this.child = spawn(python, [script, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    // OpenBLAS's pool is set per row (useThreads), as genlab's setNumThreads sets its own. An
+    // OPENBLAS_NUM_THREADS in the environment wins on both sides; the bench must not set one itself:
+    // engine_ref.py would take it for the user's and keep it, and every one-thread row would time
+    // PyTorch's matrix products on the largest row's threads (it did: MLP 3×512's PyTorch side ran
+    // OpenBLAS on 2 threads and read 14,500 examples/s, against 8,500 on one).
+    this.child = spawn(python, [script, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.lines = createInterface({ input: this.child.stdout });
     this.lines.on('line', (l) => this.pending.shift()?.(l));
@@ -166,7 +169,17 @@ export interface BenchResult {
 /** Both sides on `threads` (libtorch's pool and OpenBLAS's, unless OPENBLAS_NUM_THREADS is set). */
 async function useThreads(ref: Reference, threads: number): Promise<void> {
   setNumThreads(threads);
-  await ref.ask<{ threads: number }>({ threads });
+  const theirs = await ref.ask<{ threads: number; blasThreads: number }>({ threads });
+  // OpenBLAS's pools (-1 on a side without OpenBLAS): `threads` on both, or OPENBLAS_NUM_THREADS.
+  const env = process.env.OPENBLAS_NUM_THREADS;
+  const blas = env === undefined ? threads : Number(env);
+  const ours = getBlasThreads();
+  if (theirs.threads !== threads || ![ours, theirs.blasThreads].every((b) => b < 0 || b === blas)) {
+    throw new Error(
+      `bench engine: expected both sides on ${threads} libtorch threads and ${blas} OpenBLAS threads; ` +
+        `PyTorch reference on ${theirs.threads} and ${theirs.blasThreads}, genlab on ${threads} and ${ours}`,
+    );
+  }
 }
 
 /** genlab's and PyTorch's sgemm rates on the current threads. */

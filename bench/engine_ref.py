@@ -77,15 +77,20 @@ def inception_small():
 
 
 def set_openblas_threads(n):
-    """OpenBLAS's pool ignores torch.set_num_threads; set it through the library itself where loaded."""
-    if "OPENBLAS_NUM_THREADS" in os.environ:
-        return  # an explicit setting wins, as on genlab's side
+    """OpenBLAS's pool ignores torch.set_num_threads; set it through the library itself where loaded.
+    Returns OpenBLAS's thread count afterwards, or -1 where libtorch does not use OpenBLAS."""
     with open("/proc/self/maps") as maps:
         libs = {line.split()[-1] for line in maps if "libopenblas" in line}
+    count = -1
     for lib in libs:
-        setter = getattr(ctypes.CDLL(lib), "openblas_set_num_threads", None)
-        if setter:
+        blas = ctypes.CDLL(lib)
+        setter = getattr(blas, "openblas_set_num_threads", None)
+        getter = getattr(blas, "openblas_get_num_threads", None)
+        if setter and "OPENBLAS_NUM_THREADS" not in os.environ:  # an explicit setting wins, as in genlab
             setter(n)
+        if getter:
+            count = getter()
+    return count
 
 
 MODELS = {
@@ -145,8 +150,8 @@ def main():
         req = json.loads(line)
         if "threads" in req:
             torch.set_num_threads(req["threads"])
-            set_openblas_threads(req["threads"])
-            answer = {"threads": torch.get_num_threads()}
+            blas = set_openblas_threads(req["threads"])
+            answer = {"threads": torch.get_num_threads(), "blasThreads": blas}
         elif "sgemm" in req:
             answer = sgemm_rate(req)
         elif "setup" in req:
