@@ -152,7 +152,7 @@ Examples:
     {
       name: 'dry-run',
       type: 'bool',
-      help: "print the plan and exit: each run's id, whether it is complete, its estimated time (a short calibration of each model, cached per machine in OUT/calibration.json) and the total for --jobs; with --json: {runs:[{id,model,trainSize,estimatedSeconds,complete}],totalSeconds}",
+      help: "print the plan and exit: each run's id, whether it is complete, its estimated time (a short calibration of each model, cached in OUT/calibration.json per machine and engine build: measured again after genlab's native addon is rebuilt) and the total for --jobs; with --json: {runs:[{id,model,trainSize,estimatedSeconds,complete}],totalSeconds}",
     },
   ],
   async run(args, io) {

@@ -228,5 +228,7 @@ function locate(): string {
 }
 
 const require = createRequire(import.meta.url);
+/** The loaded addon's file. */
+export const addonPath = locate();
 /** The loaded addon. */
-export const native: NativeAddon = require(locate()) as NativeAddon;
+export const native: NativeAddon = require(addonPath) as NativeAddon;

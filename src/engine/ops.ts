@@ -1,5 +1,6 @@
 // Free functions of the engine: creating tensors, joining them, grad mode, threads, counters.
-import { native, type NativeDType } from './native.js';
+import { statSync } from 'node:fs';
+import { addonPath, native, type NativeDType } from './native.js';
 import { InputError } from './errors.js';
 import { Tensor, type TensorData } from './tensor.js';
 import type { Device, DType } from './dtype.js';
@@ -260,6 +261,15 @@ export function setCpuConv(which: CpuConv, what = 'CPU conv'): void {
     throw new InputError(`${what}: expected "genlab" or "libtorch", got ${JSON.stringify(which)}`);
   }
   native.setFastConv(which === 'genlab');
+}
+/**
+ * What a speed measured in this process depends on besides the model and the machine: the libtorch
+ * version, the native addon's build (its file's modification time: a rebuild may be faster or slower),
+ * and the CPU paths chosen for products and conv-net layers. Equal strings: the same engine.
+ */
+export function engineBuild(): string {
+  const built = statSync(addonPath).mtime.toISOString();
+  return `libtorch ${native.version().torch}, addon built ${built}, sgemm ${cpuSgemm()}, conv ${cpuConv()}`;
 }
 export interface EngineInfo {
   torch: string;

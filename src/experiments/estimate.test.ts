@@ -65,6 +65,12 @@ test('calibrations are cached per machine in the store: measured once, then read
       Record<string, unknown>
     >;
     assert.deepEqual(Object.keys(file), [machineKey()]);
+    // Another engine (a rebuilt addon, another CPU path) measures again, and its number replaces the old.
+    const rebuilt = new ThroughputCache(root, measure, 'another build').get(tiny, key);
+    assert.deepEqual([rebuilt.cached, measured], [false, 2]);
+    assert.equal(new ThroughputCache(root, measure, 'another build').get(tiny, key).cached, true);
+    assert.equal(new ThroughputCache(root, measure).get(tiny, key).cached, false);
+    assert.equal(measured, 3);
     // 1,000 steps' examples at 1,000/s plus 1,500 evaluated at 3,000/s: 1.5 s an epoch, 4 epochs.
     assert.equal(secondsPerEpoch(tiny, again), 1.5);
     const plan = [{ label: 'a', coords: {}, variant: '', config: tiny, id: 'a' }];

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import path from 'node:path';
-import { Generator, noGrad, randint, randn, scope } from '../engine/index.js';
+import { engineBuild, Generator, noGrad, randint, randn, scope } from '../engine/index.js';
 import { datasetLayout, defaultPreprocess } from '../data/index.js';
 import { createModel } from '../models/index.js';
 import { F } from '../nn/index.js';
@@ -113,10 +113,16 @@ export function calibrate(c: FitConfig, device: string, minSeconds = 0.5): Throu
   });
 }
 
-type CacheFile = Record<string, Record<string, Throughput & { measured: string }>>;
+type Entry = Throughput & { measured: string; engine?: string };
+type CacheFile = Record<string, Record<string, Entry>>;
 const CACHE = 'calibration.json';
 
-/** Calibrated throughputs for a store: cached per machine in STORE/calibration.json; `measure` fills a miss. */
+/**
+ * Calibrated throughputs for a store: cached per machine in STORE/calibration.json; `measure` fills a
+ * miss. An entry counts only for the engine that measured it (`engineBuild()`: libtorch, the addon's
+ * build, the CPU paths): after a rebuild the estimates would otherwise keep an old speed for good
+ * (this machine's small Inception was cached at 21.6 examples/s and trains at 77 since the conv work).
+ */
 export class ThroughputCache {
   private data: CacheFile;
   private readonly file: string;
@@ -124,19 +130,21 @@ export class ThroughputCache {
   constructor(
     storeRoot: string,
     private readonly measure: (c: FitConfig) => Throughput,
+    private readonly engine: string = engineBuild(),
   ) {
     this.file = path.join(storeRoot, CACHE);
     this.data = existsSync(this.file) ? readJson<CacheFile>(this.file) : {};
   }
 
-  /** The throughput for a run's key, measured (and saved) on the first ask. */
+  /** The throughput for a run's key, measured (and saved) on the first ask, and again for a new engine. */
   get(c: FitConfig, key: string, onMeasure?: () => void): Throughput & { cached: boolean } {
     const machine = (this.data[machineKey()] ??= {});
     const hit = machine[key];
-    if (hit) return { ...hit, cached: true };
+    if (hit?.engine === this.engine)
+      return { trainPerSecond: hit.trainPerSecond, evalPerSecond: hit.evalPerSecond, cached: true };
     onMeasure?.();
     const t = this.measure(c);
-    machine[key] = { ...t, measured: new Date().toISOString() };
+    machine[key] = { ...t, measured: new Date().toISOString(), engine: this.engine };
     writeAtomic(this.file, JSON.stringify(this.data, null, 2));
     return { ...t, cached: false };
   }
