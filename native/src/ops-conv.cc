@@ -54,6 +54,24 @@ struct Lrn {
   double alpha, beta, k;
 };
 
+// One block of the forward (see lrnForwardBlocks); sq: scratch of C·inner floats.
+GENLAB_SIMD void lrnForwardBlock(const float* __restrict xo, float* __restrict out, float* __restrict po,
+                                 float* __restrict yo, float* __restrict sq, const Blocks& b, const Lrn& p) {
+  const float n = static_cast<float>(p.size), alpha = static_cast<float>(p.alpha), k = static_cast<float>(p.k);
+  const int64_t block = b.C * b.inner;
+  for (int64_t i = 0; i < block; i++) sq[i] = xo[i] * xo[i];
+  // Channel c averages channels [c - size/2, c + (size-1)/2] (zero padded), as PyTorch pads.
+  windowSum(sq, out, b, -(p.size / 2), (p.size - 1) / 2);
+  for (int64_t i = 0; i < block; i++) out[i] = out[i] / n * alpha + k;
+  if (!yo) return;
+  for (int64_t i = 0; i < block; i++) {
+    const float r = std::sqrt(out[i]);
+    const float q = r * std::sqrt(r);
+    po[i] = q;
+    yo[i] = xo[i] / q;
+  }
+}
+
 // D = k + α·(Σ_{window} x²)/n, in the order libtorch's avg_pool3d formula evaluates it; with `y`,
 // also D^β and y = x / D^β where β = 3/4 (every LRN in the paper), as √D·√√D (within an ulp or two of pow).
 void lrnForwardBlocks(const at::Tensor& x, const Lrn& p, at::Tensor& d, at::Tensor* dPow, at::Tensor* y) {
@@ -62,25 +80,12 @@ void lrnForwardBlocks(const at::Tensor& x, const Lrn& p, at::Tensor& d, at::Tens
   float* dp = d.data_ptr<float>();
   float* pp = dPow ? dPow->data_ptr<float>() : nullptr;
   float* yp = y ? y->data_ptr<float>() : nullptr;
-  const float n = static_cast<float>(p.size), alpha = static_cast<float>(p.alpha), k = static_cast<float>(p.k);
   const int64_t block = b.C * b.inner;
   at::parallel_for(0, b.outer, std::max<int64_t>(1, 16384 / block), [&](int64_t o0, int64_t o1) {
     std::vector<float> sq(block);
-    for (int64_t o = o0; o < o1; o++) {
-      const float* xo = xp + o * block;
-      float* out = dp + o * block;
-      for (int64_t i = 0; i < block; i++) sq[i] = xo[i] * xo[i];
-      // Channel c averages channels [c - size/2, c + (size-1)/2] (zero padded), as PyTorch pads.
-      windowSum(sq.data(), out, b, -(p.size / 2), (p.size - 1) / 2);
-      for (int64_t i = 0; i < block; i++) out[i] = out[i] / n * alpha + k;
-      if (!yp) continue;
-      float *po = pp + o * block, *yo = yp + o * block;
-      for (int64_t i = 0; i < block; i++) {
-        const float r = std::sqrt(out[i]);
-        po[i] = r * std::sqrt(r);
-        yo[i] = xo[i] / po[i];
-      }
-    }
+    for (int64_t o = o0; o < o1; o++)
+      lrnForwardBlock(xp + o * block, dp + o * block, pp ? pp + o * block : nullptr, yp ? yp + o * block : nullptr,
+                      sq.data(), b, p);
   });
 }
 
@@ -97,6 +102,17 @@ std::array<at::Tensor, 3> lrnForward(const at::Tensor& x, const Lrn& p) {
   return {x / dPow, d, dPow};
 }
 
+// One block of the backward (see lrnBackward); t, s: scratch of C·inner floats each.
+GENLAB_SIMD void lrnBackwardBlock(const float* __restrict g, const float* __restrict x, const float* __restrict d,
+                                  const float* __restrict dPow, float* __restrict out, float* __restrict t,
+                                  float* __restrict s, const Blocks& b, int64_t size, float coef) {
+  const int64_t block = b.C * b.inner;
+  for (int64_t i = 0; i < block; i++) t[i] = g[i] * x[i] / (dPow[i] * d[i]);
+  // The transpose of the forward window: channel c collects from [c - (size-1)/2, c + size/2].
+  windowSum(t, s, b, -((size - 1) / 2), size / 2);
+  for (int64_t i = 0; i < block; i++) out[i] = g[i] / dPow[i] - coef * x[i] * s[i];
+}
+
 // ∂x = g / D^β − (2αβ/n) · x · Σ_{c: x's channel in c's window} g_c x_c / (D_c^β D_c)
 at::Tensor lrnBackward(const at::Tensor& g, const at::Tensor& x, const at::Tensor& d, const at::Tensor& dPow,
                        const Lrn& p) {
@@ -111,11 +127,7 @@ at::Tensor lrnBackward(const at::Tensor& g, const at::Tensor& x, const at::Tenso
     std::vector<float> t(block), s(block);
     for (int64_t o = o0; o < o1; o++) {
       const int64_t at0 = o * block;
-      for (int64_t i = 0; i < block; i++) t[i] = gp[at0 + i] * xp[at0 + i] / (pp[at0 + i] * dp[at0 + i]);
-      // The transpose of the forward window: channel c collects from [c - (size-1)/2, c + size/2].
-      windowSum(t.data(), s.data(), b, -((p.size - 1) / 2), p.size / 2);
-      for (int64_t i = 0; i < block; i++)
-        out[at0 + i] = gp[at0 + i] / pp[at0 + i] - coef * xp[at0 + i] * s[i];
+      lrnBackwardBlock(gp + at0, xp + at0, dp + at0, pp + at0, out + at0, t.data(), s.data(), b, p.size, coef);
     }
   });
   return gx;
