@@ -24,7 +24,7 @@
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8", "<!@(node ../scripts/torch-config.cjs defines)"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O2", "-fno-math-errno", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations", "<!@(node ../scripts/torch-config.cjs cflags)"]
+      "cflags_cc": ["-std=c++17", "-O2", "-fno-math-errno", "-ffp-contract=off", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations", "<!@(node ../scripts/torch-config.cjs cflags)"]
     }
   ]
 }

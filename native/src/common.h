@@ -10,7 +10,8 @@ namespace genlab {
 
 // A kernel's element loops compiled for AVX-512, AVX2 and the baseline x86-64 (SSE2) the addon is
 // built for, the loader picking the CPU's best (GCC's target_clones). Elementwise IEEE operations
-// give the same bits at every width; reductions whose order a vector width changes must not use it.
+// give the same bits at every width (binding.gyp's -ffp-contract=off keeps AVX-512's fused
+// multiply-adds out); reductions whose order a vector width changes must not use it.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define GENLAB_SIMD __attribute__((target_clones("avx512f", "avx2", "default")))
 #else

@@ -22,6 +22,7 @@ constexpr int64_t kLanes = 16;
 constexpr int64_t kChunk = 1024;
 
 // Σ f(i) for i < n: 16 float lanes per chunk of at most 1,024 (vectorizable), chunks summed in double.
+// The lanes are the code's, not the vector unit's, so the sum has the same bits at every SIMD width.
 template <typename F>
 inline double reduceRun(int64_t n, F f) {
   double total = 0;
@@ -39,13 +40,13 @@ inline double reduceRun(int64_t n, F f) {
   }
   return total;
 }
-double sumRun(const float* __restrict x, int64_t n) {
+GENLAB_SIMD double sumRun(const float* __restrict x, int64_t n) {
   return reduceRun(n, [x](int64_t i) { return x[i]; });
 }
-double squaredDeviations(const float* __restrict x, float m, int64_t n) {
+GENLAB_SIMD double squaredDeviations(const float* __restrict x, float m, int64_t n) {
   return reduceRun(n, [x, m](int64_t i) { return (x[i] - m) * (x[i] - m); });
 }
-double dotDeviations(const float* __restrict g, const float* __restrict x, float m, int64_t n) {
+GENLAB_SIMD double dotDeviations(const float* __restrict g, const float* __restrict x, float m, int64_t n) {
   return reduceRun(n, [g, x, m](int64_t i) { return g[i] * (x[i] - m); });
 }
 
@@ -61,7 +62,7 @@ Shape shapeOf(const at::Tensor& x) { return {x.size(0), x.size(1), x.size(2) * x
 inline float affine(float x, float a, float b) { return x * a + b; }
 inline float relu(float v) { return v < 0.0f ? 0.0f : v; }
 
-void affineRun(const float* __restrict x, float* __restrict y, float a, float b, int64_t n, bool withRelu) {
+GENLAB_SIMD void affineRun(const float* __restrict x, float* __restrict y, float a, float b, int64_t n, bool withRelu) {
   if (withRelu)
     for (int64_t i = 0; i < n; i++) y[i] = relu(affine(x[i], a, b));
   else
@@ -127,7 +128,7 @@ void batchStats(const at::Tensor& x, double eps, double momentum, at::Tensor& me
 }
 
 // g where relu(x·a + b) passed x·a + b, else 0.
-void reluPassed(const float* __restrict g, const float* __restrict x, float a, float b, float* __restrict out,
+GENLAB_SIMD void reluPassed(const float* __restrict g, const float* __restrict x, float a, float b, float* __restrict out,
                 int64_t n) {
   // g[i] read on both sides of the select, so the compiler may if-convert it (SSE compare and mask).
   for (int64_t i = 0; i < n; i++) {
@@ -135,7 +136,7 @@ void reluPassed(const float* __restrict g, const float* __restrict x, float a, f
     out[i] = affine(x[i], a, b) > 0.0f ? gi : 0.0f;
   }
 }
-void inputGradient(const float* __restrict g, const float* __restrict x, float m, float gm, float k, float scale,
+GENLAB_SIMD void inputGradient(const float* __restrict g, const float* __restrict x, float m, float gm, float k, float scale,
                    float* __restrict out, int64_t n) {
   for (int64_t i = 0; i < n; i++) out[i] = (g[i] - gm - (x[i] - m) * k) * scale;
 }
