@@ -105,7 +105,7 @@ for (const name of Object.keys(CASES)) {
   });
 }
 
-test("maxPool2d: genlab's plane kernel and the channels-last forward give libtorch's plain kernel's values and gradients, NaN, ±∞ and ties included", () => {
+test("maxPool2d: genlab's plane kernel (with and without gradients) and the channels-last forward give libtorch's plain kernel's values and gradients, NaN, ±∞ and ties included", () => {
   leakFree(() => {
     // A 3-D (N·C, H, W) input takes libtorch's plain kernel; the same values as (N, C, H, W) take
     // genlab's plane kernel (float32), or the channels-last copy under setCpuConv('libtorch').
@@ -139,6 +139,9 @@ test("maxPool2d: genlab's plane kernel and the channels-last forward give libtor
               const y3 = F.maxPool2d(x3, k, opts);
               assert.deepEqual(y4.shape.slice(2), y3.shape.slice(1), `${what}: shape`);
               assertClose(y4.reshape(...y3.shape), y3, `${what}: values`, 0, 0);
+              // Without gradients the plane kernel computes the values alone (no indices): the same bits.
+              const alone = F.maxPool2d(tensor(vals).reshape(2, 6, H, W), k, opts);
+              assertClose(alone.reshape(...y3.shape), y3, `${what}: values without gradients`, 0, 0);
               const gout = tensor(Array.from({ length: y3.numel }, (_, i) => (i % 11) - 5)).reshape(
                 ...y3.shape,
               );

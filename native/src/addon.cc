@@ -248,6 +248,18 @@ GENLAB_OP(cudaSynchronize) {
   return info.Env().Undefined();
 }
 
+// The widest of GENLAB_SIMD's copies (common.h) that this CPU runs: the one their resolver picks.
+const char* simdLevel() {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return "AVX-512";
+  if (__builtin_cpu_supports("avx2")) return "AVX2";
+  return "SSE2";
+#else
+  return "the compiler's default";
+#endif
+}
+
 GENLAB_OP(version) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("torch", TORCH_VERSION);
@@ -262,6 +274,7 @@ GENLAB_OP(version) {
 #else
   o.Set("openmp", false);  // built without -fopenmp (a libtorch with no OpenMP runtime): they run serially
 #endif
+  o.Set("simd", simdLevel());
   return o;
 }
 

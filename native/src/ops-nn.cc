@@ -40,25 +40,24 @@ int64_t pooledSize(int64_t in, const Window& w, bool ceilMode) {
 // against them in order. Compares are selects; a compile-time kernel and stride (the paper's 3×3
 // and 2×2 pools at stride 2) let the compiler vectorize across ow. Indices are int32, as wide as
 // the floats, for the selects. base: the row's index in the plane.
-template <int64_t K, int64_t S>
+template <int64_t K, int64_t S, bool Indices>
 void windowRow(const float* __restrict row, int32_t base, int64_t kernel, int64_t stride, int64_t off, int64_t ow0,
                int64_t ow1, float* __restrict best, int32_t* __restrict at) {
   const int64_t k = K > 0 ? K : kernel, s = S > 0 ? S : stride;
   for (int64_t ow = ow0; ow < ow1; ow++) {
     float b = best[ow];
-    int32_t a = at[ow];
+    int32_t a = Indices ? at[ow] : 0;
     for (int64_t kw = 0; kw < k; kw++) {
       const int64_t w = ow * s + off + kw;
       const float v = row[w];
       const bool take = (v > b) | (v != v);
       b = take ? v : b;
-      a = take ? base + static_cast<int32_t>(w) : a;
+      if (Indices) a = take ? base + static_cast<int32_t>(w) : a;
     }
     best[ow] = b;
-    at[ow] = a;
+    if (Indices) at[ow] = a;
   }
 }
-using WindowRow = void (*)(const float*, int32_t, int64_t, int64_t, int64_t, int64_t, int64_t, float*, int32_t*);
 
 // The columns of a window at the edge of a row, where padding cuts it: one output column, bounds checked.
 void edgeWindow(const float* row, int32_t base, int64_t W, int64_t kernel, int64_t start, float& best, int32_t& at) {
@@ -68,48 +67,63 @@ void edgeWindow(const float* row, int32_t base, int64_t W, int64_t kernel, int64
   }
 }
 
-// The windows of every (N, C) plane; (values, int64 indices into the plane) like at::max_pool2d.
-std::pair<at::Tensor, at::Tensor> planeMaxPool(const at::Tensor& x, const Window& wh, const Window& ww, int64_t outH,
-                                               int64_t outW) {
-  const int64_t planes = x.size(0) * x.size(1), H = x.size(2), W = x.size(3);
-  at::Tensor out = at::empty({x.size(0), x.size(1), outH, outW}, x.options());
-  at::Tensor indices = at::empty({x.size(0), x.size(1), outH, outW}, x.options().dtype(at::kLong));
-  const float* xp = x.data_ptr<float>();
-  float* op = out.data_ptr<float>();
-  int64_t* ip = indices.data_ptr<int64_t>();
-  const WindowRow row = ww.kernel == 3 && ww.stride == 2   ? windowRow<3, 2>
-                        : ww.kernel == 2 && ww.stride == 2 ? windowRow<2, 2>
-                                                           : windowRow<0, 0>;
+// The windows of planes [p0, p1), with the row kernel K, S inlined (0: any kernel and stride); the
+// maxima's indices too where Indices (what the backward needs: without gradients only the values).
+template <int64_t K, int64_t S, bool Indices>
+void poolPlanes(const float* xp, float* op, int64_t* ip, int64_t p0, int64_t p1, int64_t H, int64_t W,
+                const Window& wh, const Window& ww, int64_t outH, int64_t outW, float* best, int32_t* at) {
   // Output columns whose windows lie inside the row: [inner0, inner1); the others meet padding.
   const int64_t off = -ww.padding;
   const int64_t inner0 = std::min(outW, (ww.padding + ww.stride - 1) / ww.stride);
   const int64_t inner1 = std::max(inner0, std::min(outW, W - ww.kernel - off < 0 ? 0 : (W - ww.kernel - off) / ww.stride + 1));
+  for (int64_t p = p0; p < p1; p++) {
+    const float* plane = xp + p * H * W;
+    for (int64_t oh = 0; oh < outH; oh++) {
+      const int64_t h0 = std::max<int64_t>(oh * wh.stride - wh.padding, 0);
+      const int64_t h1 = std::min(oh * wh.stride - wh.padding + wh.kernel, H);
+      for (int64_t ow = 0; ow < outW; ow++) {
+        best[ow] = -std::numeric_limits<float>::infinity();
+        at[ow] = static_cast<int32_t>(h0 * W + std::max<int64_t>(ow * ww.stride + off, 0));
+      }
+      // Row-major through each window, as PyTorch's kernel goes: ties keep the first maximum.
+      for (int64_t h = h0; h < h1; h++) {
+        const float* r = plane + h * W;
+        const auto base = static_cast<int32_t>(h * W);
+        for (int64_t ow = 0; ow < inner0; ow++) edgeWindow(r, base, W, ww.kernel, ow * ww.stride + off, best[ow], at[ow]);
+        windowRow<K, S, Indices>(r, base, ww.kernel, ww.stride, off, inner0, inner1, best, at);
+        for (int64_t ow = inner1; ow < outW; ow++) edgeWindow(r, base, W, ww.kernel, ow * ww.stride + off, best[ow], at[ow]);
+      }
+      float* o = op + (p * outH + oh) * outW;
+      for (int64_t ow = 0; ow < outW; ow++) o[ow] = best[ow];
+      if (!Indices) continue;
+      int64_t* oi = ip + (p * outH + oh) * outW;
+      for (int64_t ow = 0; ow < outW; ow++) oi[ow] = at[ow];
+    }
+  }
+}
+
+// The windows of every (N, C) plane; (values, int64 indices into the plane) like at::max_pool2d, or
+// (values, undefined) without `withIndices`.
+std::pair<at::Tensor, at::Tensor> planeMaxPool(const at::Tensor& x, const Window& wh, const Window& ww, int64_t outH,
+                                               int64_t outW, bool withIndices) {
+  const int64_t planes = x.size(0) * x.size(1), H = x.size(2), W = x.size(3);
+  at::Tensor out = at::empty({x.size(0), x.size(1), outH, outW}, x.options());
+  at::Tensor indices;
+  if (withIndices) indices = at::empty({x.size(0), x.size(1), outH, outW}, x.options().dtype(at::kLong));
+  const float* xp = x.data_ptr<float>();
+  float* op = out.data_ptr<float>();
+  int64_t* ip = withIndices ? indices.data_ptr<int64_t>() : nullptr;
+  using Planes = void (*)(const float*, float*, int64_t*, int64_t, int64_t, int64_t, int64_t, const Window&,
+                          const Window&, int64_t, int64_t, float*, int32_t*);
+  const int k = ww.kernel == 3 && ww.stride == 2 ? 0 : ww.kernel == 2 && ww.stride == 2 ? 1 : 2;
+  static const Planes byKernel[2][3] = {
+      {poolPlanes<3, 2, false>, poolPlanes<2, 2, false>, poolPlanes<0, 0, false>},
+      {poolPlanes<3, 2, true>, poolPlanes<2, 2, true>, poolPlanes<0, 0, true>}};
+  const Planes planesOf = byKernel[withIndices][k];
   at::parallel_for(0, planes, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, H * W)), [&](int64_t p0, int64_t p1) {
     std::vector<float> best(outW);
     std::vector<int32_t> at(outW);
-    for (int64_t p = p0; p < p1; p++) {
-      const float* plane = xp + p * H * W;
-      for (int64_t oh = 0; oh < outH; oh++) {
-        const int64_t h0 = std::max<int64_t>(oh * wh.stride - wh.padding, 0);
-        const int64_t h1 = std::min(oh * wh.stride - wh.padding + wh.kernel, H);
-        for (int64_t ow = 0; ow < outW; ow++) {
-          best[ow] = -std::numeric_limits<float>::infinity();
-          at[ow] = static_cast<int32_t>(h0 * W + std::max<int64_t>(ow * ww.stride + off, 0));
-        }
-        // Row-major through each window, as PyTorch's kernel goes: ties keep the first maximum.
-        for (int64_t h = h0; h < h1; h++) {
-          const float* r = plane + h * W;
-          const auto base = static_cast<int32_t>(h * W);
-          for (int64_t ow = 0; ow < inner0; ow++) edgeWindow(r, base, W, ww.kernel, ow * ww.stride + off, best[ow], at[ow]);
-          row(r, base, ww.kernel, ww.stride, off, inner0, inner1, best.data(), at.data());
-          for (int64_t ow = inner1; ow < outW; ow++)
-            edgeWindow(r, base, W, ww.kernel, ow * ww.stride + off, best[ow], at[ow]);
-        }
-        float* o = op + (p * outH + oh) * outW;
-        int64_t* oi = ip + (p * outH + oh) * outW;
-        for (int64_t ow = 0; ow < outW; ow++) o[ow] = best[ow], oi[ow] = at[ow];
-      }
-    }
+    planesOf(xp, op, ip, p0, p1, H, W, wh, ww, outH, outW, best.data(), at.data());
   });
   return {out, indices};
 }
@@ -126,6 +140,18 @@ bool planeMaxPoolApplies(const at::Tensor& x, const std::vector<int64_t>& kernel
   return true;
 }
 
+// Where genlab's plane kernel takes x: its row and column windows and output size (false: libtorch's path).
+bool planeWindows(const at::Tensor& x, const std::vector<int64_t>& kernel, const std::vector<int64_t>& stride,
+                  const std::vector<int64_t>& padding, bool ceilMode, Window& wh, Window& ww, int64_t& outH,
+                  int64_t& outW) {
+  if (!planeMaxPoolApplies(x, kernel, stride, padding)) return false;  // two-element kernel, stride and padding
+  wh = {kernel[0], stride[0], padding[0]};
+  ww = {kernel[1], stride[1], padding[1]};
+  outH = pooledSize(x.size(2), wh, ceilMode);
+  outW = pooledSize(x.size(3), ww, ceilMode);
+  return outH > 0 && outW > 0;
+}
+
 }  // namespace
 
 struct PooledMaxPool : public torch::autograd::Function<PooledMaxPool> {
@@ -134,14 +160,8 @@ struct PooledMaxPool : public torch::autograd::Function<PooledMaxPool> {
     at::Tensor out, indices;
     int64_t outH = 0, outW = 0;
     Window wh{}, ww{};
-    if (planeMaxPoolApplies(x, kernel, stride, padding)) {  // two-element kernel, stride and padding
-      wh = {kernel[0], stride[0], padding[0]};
-      ww = {kernel[1], stride[1], padding[1]};
-      outH = pooledSize(x.size(2), wh, ceilMode);
-      outW = pooledSize(x.size(3), ww, ceilMode);
-    }
-    if (outH > 0 && outW > 0) {
-      std::tie(out, indices) = planeMaxPool(x, wh, ww, outH, outW);
+    if (planeWindows(x, kernel, stride, padding, ceilMode, wh, ww, outH, outW)) {
+      std::tie(out, indices) = planeMaxPool(x, wh, ww, outH, outW, true);
     } else {
       std::tie(out, indices) = at::max_pool2d_with_indices(x.contiguous(at::MemoryFormat::ChannelsLast), kernel, stride,
                                                            padding, {1, 1}, ceilMode);
@@ -171,6 +191,12 @@ GENLAB_OP(maxPool2d) {
   const at::Tensor& x = tensorArg(info, 0);
   std::vector<int64_t> kernel = intsArg(info, 1), stride = intsArg(info, 2), padding = intsArg(info, 3);
   bool ceilMode = boolArg(info, 4);
+  Window wh{}, ww{};
+  int64_t outH = 0, outW = 0;
+  // Without gradients (evaluation) nothing reads the indices: the values alone, the same bits.
+  if (!(at::GradMode::is_enabled() && x.requires_grad()) &&
+      planeWindows(x, kernel, stride, padding, ceilMode, wh, ww, outH, outW))
+    return wrap(info.Env(), planeMaxPool(x, wh, ww, outH, outW, false).first);
   if (planeMaxPoolApplies(x, kernel, stride, padding) ||
       (x.dim() == 4 && x.device().is_cpu() && at::isFloatingType(x.scalar_type()) && x.size(1) > 1)) {
     return wrap(info.Env(), PooledMaxPool::apply(x, kernel, stride, padding, ceilMode));

@@ -22,7 +22,7 @@ export const infoCommand: Command = {
       );
       io.out(`conv-net layers: ${info.cpuConv === 'genlab' ? "genlab's fused kernels" : "libtorch's ops"}\n`);
       io.out(
-        `genlab's kernels: ${info.parallelKernels ? "on libtorch's threads (OpenMP)" : 'one thread (this libtorch has no OpenMP runtime)'}\n`,
+        `genlab's kernels: ${info.parallelKernels ? "on libtorch's threads (OpenMP)" : 'one thread (this libtorch has no OpenMP runtime)'}, ${info.kernelSimd}\n`,
       );
       const blas =
         info.blasThreads < 0 ? 'not OpenBLAS' : `${info.blasThreads} (commands set it with --threads)`;

@@ -40,7 +40,7 @@ export interface NativeAddon {
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   cudaSynchronize(): void;
-  version(): { torch: string; cudaBuild: boolean; parallel: string; openmp: boolean };
+  version(): { torch: string; cudaBuild: boolean; parallel: string; openmp: boolean; simd: string };
   newGenerator(seed: number): GeneratorHandle;
   generatorGetState(g: GeneratorHandle): H;
   generatorSetState(g: GeneratorHandle, state: H): void;

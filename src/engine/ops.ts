@@ -281,6 +281,8 @@ export interface EngineInfo {
   cpuConv: CpuConv;
   /** Whether genlab's own CPU kernels (batch norm, pooling, LRN) use libtorch's threads (built with OpenMP). */
   parallelKernels: boolean;
+  /** The vector instructions genlab's own kernels run here: 'AVX-512', 'AVX2' or 'SSE2' on x86-64 (the CPU picks at load). */
+  kernelSimd: string;
 }
 export function engineInfo(): EngineInfo {
   const v = native.version();
@@ -293,6 +295,7 @@ export function engineInfo(): EngineInfo {
     cpuSgemm: cpuSgemm(),
     cpuConv: cpuConv(),
     parallelKernels: v.openmp,
+    kernelSimd: v.simd,
   };
 }
 /** Waits for queued CUDA work (timing); a no-op on CPU. */
