@@ -8,7 +8,7 @@ export const infoCommand: Command = {
   summary: 'show the engine: libtorch version, CUDA, threads',
   usage: '[--json]',
   description:
-    "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), whether genlab's own kernels run on libtorch's threads, and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
+    "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), whether genlab's own kernels run on libtorch's threads and which vector instructions they use (AVX-512, AVX2 or SSE2: the CPU picks at load), and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
   flags: [],
   async run(args, io) {
     applyEnvKernels();
