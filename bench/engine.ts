@@ -174,7 +174,9 @@ async function useThreads(ref: Reference, threads: number): Promise<void> {
   const env = process.env.OPENBLAS_NUM_THREADS;
   const blas = env === undefined ? threads : Number(env);
   if (!Number.isInteger(blas) || blas < 1)
-    throw new Error(`bench engine: OPENBLAS_NUM_THREADS: expected a positive integer, got ${JSON.stringify(env)}`);
+    throw new Error(
+      `bench engine: OPENBLAS_NUM_THREADS: expected a positive integer, got ${JSON.stringify(env)}`,
+    );
   const ours = getBlasThreads();
   if (theirs.threads !== threads || ![ours, theirs.blasThreads].every((b) => b < 0 || b === blas)) {
     throw new Error(
