@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { RunDir } from '../src/experiments/run-dir.js';
 import { RunStore } from '../src/experiments/store.js';
+import { presetNames } from '../src/experiments/preset.js';
 import { decodePngSize } from '../src/report/png.js';
 import { until } from './queue-helpers.js';
 import { BIN, fitArgs, launchChromium, listen, parseCsv, smokeStore } from './serve-fixtures.js';
@@ -137,6 +138,39 @@ test('presets show the report with the runs still missing and the command that m
   );
   const frame = await page.$eval('iframe.report', (f) => (f as HTMLIFrameElement).srcdoc);
   assert.match(frame, /<table/);
+});
+
+test('the presets page lists every preset and plans a theory preset like a preset of fits', async () => {
+  const errors: string[] = [];
+  const onError = (e: Error) => errors.push(e.message);
+  page.on('pageerror', onError);
+  try {
+    await page.goto(`${server.url}/#/presets?scale=smoke`);
+    await page.waitForSelector('#presets tr');
+    const names = await page.$$eval('#presets tr', (trs) => trs.map((t) => (t as HTMLElement).dataset.name));
+    assert.deepEqual(names, presetNames());
+    assert.equal(await page.$('.error'), null, 'no error on the presets page');
+    const listed = (await (await fetch(`${server.url}/api/presets`)).json()) as {
+      presets: { name: string }[];
+    };
+    assert.deepEqual(
+      listed.presets.map((p) => p.name),
+      presetNames(),
+    );
+    for (const name of ['double-descent-rff', 'table3']) {
+      await page.goto(`${server.url}/#/presets/${name}?scale=smoke`);
+      await page.waitForSelector('#missing', { timeout: 60_000 });
+      const runs = (await page.$$eval('table.grid tr', (trs) => trs.length)) as number;
+      assert.match(
+        (await page.textContent('#missing')) ?? '',
+        new RegExp(`${runs} of ${runs} runs missing; make them with genlab run ${name} --scale smoke`),
+      );
+      assert.ok(runs > 1, `${name}: its runs planned`);
+    }
+  } finally {
+    page.off('pageerror', onError);
+  }
+  assert.deepEqual(errors, []);
 });
 
 test('a genlab fit started now appears and its epoch count rises without a reload', async () => {

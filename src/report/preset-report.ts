@@ -67,7 +67,11 @@ async function build(p: Preset, scale: ScaleName, runs: ReportRun[]): Promise<Bu
 }
 
 /** How to make the missing runs, for people. */
-export function runCommandFor(p: Preset, scale: ScaleName, storeArg: string): string {
+export function runCommandFor(
+  p: { name: string; runsOf?: string | null },
+  scale: ScaleName,
+  storeArg: string,
+): string {
   return `genlab run ${p.runsOf ?? p.name} --scale ${scale}${storeArg}`;
 }
 

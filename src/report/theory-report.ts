@@ -2,7 +2,7 @@
 import type { ScaleName } from '../experiments/preset.js';
 import type { TheoryPlannedRun, TheoryPreset, TheoryReportKind } from '../experiments/theory-preset.js';
 import type { Built } from './figures.js';
-import { writeBuiltReport, type PresetReportFiles } from './preset-report.js';
+import { builtReport, writeBuiltReport, type PresetReportFiles } from './preset-report.js';
 import { table3 } from './table3.js';
 import { doubleDescentRff } from './double-descent-rff.js';
 
@@ -16,6 +16,18 @@ const BUILDERS: Record<TheoryReportKind, (runs: TheoryReportRun[]) => Built | Pr
   'double-descent-rff': doubleDescentRff,
 };
 
+const statusOf = (runs: TheoryReportRun[]) => runs.map((r) => ({ id: r.run.id, done: r.result !== null }));
+
+/** A theory preset's report in memory (the dashboard's preset page): Markdown, HTML and the missing runs. */
+export async function theoryReport(
+  p: TheoryPreset,
+  scale: ScaleName,
+  runs: TheoryReportRun[],
+  command: string,
+): Promise<{ html: string; markdown: string; missing: string[] }> {
+  return builtReport(p, scale, await BUILDERS[p.report](runs), statusOf(runs), command);
+}
+
 /** Writes DIR/PRESET.{html,md} and the preset's tables and figures from its stored results. */
 export async function writeTheoryReport(
   dir: string,
@@ -24,7 +36,5 @@ export async function writeTheoryReport(
   runs: TheoryReportRun[],
   command: string,
 ): Promise<PresetReportFiles> {
-  const built = await BUILDERS[p.report](runs);
-  const status = runs.map((r) => ({ id: r.run.id, done: r.result !== null }));
-  return writeBuiltReport(dir, p, scale, built, status, command);
+  return writeBuiltReport(dir, p, scale, await BUILDERS[p.report](runs), statusOf(runs), command);
 }

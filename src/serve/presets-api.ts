@@ -1,9 +1,18 @@
-// The paper's figures and tables as `genlab report` makes them, from the runs in the store, with the runs still missing.
+// The paper's figures and tables as `genlab report` makes them, from the runs in the store, with the runs still missing:
+// every preset, of fits or of theory runs.
 import type { FastifyInstance } from 'fastify';
-import { SCALES, loadPreset, planPreset, presetNames, type ScaleName } from '../experiments/preset.js';
+import { SCALES, planPreset, presetNames, type Preset, type ScaleName } from '../experiments/preset.js';
 import type { RunStore } from '../experiments/store.js';
 import { storedSummary } from '../experiments/sweep.js';
+import {
+  isTheoryPreset,
+  loadAnyPreset,
+  planTheoryPreset,
+  type TheoryPreset,
+} from '../experiments/theory-preset.js';
+import { storedTheoryResult } from '../experiments/theory/index.js';
 import { presetReport, runCommandFor } from '../report/preset-report.js';
+import { theoryReport } from '../report/theory-report.js';
 import { HttpError } from './security.js';
 
 function scaleOf(raw: string | undefined): ScaleName {
@@ -13,14 +22,41 @@ function scaleOf(raw: string | undefined): ScaleName {
   return s as ScaleName;
 }
 
+/** A preset's planned runs at a scale, whatever their kind, and its report built from what the store holds. */
+interface PresetPlan {
+  runs: { id: string; label: string }[];
+  report(command: string): Promise<{ html: string; missing: string[] }>;
+  done(index: number): boolean;
+}
+
+function planOf(preset: Preset | TheoryPreset, scale: ScaleName, store: RunStore): PresetPlan {
+  if (isTheoryPreset(preset)) {
+    const plan = planTheoryPreset(preset, scale);
+    const runs = plan.map((run) => ({ run, result: storedTheoryResult(store, run.id) }));
+    return {
+      runs: plan,
+      done: (i) => runs[i].result !== null,
+      report: (command) => theoryReport(preset, scale, runs, command),
+    };
+  }
+  const plan = planPreset(preset, scale);
+  const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
+  return {
+    runs: plan,
+    done: (i) => runs[i].summary !== null,
+    report: (command) => presetReport(preset, scale, runs, command),
+  };
+}
+
 /** Builds a preset's report page, cached until one of its runs changes in the index. */
 export function registerPresets(app: FastifyInstance, store: RunStore, storeArg: string): void {
   const cache = new Map<string, { key: string; value: unknown }>();
   app.get('/api/presets', async () => ({
     scales: SCALES,
     presets: presetNames().map((name) => {
-      const p = loadPreset(name);
-      return { name, title: p.title, report: p.report, runsOf: p.runsOf };
+      const p = loadAnyPreset(name);
+      const kind = isTheoryPreset(p) ? p.experiment : 'fit';
+      return { name, title: p.title, kind, report: p.report, runsOf: isTheoryPreset(p) ? null : p.runsOf };
     }),
   }));
   app.get<{ Params: { name: string }; Querystring: { scale?: string } }>(
@@ -31,25 +67,24 @@ export function registerPresets(app: FastifyInstance, store: RunStore, storeArg:
           404,
           `presets: no preset "${req.params.name}"; expected one of ${presetNames().join(', ')}`,
         );
-      const preset = loadPreset(req.params.name);
+      const preset = loadAnyPreset(req.params.name);
       const scale = scaleOf(req.query.scale);
-      const plan = planPreset(preset, scale);
-      const rows = plan.map((run) => store.get(run.id));
+      const plan = planOf(preset, scale, store);
+      const rows = plan.runs.map((run) => store.get(run.id));
       const key = rows.map((r) => `${r?.run}:${r?.updated}`).join('|');
       const hit = cache.get(`${preset.name}-${scale}`);
       if (hit?.key === key) return hit.value;
-      const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
       const command = runCommandFor(preset, scale, storeArg);
-      const report = await presetReport(preset, scale, runs, command);
+      const report = await plan.report(command);
       const value = {
         name: preset.name,
         title: preset.title,
         scale,
         command,
-        runs: plan.map((run, i) => ({
+        runs: plan.runs.map((run, i) => ({
           id: run.id,
           label: run.label,
-          status: runs[i].summary ? 'complete' : (rows[i]?.status ?? 'missing'),
+          status: plan.done(i) ? 'complete' : (rows[i]?.status ?? 'missing'),
         })),
         missing: report.missing,
         html: report.html,

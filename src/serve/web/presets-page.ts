@@ -4,7 +4,7 @@ import { el } from './dom.js';
 
 interface PresetList {
   scales: string[];
-  presets: { name: string; title: string; report: string; runsOf: string | null }[];
+  presets: { name: string; title: string; kind: string; report: string; runsOf: string | null }[];
 }
 
 interface PresetView {
@@ -34,16 +34,17 @@ function listing(root: HTMLElement, scale: string): void {
         ),
         el(
           'table',
-          { class: 'grid' },
+          { class: 'grid', id: 'presets' },
           el(
             'tbody',
             {},
             l.presets.map((p) =>
               el(
                 'tr',
-                {},
+                { 'data-name': p.name },
                 el('td', {}, el('a', { href: `#/presets/${enc(p.name)}?scale=${scale}` }, p.name)),
                 el('td', {}, p.title),
+                el('td', { class: 'muted' }, p.kind === 'fit' ? 'fits' : `${p.kind} runs`),
                 el('td', { class: 'muted' }, p.runsOf ? `runs of ${p.runsOf}` : ''),
               ),
             ),
