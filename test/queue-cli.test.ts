@@ -21,9 +21,9 @@ test('bad queue input: one line, exit 2, no password', async () => {
       'genlab run: true labels: dataset.dataDir: a directory of this machine does not travel to workers; expected the data set in its default directory on every worker, got "/data/fashion"\n',
     ],
     [
-      ['run', 'table3', '--scale', 'smoke', '--queue', 'redis://:hunter2@127.0.0.1:1'],
+      ['run', 'table3', '--scale', 'smoke', '--queue', 'redis://:hunter2@127.0.0.1:1', '--threads', '2'],
       {},
-      'genlab run: --queue: table3 is a theory preset, computed on this machine; expected a preset of fits with --queue\n',
+      "genlab run: --threads: the queue's workers decide it (genlab worker --threads); expected no --threads with --queue\n",
     ],
     [
       ['worker'],

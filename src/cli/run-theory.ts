@@ -10,8 +10,18 @@ import {
   type TheoryPreset,
 } from '../experiments/theory-preset.js';
 import { storedTheoryResult, theoryExperiment } from '../experiments/theory/index.js';
-import { runTheorySweep, type TheorySweepEvent } from '../experiments/theory/sweep.js';
+import {
+  runTheorySweep,
+  type TheorySweepEvent,
+  type TheorySweepOptions,
+  type TheorySweepRun,
+} from '../experiments/theory/sweep.js';
+import { runQueuedSweep } from '../experiments/queue/coordinator.js';
+import type { QueueTarget } from '../experiments/queue/redis.js';
+import type { SweepEvent } from '../experiments/sweep.js';
+import { sweepQueue } from './sweep-session.js';
 import { writeTheoryReport } from '../report/theory-report.js';
+import { runCommandFor } from '../report/preset-report.js';
 import { markdownTable } from '../report/table.js';
 import type { Parsed } from './args.js';
 import type { Io } from './command.js';
@@ -55,15 +65,62 @@ function display(io: Io, total: number, headline: (r: unknown) => string): (e: T
   };
 }
 
-/** genlab run PRESET for a theory preset: every run in this process, one at a time (each uses every core). */
+type QueuedTheoryRun = TheoryPlannedRun & { config: { experiment: string; options: unknown } };
+
+/** A theory plan through the queue's workers, with the events and results of a local theory sweep. */
+async function queuedTheorySweep(
+  plan: QueuedTheoryRun[],
+  target: QueueTarget,
+  o: TheorySweepOptions,
+): Promise<TheorySweepRun[]> {
+  const onEvent = (e: SweepEvent<QueuedTheoryRun, unknown>) => {
+    if (e.type === 'skip') o.onEvent?.({ type: 'skip', index: e.index, run: e.run, result: e.summary });
+    else if (e.type === 'start') o.onEvent?.({ type: 'start', index: e.index, run: e.run });
+    else if (e.type === 'end') {
+      const outcome =
+        e.outcome === 'interrupted' ? 'not run' : e.outcome === 'failed' ? 'failed' : 'complete';
+      o.onEvent?.({ ...e, outcome, result: e.summary });
+    }
+  };
+  const results = await runQueuedSweep(plan, {
+    store: o.store,
+    target,
+    onEvent,
+    shouldStop: o.shouldStop,
+    finished: storedTheoryResult,
+  });
+  return results.map((r) => ({
+    run: r.run,
+    outcome:
+      r.outcome === 'complete' || r.outcome === 'skipped'
+        ? r.outcome
+        : r.outcome === 'failed'
+          ? 'failed'
+          : 'not run',
+    result: r.summary,
+    error: r.error,
+  }));
+}
+
+/** genlab run PRESET for a theory preset: in this process one run at a time (each uses every core), or on the queue. */
 export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Promise<number> {
   const { scale, plan } = theoryPlan(p, args, 'genlab run');
+  const queued: QueuedTheoryRun[] = plan.map((r) => ({
+    ...r,
+    config: { experiment: r.experiment, options: r.options },
+  }));
+  const target = sweepQueue(args, queued, 'genlab run');
   const store = new RunStore(args.flags.out as string);
-  const interrupt = onInterrupt(io, 'stopping after the current run; run the same command to continue');
+  const interrupt = onInterrupt(
+    io,
+    target
+      ? 'the runs stay queued for the workers; run the same command to follow them again'
+      : 'stopping after the current run; run the same command to continue',
+  );
   try {
     if (!args.flags.json)
       io.err(
-        `${p.name} at scale ${scale}: ${plan.length} ${p.experiment} runs. ${p.scales[scale].description}\n`,
+        `${p.name} at scale ${scale}: ${plan.length} ${p.experiment} runs${target ? `, on the queue ${target.display}` : ''}. ${p.scales[scale].description}\n`,
       );
     if (args.flags['dry-run']) {
       for (const r of plan)
@@ -73,11 +130,14 @@ export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Pr
       return 0;
     }
     const exp = theoryExperiment(p.experiment, p.name);
-    const results = await runTheorySweep(plan, {
+    const sweep: TheorySweepOptions = {
       store,
       onEvent: display(io, plan.length, (r) => exp.headline(r)),
       shouldStop: interrupt.stopped,
-    });
+    };
+    const results = target
+      ? await queuedTheorySweep(queued, target, sweep)
+      : await runTheorySweep(plan, sweep);
     if (args.flags.json) {
       const runs = results.map((r) => ({
         id: r.run.id,
@@ -116,7 +176,7 @@ export async function reportTheoryPreset(
   const dir =
     (args.flags['report-dir'] as string | undefined) ??
     path.join(store.root, 'reports', `${p.name}-${scale}`);
-  const command = `genlab run ${p.name} --scale ${scale}${storeArg(args)}`;
+  const command = runCommandFor(p, scale, storeArg(args));
   const files = await writeTheoryReport(dir, p, scale, runs, command);
   if (args.flags.json) {
     const { html, markdown, figures, missing, tables } = files;

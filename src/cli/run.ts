@@ -1,5 +1,5 @@
 // genlab run PRESET: plans a figure or table's runs, skips complete ones, resumes partial ones, fits the rest in parallel.
-import { InputError } from '../engine/index.js';
+import { InputError, cpuCount } from '../engine/index.js';
 import {
   loadPreset,
   parseOverrides,
@@ -11,7 +11,7 @@ import {
   type ScaleName,
 } from '../experiments/preset.js';
 import { mergeConfig, type PartialConfig } from '../experiments/config.js';
-import { storedSummary, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
+import { cpuUse, storedSummary, type CpuUse, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
 import { SweepDisplay } from './sweep-display.js';
 import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { RunStore } from '../experiments/store.js';
@@ -87,15 +87,32 @@ function printPlan(io: Io, plan: PlannedRun[], est: PlanEstimate, jobs: number):
   );
 }
 
-function summaryJson(preset: Preset, scale: ScaleName, results: SweepRun[]): string {
+function summaryJson(preset: Preset, scale: ScaleName, results: SweepRun[], use: CpuUse): string {
   const runs = results.map((r) => ({
     id: r.run.id,
     label: r.run.label,
     outcome: r.outcome,
     summary: r.summary,
     error: r.error,
+    cpuSeconds: r.cpuSeconds ?? null,
   }));
-  return JSON.stringify({ preset: preset.name, scale, runs });
+  const { wallSeconds, cpuSeconds, utilization } = use;
+  return JSON.stringify({
+    preset: preset.name,
+    scale,
+    runs,
+    wallSeconds,
+    cpuSeconds,
+    cpuUtilization: utilization,
+  });
+}
+
+/** "in 12 min 51 s, CPU utilization 0.93 (1,432 CPU-seconds on 2 cores)", or the time alone where nothing ran here. */
+function useLine(u: CpuUse): string {
+  const wall = `in ${formatSeconds(u.wallSeconds)}`;
+  if (u.utilization === null) return wall;
+  const cpu = Math.round(u.cpuSeconds).toLocaleString('en-US');
+  return `${wall}, CPU utilization ${u.utilization.toFixed(2)} (${cpu} CPU-seconds on ${u.cores} cores)`;
 }
 
 export const runCommand: Command = {
@@ -138,7 +155,7 @@ Examples:
       min: 1,
       default: 1,
       placeholder: 'T',
-      help: 'CPU threads per worker, for libtorch and OpenBLAS alike',
+      help: "CPU threads per worker, for libtorch and OpenBLAS alike; once no run waits, the runs still going take the cores of those that ended (jobs × threads in all). The last line gives the sweep's CPU utilization: its runs' CPU-seconds over wall time × cores (--json: cpuSeconds, wallSeconds, cpuUtilization)",
     },
     {
       name: 'device',
@@ -157,11 +174,7 @@ Examples:
   ],
   async run(args, io) {
     const theory = theoryPresetOf(args);
-    if (theory && args.given.has('queue'))
-      throw new InputError(
-        `genlab run: --queue: ${theory.name} is a theory preset, computed on this machine; expected a preset of fits with --queue`,
-      );
-    if (theory) return runTheoryPreset(theory, args, io); // GENLAB_QUEUE names a queue for fits only
+    if (theory) return runTheoryPreset(theory, args, io);
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
     const device = runDevice(args, 'genlab run');
     const store = new RunStore(args.flags.out as string);
@@ -202,9 +215,11 @@ Examples:
       const est = scale === 'smoke' || target ? null : estimate(pending); // the queue's workers run on machines of their own
       const display = new SweepDisplay(io, plan, jobs, threads, est);
       const onEvent = (e: SweepEvent) => display.event(e);
+      const t0 = performance.now();
       const results = await sweep.fit(plan, store, onEvent);
       display.finish();
-      if (args.flags.json) io.out(summaryJson(preset, scale, results) + '\n');
+      const use = cpuUse(target ? [] : results, (performance.now() - t0) / 1000, cpuCount());
+      if (args.flags.json) io.out(summaryJson(preset, scale, results, use) + '\n');
       const bad = results.find((r) => r.badInput);
       if (bad)
         throw new InputError(`genlab run: ${bad.run.label || bad.run.id}: ${bad.error ?? 'bad input'}`);
@@ -214,8 +229,8 @@ Examples:
       if (!args.flags.json)
         io.err(
           failed.length
-            ? `${failed.length} of ${plan.length} runs not complete; run the same command again to continue\n`
-            : `all ${plan.length} runs complete; next: genlab report ${preset.name} --scale ${scale}${args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : ''}\n`,
+            ? `${failed.length} of ${plan.length} runs not complete (${useLine(use)}); run the same command again to continue\n`
+            : `all ${plan.length} runs complete ${useLine(use)}; next: genlab report ${preset.name} --scale ${scale}${args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : ''}\n`,
         );
       return sweep.interrupt.stopped() ? 130 : failed.length ? 1 : 0;
     } finally {

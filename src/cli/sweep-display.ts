@@ -56,6 +56,7 @@ export class SweepDisplay {
       });
       this.line(`${tag}: ${e.resumedFrom ? `resumed after epoch ${e.resumedFrom}` : 'started'}`);
     }
+    if (e.type === 'threads') this.line(`${tag}: on ${e.threads} threads (no run waits for the cores)`);
     if (e.type === 'epoch') {
       const r = this.running.get(e.index);
       if (r) Object.assign(r, { epoch: e.epoch, at: Date.now() });
@@ -80,7 +81,7 @@ export class SweepDisplay {
       this.done++;
       this.finished.add(e.index);
     }
-    if (e.type !== 'epoch') this.status('');
+    if (e.type !== 'epoch' && e.type !== 'threads') this.status('');
   }
 
   private estimateOf(index: number): number | null {

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { InputError } from '../engine/index.js';
 import type { PlannedRun } from '../experiments/preset.js';
 import { runSweep, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
-import { runQueuedSweep } from '../experiments/queue/coordinator.js';
+import { runQueuedSweep, type QueuedRun } from '../experiments/queue/coordinator.js';
 import { jobData } from '../experiments/queue/job.js';
 import { queueFromFlags, type QueueTarget } from '../experiments/queue/redis.js';
 import type { RunStore } from '../experiments/store.js';
@@ -23,7 +23,7 @@ export function defaultJobs(): number {
  * The queue a sweep command sends its plan to, or null to fit it here: --queue or GENLAB_QUEUE.
  * With a queue, the flags a worker decides are refused and every run must be a job a worker accepts.
  */
-export function sweepQueue(args: Parsed, plan: readonly PlannedRun[], where: string): QueueTarget | null {
+export function sweepQueue(args: Parsed, plan: readonly QueuedRun[], where: string): QueueTarget | null {
   const target = queueFromFlags(args.flags.queue, where);
   if (!target) return null;
   const local = ['jobs', 'threads', 'device'].find((f) => args.given.has(f));
@@ -34,7 +34,7 @@ export function sweepQueue(args: Parsed, plan: readonly PlannedRun[], where: str
   for (const r of plan) jsonJob(r, where);
   return target;
 }
-const jsonJob = (r: PlannedRun, where: string) => jobData(r.config, r.label, `${where}: ${r.label || r.id}`);
+const jsonJob = (r: QueuedRun, where: string) => jobData(r.config, r.label, `${where}: ${r.label || r.id}`);
 
 export interface SweepSession {
   target: QueueTarget | null; // null: fitted on this machine

@@ -11,24 +11,33 @@ import type { RunStore } from './store.js';
 
 export type RunOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'not run';
 
-export interface SweepRun {
-  run: PlannedRun;
+/** A planned run as the runners see it, of any kind: its id, its label for people and its config. */
+export interface SweepPlanned {
+  id: string;
+  label: string;
+}
+
+/** How a run of a sweep ended; S is what a finished run yields (a fit's summary, a theory run's result). */
+export interface SweepRun<R extends SweepPlanned = PlannedRun, S = FitSummary> {
+  run: R;
   outcome: RunOutcome;
-  summary: FitSummary | null;
+  summary: S | null;
   error?: string;
+  cpuSeconds?: number; // CPU time the run took on this machine (every thread), where it was measured
   badInput?: boolean; // the run failed on bad input (e.g. a data set not found): the sweep stops starting runs
 }
 
-export type SweepEvent =
-  | { type: 'skip'; index: number; run: PlannedRun; summary: FitSummary }
-  | { type: 'start'; index: number; run: PlannedRun; resumedFrom: number; totalEpochs: number }
-  | { type: 'epoch'; index: number; run: PlannedRun; epoch: number; trainAcc: number; testAcc: number }
+export type SweepEvent<R extends SweepPlanned = PlannedRun, S = FitSummary> =
+  | { type: 'skip'; index: number; run: R; summary: S }
+  | { type: 'start'; index: number; run: R; resumedFrom: number; totalEpochs: number }
+  | { type: 'epoch'; index: number; run: R; epoch: number; trainAcc: number; testAcc: number }
+  | { type: 'threads'; index: number; run: R; threads: number } // given the cores of runs that ended
   | {
       type: 'end';
       index: number;
-      run: PlannedRun;
+      run: R;
       outcome: RunOutcome;
-      summary: FitSummary | null;
+      summary: S | null;
       seconds: number;
       error?: string;
     };
@@ -45,6 +54,21 @@ export interface SweepOptions {
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sweep-worker.js');
 
+/** How well a sweep used this machine: its runs' CPU-seconds over wall time × cores (null: no run measured here). */
+export interface CpuUse {
+  wallSeconds: number;
+  cpuSeconds: number;
+  cores: number;
+  utilization: number | null;
+}
+
+export function cpuUse(results: readonly SweepRun[], wallSeconds: number, cores: number): CpuUse {
+  const measured = results.filter((r) => r.cpuSeconds !== undefined);
+  const cpuSeconds = measured.reduce((a, r) => a + (r.cpuSeconds ?? 0), 0);
+  const utilization = measured.length && wallSeconds > 0 ? cpuSeconds / (wallSeconds * cores) : null;
+  return { wallSeconds, cpuSeconds, cores, utilization };
+}
+
 /** A run's summary, if it is finished (complete or diverged). */
 export function storedSummary(store: RunStore, id: string): FitSummary | null {
   return store.run(id).finishedSummary();
@@ -58,6 +82,7 @@ async function runInProcess(
   cache: Map<string, LoadedDataset>,
 ): Promise<SweepRun> {
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   let result: SweepRun;
   try {
     const out = await fit(r.config, {
@@ -89,6 +114,8 @@ async function runInProcess(
       badInput: e instanceof InputError,
     };
   }
+  const cpu = process.cpuUsage(cpu0);
+  result.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   o.onEvent?.({
     type: 'end',
     index,
@@ -106,11 +133,22 @@ interface WorkerMessage {
   [k: string]: unknown;
 }
 
-/** Fits one run in a child process; resolves when it exits. */
-function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<SweepRun> {
+/** Fits one run in a child process; resolves when it exits. `setThreads` receives the function that changes its threads. */
+function runWorker(
+  index: number,
+  r: PlannedRun,
+  o: SweepOptions,
+  setThreads: (set: (threads: number) => void) => void,
+): Promise<SweepRun> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [WORKER, o.store.root, r.id, o.device, String(o.threads)], {
     stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let threads = o.threads;
+  setThreads((n) => {
+    if (n === threads || !child.stdin.writable) return;
+    threads = n;
+    child.stdin.write(`${JSON.stringify({ type: 'threads', threads: n })}\n`); // answered with the threads it took
   });
   let stderr = '';
   let buffered = '';
@@ -140,6 +178,8 @@ function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<Sweep
           trainAcc: m.trainAcc as number,
           testAcc: m.testAcc as number,
         });
+      else if (m.type === 'threads')
+        o.onEvent?.({ type: 'threads', index, run: r, threads: m.threads as number });
       else if (m.type === 'done') done = m;
     }
   });
@@ -160,9 +200,33 @@ function runWorker(index: number, r: PlannedRun, o: SweepOptions): Promise<Sweep
           ? stderr.trim().split('\n').pop() || `worker exited with code ${code}`
           : undefined;
       o.onEvent?.({ type: 'end', index, run: r, outcome, summary, seconds: (Date.now() - t0) / 1000, error });
-      resolve({ run: r, outcome, summary, error, badInput: outcome === 'failed' && code === 2 });
+      const cpuSeconds = typeof done?.cpuSeconds === 'number' ? done.cpuSeconds : undefined;
+      resolve({ run: r, outcome, summary, error, badInput: outcome === 'failed' && code === 2, cpuSeconds });
     });
   });
+}
+
+/**
+ * The sweep's cores, kept busy: jobs × threads in all. While runs wait, each worker has its --threads; once none
+ * waits, the cores of workers that ended go to those still running (a run's last digits depend on its thread
+ * count, as on any change of --threads).
+ */
+class CoreShare {
+  private running = new Map<number, (threads: number) => void>();
+  constructor(
+    private total: number,
+    private least: number,
+  ) {}
+  add(index: number, set: (threads: number) => void): void {
+    this.running.set(index, set);
+  }
+  /** A worker ended; with nothing left to start, its cores go to the others. */
+  remove(index: number, nothingWaits: boolean): void {
+    this.running.delete(index);
+    if (!nothingWaits || this.running.size === 0) return;
+    const each = Math.max(this.least, Math.floor(this.total / this.running.size));
+    for (const set of this.running.values()) set(each);
+  }
 }
 
 /** Runs a plan: complete runs are skipped, partial ones resumed, the rest fitted, up to o.jobs at a time. */
@@ -181,11 +245,16 @@ export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<Swe
   }
   const cache = new Map<string, LoadedDataset>();
   const inProcess = o.jobs === 1 && !o.workers;
+  const cores = new CoreShare(o.jobs * o.threads, o.threads);
   const lane = async (): Promise<void> => {
     for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
       if (o.shouldStop?.()) return;
       o.store.run(plan[i].id).create(plan[i].config); // the worker reads its config from there
-      results[i] = inProcess ? await runInProcess(i, plan[i], o, cache) : await runWorker(i, plan[i], o);
+      const index = i;
+      results[i] = inProcess
+        ? await runInProcess(i, plan[i], o, cache)
+        : await runWorker(i, plan[i], o, (set) => cores.add(index, set));
+      cores.remove(i, queue.length === 0 && !o.shouldStop?.());
       if (results[i].badInput) queue.length = 0; // the same bad input would fail every run
     }
   };

@@ -1,23 +1,34 @@
 // genlab run --queue: enqueues a plan's incomplete runs (job id = run id, so enqueueing twice adds nothing), follows
 // them with the same events as a local sweep, and installs each finished run's files into this machine's store.
+// Runs of every kind travel the same way: fits, and theory runs (kernel, random features …) as one finished pack.
 import { Queue, type Job } from 'bullmq';
 import type { PlannedRun } from '../preset.js';
 import type { FitSummary } from '../fit.js';
 import type { RunStore } from '../store.js';
-import { storedSummary, type SweepEvent, type SweepRun } from '../sweep.js';
+import { storedSummary, type SweepEvent, type SweepPlanned, type SweepRun } from '../sweep.js';
 import { downloadRun, dropRun } from './artifacts.js';
 import { installRun } from '../run-pack.js';
-import { jobData, QUEUE_NAME, type JobProgress } from './job.js';
+import { jobData, QUEUE_NAME, type JobProgress, type RunConfig } from './job.js';
 import { bullConnection, connectQueue, type QueueTarget } from './redis.js';
 import type { Redis } from 'ioredis';
 
-export interface QueuedSweepOptions {
+/** A run the queue can carry: its id, label and whole config. */
+export interface QueuedRun extends SweepPlanned {
+  config: RunConfig;
+}
+
+export interface QueuedSweepOptions<R extends QueuedRun = PlannedRun, S = FitSummary> {
   store: RunStore;
   target: QueueTarget;
-  onEvent?(e: SweepEvent): void;
+  onEvent?(e: SweepEvent<R, S>): void;
   shouldStop?(): boolean; // the coordinator stops following; the jobs stay queued for the workers
   pollMs?: number;
+  /** A finished run's summary or result in the store, else null (a fit's summary when not given). */
+  finished?(store: RunStore, id: string): S | null;
 }
+
+const finishedOf = <R extends QueuedRun, S>(o: QueuedSweepOptions<R, S>) =>
+  o.finished ?? ((store: RunStore, id: string) => storedSummary(store, id) as S | null);
 
 /** Tries a failed run again once a coordinator asks for it; a job that failed on bad input fails again at once. */
 const JOB_OPTIONS = {
@@ -27,15 +38,15 @@ const JOB_OPTIONS = {
   removeOnFail: false,
 };
 
-interface Followed {
+interface Followed<R> {
   index: number;
-  run: PlannedRun;
+  run: R;
   t0: number;
   started: boolean;
   epoch: number;
 }
 
-async function enqueue(queue: Queue, r: PlannedRun): Promise<void> {
+async function enqueue(queue: Queue, r: QueuedRun): Promise<void> {
   const job = await queue.add(r.id, jobData(r.config, r.label, `genlab run: ${r.label || r.id}`), {
     jobId: r.id,
     ...JOB_OPTIONS,
@@ -44,20 +55,25 @@ async function enqueue(queue: Queue, r: PlannedRun): Promise<void> {
 }
 
 /** Installs a finished run into the store, as a local fit would have left it (files and index row). */
-async function install(redis: Redis, store: RunStore, r: PlannedRun): Promise<FitSummary | null> {
+async function install<S>(
+  redis: Redis,
+  store: RunStore,
+  r: QueuedRun,
+  finished: (store: RunStore, id: string) => S | null,
+): Promise<S | null> {
   const snap = await downloadRun(redis, r.id);
   if (!snap?.complete) return null;
   installRun(store, snap.pack, `queue: run ${r.id}`);
-  return storedSummary(store, r.id);
+  return finished(store, r.id);
 }
 
 /** One look at a followed job: emits its start, epochs and end; returns the run's result once it has one. */
-async function look(
-  f: Followed,
+async function look<R extends QueuedRun, S>(
+  f: Followed<R>,
   queue: Queue,
   redis: Redis,
-  o: QueuedSweepOptions,
-): Promise<SweepRun | null> {
+  o: QueuedSweepOptions<R, S>,
+): Promise<SweepRun<R, S> | null> {
   const { index, run } = f;
   const job: Job | undefined = await queue.getJob(run.id);
   if (!job) {
@@ -84,7 +100,7 @@ async function look(
   }
   const seconds = (Date.now() - f.t0) / 1000;
   if (state === 'completed') {
-    const summary = await install(redis, o.store, run);
+    const summary = await install(redis, o.store, run, finishedOf(o));
     if (!summary) {
       // The job finished but its files are gone (expired, or Redis lost them): fit it again.
       await job.remove();
@@ -104,11 +120,15 @@ async function look(
 }
 
 /** Runs a plan on the queue's workers: complete runs are skipped, the rest enqueued and followed until they end. */
-export async function runQueuedSweep(plan: PlannedRun[], o: QueuedSweepOptions): Promise<SweepRun[]> {
-  const results: SweepRun[] = plan.map((run) => ({ run, outcome: 'not run', summary: null }));
-  const todo: PlannedRun[] = [];
+export async function runQueuedSweep<R extends QueuedRun = PlannedRun, S = FitSummary>(
+  plan: R[],
+  o: QueuedSweepOptions<R, S>,
+): Promise<SweepRun<R, S>[]> {
+  const results: SweepRun<R, S>[] = plan.map((run) => ({ run, outcome: 'not run', summary: null }));
+  const todo: R[] = [];
+  const finished = finishedOf(o);
   plan.forEach((r, i) => {
-    const s = storedSummary(o.store, r.id);
+    const s = finished(o.store, r.id);
     if (s) {
       results[i] = { run: r, outcome: 'skipped', summary: s };
       o.onEvent?.({ type: 'skip', index: i, run: r, summary: s });
@@ -120,7 +140,7 @@ export async function runQueuedSweep(plan: PlannedRun[], o: QueuedSweepOptions):
   queue.on('error', () => undefined); // connection errors: BullMQ reconnects (Redis restarted)
   try {
     for (const r of todo) await enqueue(queue, r);
-    let followed: Followed[] = todo.map((run) => ({
+    let followed: Followed<R>[] = todo.map((run) => ({
       index: plan.indexOf(run),
       run,
       t0: Date.now(),
@@ -128,9 +148,9 @@ export async function runQueuedSweep(plan: PlannedRun[], o: QueuedSweepOptions):
       epoch: 0,
     }));
     while (followed.length && !o.shouldStop?.()) {
-      const still: Followed[] = [];
+      const still: Followed<R>[] = [];
       for (const f of followed) {
-        let r: SweepRun | null = null;
+        let r: SweepRun<R, S> | null = null;
         try {
           r = await look(f, queue, redis, o);
         } catch {

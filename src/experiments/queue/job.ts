@@ -5,14 +5,26 @@ import { canonicalJson } from '../store.js';
 import { checkPartial } from '../config.js';
 import { resolveConfig } from '../preset.js';
 import { runId, type FitConfig } from '../config.js';
+import { parseOptions } from '../options.js';
+import { theoryExperiment, theoryRunId } from '../theory/index.js';
+import { isTheoryConfig, type TheoryConfig } from '../theory/stored.js';
 
 /** BullMQ's queue of genlab runs (one queue per Redis database; the job id is the run id). */
 export const QUEUE_NAME = 'genlab-runs';
 
+/** A run's config as its config.json holds it: a fit's, or a theory run's experiment and options. */
+export type RunConfig = FitConfig | TheoryConfig;
+
 /** What a job holds: the run's full config, and its label for people (progress lines, queue status). */
 export interface JobData {
-  config: FitConfig;
+  config: RunConfig;
   label: string;
+}
+
+/** A theory run's data directory, if its options name one (its data set section). */
+function theoryDataDir(c: TheoryConfig): unknown {
+  const o = c.options as { dataset?: { dataDir?: unknown } } | null;
+  return o?.dataset?.dataDir ?? null;
 }
 
 /** Per-epoch progress a worker reports on its job. */
@@ -28,12 +40,32 @@ export interface JobProgress {
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /** A job's data for a planned run; a data directory is a path of this machine and does not travel. */
-export function jobData(config: FitConfig, label: string, where: string): JobData {
-  if (config.dataset.dataDir !== null)
+export function jobData(config: RunConfig, label: string, where: string): JobData {
+  const dataDir = isTheoryConfig(config) ? theoryDataDir(config) : config.dataset.dataDir;
+  if (dataDir !== null)
     throw new InputError(
-      `${where}: dataset.dataDir: a directory of this machine does not travel to workers; expected the data set in its default directory on every worker, got "${config.dataset.dataDir}"`,
+      `${where}: dataset.dataDir: a directory of this machine does not travel to workers; expected the data set in its default directory on every worker, got "${String(dataDir)}"`,
     );
   return { config, label };
+}
+
+/** Checks a theory run's config from the queue: a known experiment, complete options, no path; returns its run id. */
+function checkTheoryConfig(config: TheoryConfig, where: string): { config: TheoryConfig; id: string } {
+  const extra = Object.keys(config).filter((k) => k !== 'experiment' && k !== 'options');
+  if (extra.length)
+    throw new InputError(`${where}: config: unknown key "${extra[0]}"; expected only experiment and options`);
+  const e = theoryExperiment(config.experiment, `${where}: config.experiment`);
+  const options = parseOptions(e.options, config.options, `${where}: config.options`);
+  if (canonicalJson(options) !== canonicalJson(config.options))
+    throw new InputError(
+      `${where}: config.options: expected complete options (every key, as genlab run plans them), got partial ones`,
+    );
+  const resolved = { experiment: e.name, options };
+  if (theoryDataDir(resolved) !== null)
+    throw new InputError(
+      `${where}: config.options.dataset.dataDir: a path from the queue is never read; expected null, got ${JSON.stringify(theoryDataDir(resolved))}`,
+    );
+  return { config: resolved, id: theoryRunId(e, options) };
 }
 
 /** Checks a job taken from the queue; returns the config to fit, or throws `job ID: <what>; expected …, got …`. */
@@ -51,6 +83,13 @@ export function checkJob(id: unknown, data: unknown): JobData {
   const { config, label } = data as { config?: unknown; label?: unknown };
   if (label !== undefined && (typeof label !== 'string' || label.length > 200))
     throw new InputError(`${where}: label: expected a string of at most 200 characters, got ${typeof label}`);
+  const shown = typeof label === 'string' ? label : '';
+  if (isTheoryConfig(config)) {
+    const theory = checkTheoryConfig(config, where);
+    if (theory.id !== id)
+      throw new InputError(`${where}: id: expected the config's run id ${theory.id}, got ${id}`);
+    return { config: theory.config, label: shown };
+  }
   checkPartial(config, `${where}: config`);
   const resolved = resolveConfig([config as Record<string, unknown>], `${where}: config`);
   if (canonicalJson(resolved) !== canonicalJson(config))
@@ -64,5 +103,5 @@ export function checkJob(id: unknown, data: unknown): JobData {
   const expected = runId(resolved);
   if (expected !== id)
     throw new InputError(`${where}: id: expected the config's run id ${expected}, got ${id}`);
-  return { config: resolved, label: typeof label === 'string' ? label : '' };
+  return { config: resolved, label: shown };
 }
