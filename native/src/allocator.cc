@@ -2,18 +2,17 @@
 //
 // A training step frees and re-allocates the same activation and gradient sizes every time, megabytes
 // each (AlexNet's im2col buffer at batch 128: 138 MB). glibc serves such blocks with mmap and unmaps
-// them on free, so every step page-faults and zeroes them again: measured, that kernel time exceeded
-// the convolutions' own. Keeping them in glibc's heap instead (M_MMAP_MAX = 0) was measured too: the
+// them on free, so every step page-faults and zeroes them again, in kernel time that can exceed the
+// convolutions' own. Keeping them in glibc's heap instead (M_MMAP_MAX = 0) fails another way: the
 // small native objects a JS tensor handle keeps until V8 collects it land between the large blocks,
-// the heap fragments and grows all run long, and one process in three ran an MLP step 3× slower,
-// page-faulting inside the BLAS call that zeroes its output. So blocks of 64 KiB and more live in
+// the heap fragments and grows all run long, and MLP steps slow down, page-faulting inside the BLAS
+// call that zeroes its output (docs/measurements.md). So blocks of 64 KiB and more live in
 // their own mappings, cached by size on free, outside malloc's heap.
 //
 // The cache holds up to a quarter of physical memory (at least 2 GiB) and, when full, unmaps its
-// least recently freed blocks. A fixed 2 GiB that kept the oldest blocks was measured to thrash: small
-// Inception's training step at batch 128 keeps 938 MiB of blocks and its evaluation at batch 250
-// another 1,012 MiB; past the limit every new size was mapped and unmapped on each use, 14.7 million
-// page faults and 161 s for one epoch on 1,000 examples, against 30 s.
+// least recently freed blocks. A fixed 2 GiB that kept the oldest blocks thrashed: small Inception's
+// training step at batch 128 keeps 938 MiB of blocks and its evaluation at batch 250 another
+// 1,012 MiB; past the limit every new size was mapped and unmapped on each use (docs/measurements.md).
 #include "common.h"
 #include <c10/core/CPUAllocator.h>
 #include <torch/version.h>

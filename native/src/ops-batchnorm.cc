@@ -2,11 +2,11 @@
 // tensors; every other case (and setFastConv(false)) takes libtorch's at::batch_norm and relu_.
 //
 // libtorch 1.13's CPU batch norm accumulates each channel's statistics in a scalar double loop and
-// its backward walks (N, C, H·W) through a strided reduction: on 128×32×28×28, one thread, 10 ms
-// forward and 18 ms backward, more than the convolution beside it (PyTorch 1.13's profiler,
-// docs/measurements.md). Here each channel is a few contiguous runs of H·W floats, reduced in 16
-// float lanes per chunk of at most 1,024 floats (vectorizable) and summed across chunks in double,
-// and the backward recomputes the ReLU's mask from the saved input instead of reading a saved output.
+// its backward walks (N, C, H·W) through a strided reduction: on 128×32×28×28 both take longer than
+// the convolution beside it (docs/measurements.md). Here each channel is a few contiguous runs of H·W
+// floats, reduced in 16 float lanes per chunk of at most 1,024 floats (vectorizable) and summed across
+// chunks in double, and the backward recomputes the ReLU's mask from the saved input instead of
+// reading a saved output.
 // Statistics as PyTorch's: biased variance to normalize, unbiased for the running estimate,
 // running = momentum·batch + (1 − momentum)·running.
 #pragma GCC optimize("O3", "no-math-errno")

@@ -2,8 +2,8 @@
 // libtorch's own paths (setFastConv(false); GENLAB_CPU_CONV=libtorch on the TypeScript side).
 //
 // Local response normalization: libtorch composes it from seven ops (square, pad, avg_pool3d, mul,
-// add, pow, div) and autograd saves each intermediate; its backward costs more than the 5×5 conv
-// beside it in the paper's AlexNet. Here the forward is one pass building D = k + α/n·Σ x² over the
+// add, pow, div) and autograd saves each intermediate, so both directions make many passes over the
+// activation (docs/measurements.md). Here the forward is one pass building D = k + α/n·Σ x² over the
 // channel window, then pow and a division, and the backward one pass with the closed-form gradient.
 // The element loops below are meant to vectorize; -O2 (the addon's level) leaves them scalar.
 #pragma GCC optimize("O3", "no-math-errno")

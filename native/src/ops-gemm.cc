@@ -1,8 +1,8 @@
 // float32 matrix products on the CPU through oneDNN's sgemm, where the libtorch build links it.
 //
 // Debian's libtorch runs at::mm on OpenBLAS, whose 0.3.21 does not know AMD Zen 4 and falls back to
-// its AVX2 (Haswell) kernels: about 100 GFLOP/s on one core here, where oneDNN's sgemm (already loaded,
-// libtorch's convolutions use it) runs AVX-512 at about 210. Builds that do not export dnnl_sgemm
+// its AVX2 (Haswell) kernels, where oneDNN's sgemm (already loaded, libtorch's convolutions use it)
+// runs AVX-512 (rates in docs/measurements.md). Builds that do not export dnnl_sgemm
 // (pip wheels link oneDNN statically and hide it; CUDA tensors; other dtypes) keep libtorch's own path.
 #include <dlfcn.h>
 #include "common.h"

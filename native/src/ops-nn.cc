@@ -14,11 +14,10 @@ GENLAB_OP(conv2d) {
                                      intsArg(info, 4), intsArg(info, 5), intArg(info, 6)));
 }
 // libtorch's CPU max pooling of an (N, C, H, W) tensor runs one plane at a time in scalar code whose
-// compares branch, and random activations mispredict about every other one: 14 ms for the 2×2 pool
-// of 128×32×28×28 on one thread. Its backward, on (N, C, H, W), is cheap. So genlab pools float32
-// (N, C, H, W) tensors itself (planeMaxPool: the same windows, compares turned into selects, 3.8 ms;
-// docs/measurements.md) and other floating tensors on a channels-last copy, where libtorch's kernel
-// runs across channels in SIMD (7.6 ms with the copies); the backward is PyTorch's own
+// compares branch, and random activations mispredict about every other one. Its backward, on
+// (N, C, H, W), is cheap. So genlab pools float32 (N, C, H, W) tensors itself (planeMaxPool: the same
+// windows, compares turned into selects; docs/measurements.md) and other floating tensors on a
+// channels-last copy, where libtorch's kernel runs across channels in SIMD; the backward is PyTorch's own
 // MaxPool2DWithIndices backward on the row-major input with the same indices. Every path takes the
 // first maximum of a window in PyTorch's order and lets NaN win (the last NaN), so values, indices
 // and gradients are those of at::max_pool2d. setFastConv(false) leaves float32 to the channels-last path.

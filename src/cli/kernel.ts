@@ -220,8 +220,9 @@ store (--out): the same options again print it without recomputing (genlab runs 
 preconditioned by a randomized Nyström approximation on --landmarks random columns; it stops when
 every class's relative residual ‖Yⱼ − (K+λI)αⱼ‖ / ‖Yⱼ‖ ≤ --tol (default 1e-3), and reports the
 iterations and the residual recomputed from K. At --tol 1e-3 it gave the same test error as Cholesky
-(n = 10,000 Fashion-MNIST: 13.23% both, norms equal to 6 digits), but here it is slower than Cholesky
-(10 right-hand sides stream K through sgemm at ~3 GB/s), so auto uses cg only above n = ${AUTO_CG_ABOVE}.
+(n = 10,000 Fashion-MNIST: 13.23% both, norms equal to 6 digits), but it is slower than Cholesky
+(each iteration streams all of K through sgemm for only 10 right-hand sides), so auto uses cg only above
+n = ${AUTO_CG_ABOVE}.
 
 Examples:
   genlab kernel --train-size 2000 --json

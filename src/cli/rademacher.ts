@@ -60,7 +60,7 @@ const FLAGS: FlagSpec[] = [
     placeholder: 'S',
     help: 'seed of the sample, the signs and the weights',
   },
-  threadsFlag('libtorch threads (1: batches of 32 are too small to share, measured 7x faster than 2)'),
+  threadsFlag('libtorch threads (1: batches of 32 are too small to share between threads)'),
   STORE_FLAG,
 ];
 

@@ -121,7 +121,7 @@ const CACHE = 'calibration.json';
  * Calibrated throughputs for a store: cached per machine in STORE/calibration.json; `measure` fills a
  * miss. An entry counts only for the engine that measured it (`engineBuild()`: libtorch, the addon's
  * build, the CPU paths): after a rebuild the estimates would otherwise keep an old speed for good
- * (this machine's small Inception was cached at 21.6 examples/s and trains at 77 since the conv work).
+ * (docs/measurements.md).
  */
 export class ThroughputCache {
   private data: CacheFile;

@@ -84,8 +84,8 @@ export function intSum(a: Tensor, b: Tensor): Tensor {
 
 /**
  * (len, H·W) int64: a random permutation of the pixel positions per image of chunk c, by Fisher–Yates
- * with Rng(deriveSeed(pixelSeed, c)). Drawn in JS once per load (not per batch): 5× faster than argsort
- * of uniform keys, and independent of the libtorch version.
+ * with Rng(deriveSeed(pixelSeed, c)). Drawn in JS once per load (not per batch): linear time, faster
+ * than argsort of uniform keys (docs/measurements.md), and independent of the libtorch version.
  */
 function chunkPermutations(pixelSeed: number, c: number, len: number, hw: number): Tensor {
   const rng = new Rng(deriveSeed(pixelSeed, c));

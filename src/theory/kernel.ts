@@ -21,7 +21,7 @@ export function kernelBlock(k: KernelSpec, a: Tensor, b: Tensor): Tensor {
 /**
  * Writes the kernel between rows of a (p, d) and b (q, d) into out (p, q) — a tile of a larger matrix
  * or a reused scratch buffer — entirely in place: every fresh tile-sized temporary costs a page fault
- * per 4 KiB on this machine, more than the arithmetic. aSq (p, 1) and bSq (q, 1): the rows' squared norms.
+ * per 4 KiB. aSq (p, 1) and bSq (q, 1): the rows' squared norms.
  */
 export function kernelTile_(
   k: KernelSpec,
@@ -55,8 +55,7 @@ export function kernelTile_(
 /**
  * Side of the square tiles K is computed in: 1,024² entries (4 MiB in float32) keeps every temporary
  * small enough to be reused from the heap instead of mmapped and faulted in afresh, which made
- * whole-row blocks of 64 MiB spend more time in page faults than in arithmetic (measured 6 CPU-s vs 0.6
- * at n = 8,000).
+ * whole-row blocks of 64 MiB spend more time in page faults than in arithmetic (docs/measurements.md).
  */
 export const TILE = 1024;
 
@@ -129,11 +128,10 @@ export const SOLVERS = ['auto', 'cholesky', 'cg'] as const;
 export type SolverName = (typeof SOLVERS)[number];
 
 /**
- * Above this n, 'auto' solves iteratively. Measured here (1 free core of 2, float32): Cholesky runs
- * at ~82 GFLOP/s, ≈ 15 min of CPU for n = 60,000; CG needs a pass over K per iteration, and OpenBLAS's
- * sgemm with 10 right-hand sides streams K at only ~3 GB/s (≈ 4.6 s per iteration at n = 60,000,
- * ~100–300 iterations to 1e-3), so CG does not win at any n these data sets have: auto is Cholesky
- * through n = 60,000.
+ * Above this n, 'auto' solves iteratively. Cholesky is one n³/3-flop factorization at BLAS's full rate;
+ * CG needs a pass over K per iteration (~100–300 iterations to 1e-3), and OpenBLAS's sgemm with 10
+ * right-hand sides streams K far below that rate, so CG does not win at any n these data sets have:
+ * auto is Cholesky through n = 60,000 (docs/measurements.md).
  */
 export const AUTO_CG_ABOVE = 60000;
 
