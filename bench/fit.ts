@@ -10,9 +10,9 @@ import { disposeDataset, loadDataset, type LoadedDataset } from '../src/data/ind
 import { applyRandomization, drawRandomization } from '../src/randomize/index.js';
 import { saveSafetensors } from '../src/nn/index.js';
 import { buildModel, fit } from '../src/experiments/fit.js';
-import { RunStore } from '../src/experiments/store.js';
-import { loadPreset, planPreset } from '../src/experiments/preset.js';
-import type { FitConfig } from '../src/experiments/config.js';
+import { RunStore } from '../src/store/store.js';
+import { loadPreset, planPreset } from '../src/presets/preset.js';
+import type { FitConfig } from '../src/config/config.js';
 
 interface SideResult {
   epochs: number;

@@ -5,7 +5,7 @@ import { formatKernelBench, runKernelBench } from '../../bench/kernel.js';
 import { formatFitBench, runFitBench } from '../../bench/fit.js';
 import { formatContentionBench, runContentionBench } from '../../bench/contention.js';
 import { formatEvalBench, runEvalBench } from '../../bench/eval.js';
-import { applyEnvKernels } from '../experiments/runtime.js';
+import { applyEnvKernels } from '../train/runtime.js';
 import type { Parsed } from './args.js';
 import type { Command, Io } from './command.js';
 

@@ -2,15 +2,15 @@
 // random labels, shuffled pixels, random pixels and Gaussian noise perfectly.
 import path from 'node:path';
 import { fit, type FitSummary } from '../experiments/fit.js';
-import { RunStore } from '../experiments/store.js';
+import { RunStore } from '../store/store.js';
 import {
   loadPreset,
   parseOverrides,
   planPreset,
   type PlannedRun,
   type ScaleName,
-} from '../experiments/preset.js';
-import { mergeConfig, type PartialConfig } from '../experiments/config.js';
+} from '../presets/preset.js';
+import { mergeConfig, type PartialConfig } from '../config/config.js';
 import { disposeDataset, type LoadedDataset } from '../data/index.js';
 import { writeFig1a } from '../report/fig1a.js';
 import { markdownTable } from '../report/table.js';

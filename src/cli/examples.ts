@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
 import { exampleDynamics, hardestExamples, withRunTrainingSet } from '../experiments/examples.js';
-import { RunStore } from '../experiments/store.js';
+import { RunStore } from '../store/store.js';
 import { examplesTable, hardestGrids, writeExamplesReport } from '../report/examples.js';
 import { markdownTable } from '../report/table.js';
 import type { Command } from './command.js';

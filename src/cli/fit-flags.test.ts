@@ -5,8 +5,8 @@ import { COMMANDS } from './commands.js';
 import { parseArgs, type FlagSpec } from './args.js';
 import { FLAG_PATHS, fitConfigFromFlags } from './fit-flags.js';
 import { fitCommand } from './fit.js';
-import { configField } from '../experiments/config.js';
-import { FIELD_INFO, FLOAT32_MAX, boundsOf, choicesOf, defaultOf } from '../experiments/schema.js';
+import { configField } from '../config/config.js';
+import { FIELD_INFO, FLOAT32_MAX, boundsOf, choicesOf, defaultOf } from '../config/schema.js';
 
 const TRAINING = ['fit', 'demo', 'data', 'run'];
 const byFlag = new Map(FLAG_PATHS.map((k) => [FIELD_INFO.get(configField(k, 'test'))?.flag, k]));

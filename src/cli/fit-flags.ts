@@ -1,14 +1,8 @@
 // The flags of commands that train (fit, demo, data): derived from the config schema, each setting one key path.
 import { parseDevice } from '../engine/index.js';
-import {
-  configField,
-  resolveConfig,
-  setPath,
-  type FitConfig,
-  type PartialConfig,
-} from '../experiments/config.js';
-import { CONFIG_SCHEMA } from '../experiments/config-schema.js';
-import { FIELD_INFO, choicesOf, defaultOf, kindOf, leafPaths, parseWith } from '../experiments/schema.js';
+import { configField, resolveConfig, setPath, type FitConfig, type PartialConfig } from '../config/config.js';
+import { CONFIG_SCHEMA } from '../config/config-schema.js';
+import { FIELD_INFO, choicesOf, defaultOf, kindOf, leafPaths, parseWith } from '../config/schema.js';
 import type { FlagSpec, Parsed } from './args.js';
 
 /** The flag that sets a config field: its name, help, kind, choices and default come from the schema. */
@@ -80,7 +74,7 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
 ];
 
-/** The device a command computes on (threads are the runtime policy's: src/experiments/runtime.ts). */
+/** The device a command computes on (threads are the runtime policy's: src/train/runtime.ts). */
 export function runDevice(p: Parsed, where: string): string {
   return parseDevice((p.flags.device as string | undefined) ?? 'cpu', `${where}: --device`);
 }

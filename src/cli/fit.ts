@@ -1,6 +1,6 @@
 // genlab fit: trains one model on (randomized) data until it fits, with every run kept and resumable.
 import { fit, runConfig, type FitSummary } from '../experiments/fit.js';
-import { RunStore } from '../experiments/store.js';
+import { RunStore } from '../store/store.js';
 import type { EpochRecord } from '../train/index.js';
 import type { Command, Io } from './command.js';
 import {

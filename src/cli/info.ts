@@ -1,6 +1,6 @@
 // genlab info: the engine build, libtorch version, devices and thread settings.
 import { engineInfo, cpuCount } from '../engine/index.js';
-import { applyEnvKernels } from '../experiments/runtime.js';
+import { applyEnvKernels } from '../train/runtime.js';
 import type { Command } from './command.js';
 
 export const infoCommand: Command = {

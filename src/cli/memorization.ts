@@ -1,7 +1,7 @@
 // genlab memorization: K models on random subsets of one training set, and each example's memorization score.
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
-import { mergeConfig, type PartialConfig } from '../experiments/config.js';
+import { mergeConfig, type PartialConfig } from '../config/config.js';
 import {
   DEFAULT_FRACTION,
   MEMORIZATION_SCALES,
@@ -12,9 +12,9 @@ import {
   type MemorizationScale,
 } from '../experiments/memorization.js';
 import { withRunTrainingSet } from '../experiments/examples.js';
-import { parseOverrides } from '../experiments/preset.js';
-import { RunStore } from '../experiments/store.js';
-import type { SweepEvent } from '../experiments/sweep.js';
+import { parseOverrides } from '../presets/preset.js';
+import { RunStore } from '../store/store.js';
+import type { SweepEvent } from '../sweep/sweep.js';
 import { QUEUE_FLAG } from './worker.js';
 import { defaultJobs, startSweep } from './sweep-session.js';
 import { markdownTable } from '../report/table.js';

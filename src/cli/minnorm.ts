@@ -1,7 +1,7 @@
 // genlab minnorm: SGD on an under-determined least-squares problem converges to X⁺y from zero, elsewhere from elsewhere.
 import { MINNORM_OPTIONS, minnormExperiment, type MinNormResult } from '../experiments/theory/minnorm.js';
 import { minnormFigure } from '../report/minnorm.js';
-import { RunDir } from '../experiments/run-dir.js';
+import { RunDir } from '../store/run-dir.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { DATASET_FLAGS } from './fit-flags.js';

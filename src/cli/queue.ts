@@ -1,7 +1,7 @@
 // genlab queue status: the jobs of a sweep's queue (waiting, active, completed, failed) with their workers.
 import { InputError } from '../engine/index.js';
-import { queueState } from '../experiments/queue/status.js';
-import { QUEUE_ENV, queueFromFlags } from '../experiments/queue/redis.js';
+import { queueState } from '../sweep/queue/status.js';
+import { QUEUE_ENV, queueFromFlags } from '../sweep/queue/redis.js';
 import type { Command } from './command.js';
 import { QUEUE_FLAG } from './worker.js';
 import { formatSeconds } from './progress.js';

@@ -1,8 +1,8 @@
 // genlab report PRESET|RUN…: the paper's figures and tables from stored runs, genlab's numbers beside the paper's.
 import path from 'node:path';
-import { presetNames } from '../experiments/preset.js';
-import { storedSummary } from '../experiments/sweep.js';
-import { RunStore } from '../experiments/store.js';
+import { presetNames } from '../presets/preset.js';
+import { storedSummary } from '../sweep/sweep.js';
+import { RunStore } from '../store/store.js';
 import type { FitSummary } from '../experiments/fit.js';
 import { writeFig1a } from '../report/fig1a.js';
 import { runCommandFor, writePresetReport } from '../report/preset-report.js';

@@ -1,24 +1,24 @@
 // `genlab run` and `genlab report` for presets whose runs are theory experiments (table3: kernel runs).
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
-import type { ScaleName } from '../experiments/preset.js';
-import { RunStore } from '../experiments/store.js';
+import type { ScaleName } from '../presets/preset.js';
+import { RunStore } from '../store/store.js';
 import {
   parseTheoryOverrides,
   planTheoryPreset,
   type TheoryPlannedRun,
   type TheoryPreset,
-} from '../experiments/theory-preset.js';
+} from '../presets/theory-preset.js';
 import { storedTheoryResult, theoryExperiment } from '../experiments/theory/index.js';
 import {
   runTheorySweep,
   type TheorySweepEvent,
   type TheorySweepOptions,
   type TheorySweepRun,
-} from '../experiments/theory/sweep.js';
-import { runQueuedSweep } from '../experiments/queue/coordinator.js';
-import type { QueueTarget } from '../experiments/queue/redis.js';
-import type { SweepEvent } from '../experiments/sweep.js';
+} from '../sweep/theory-sweep.js';
+import { runQueuedSweep } from '../sweep/queue/coordinator.js';
+import type { QueueTarget } from '../sweep/queue/redis.js';
+import type { SweepEvent } from '../sweep/sweep.js';
 import { sweepQueue } from './sweep-session.js';
 import { writeTheoryReport } from '../report/theory-report.js';
 import { runCommandFor } from '../report/preset-report.js';

@@ -9,20 +9,20 @@ import {
   type PlannedRun,
   type Preset,
   type ScaleName,
-} from '../experiments/preset.js';
-import { mergeConfig, type PartialConfig } from '../experiments/config.js';
-import { cpuUse, storedSummary, type CpuUse, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
+} from '../presets/preset.js';
+import { mergeConfig, type PartialConfig } from '../config/config.js';
+import { cpuUse, storedSummary, type CpuUse, type SweepEvent, type SweepRun } from '../sweep/sweep.js';
 import { SweepDisplay } from './sweep-display.js';
 import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
-import { RunStore } from '../experiments/store.js';
+import { RunStore } from '../store/store.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { formatSeconds } from './progress.js';
-import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../experiments/estimate.js';
+import { calibrate, estimatePlan, ThroughputCache, type PlanEstimate } from '../sweep/estimate.js';
 import { QUEUE_FLAG } from './worker.js';
 import { defaultJobs, startSweep } from './sweep-session.js';
 import { runTheoryPreset } from './run-theory.js';
-import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../experiments/theory-preset.js';
+import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../presets/theory-preset.js';
 
 /** The preset named by the first positional when it is a theory preset (its runs are kernel, min-norm … runs). */
 export function theoryPresetOf(args: Parsed): TheoryPreset | null {
@@ -122,7 +122,7 @@ export const runCommand: Command = {
   usage:
     'PRESET [--scale smoke|cpu|mid|full|paper] [--jobs N | --queue URL] [--set key=value …] [--out DIR] [--json]',
   description: `
-Plans every run of a preset (src/experiments/presets/PRESET.json) at a scale, skips the runs already
+Plans every run of a preset (src/presets/PRESET.json) at a scale, skips the runs already
 complete in the run store (runs are content-addressed: the same config is the same run, shared between
 presets), resumes partial ones from their last epoch checkpoint, and fits the rest in up to --jobs worker
 processes. Killed and restarted, a sweep loses nothing and repeats nothing. Then: genlab report PRESET.

@@ -1,5 +1,5 @@
 // genlab runs: lists the stored runs from the index (a cache of the run directories, rebuilt with --reindex).
-import { RunStore, runsJson, type RunStatus } from '../experiments/store.js';
+import { RunStore, runsJson, type RunStatus } from '../store/store.js';
 import type { Command } from './command.js';
 
 export const runsCommand: Command = {

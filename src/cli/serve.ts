@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createServer } from '../serve/server.js';
 import { isLoopback, serverToken } from '../serve/security.js';
 import type { Command } from './command.js';
-import { queueFromFlags } from '../experiments/queue/redis.js';
+import { queueFromFlags } from '../sweep/queue/redis.js';
 
 export const serveCommand: Command = {
   name: 'serve',

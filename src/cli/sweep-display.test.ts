@@ -1,8 +1,8 @@
 // The sweep's time left: running runs at their measured pace, queued ones at their estimates scaled to match.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PlannedRun } from '../experiments/preset.js';
-import { resolveConfig } from '../experiments/preset.js';
+import type { PlannedRun } from '../presets/preset.js';
+import { resolveConfig } from '../presets/preset.js';
 import { SweepDisplay } from './sweep-display.js';
 
 test('time left: epochs left at the measured pace, queued runs at their estimates scaled by it', (t) => {

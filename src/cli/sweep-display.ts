@@ -1,8 +1,8 @@
 // The sweep's progress on stderr: one line per run as it starts and ends, and a status line with the time left.
 import { cpus } from 'node:os';
-import type { PlannedRun } from '../experiments/preset.js';
-import type { SweepEvent } from '../experiments/sweep.js';
-import { makespan, type PlanEstimate } from '../experiments/estimate.js';
+import type { PlannedRun } from '../presets/preset.js';
+import type { SweepEvent } from '../sweep/sweep.js';
+import { makespan, type PlanEstimate } from '../sweep/estimate.js';
 import type { Io } from './command.js';
 import { formatSeconds } from './progress.js';
 

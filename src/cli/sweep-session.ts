@@ -3,13 +3,13 @@
 // the fitting itself.
 import { cpus } from 'node:os';
 import { InputError } from '../engine/index.js';
-import type { PlannedRun } from '../experiments/preset.js';
-import { runSweep, type SweepEvent, type SweepRun } from '../experiments/sweep.js';
-import { runQueuedSweep, type QueuedRun } from '../experiments/queue/coordinator.js';
-import { jobData } from '../experiments/queue/job.js';
-import { queueFromFlags, type QueueTarget } from '../experiments/queue/redis.js';
-import type { RunStore } from '../experiments/store.js';
-import { capThreads, thisMachine } from '../experiments/runtime.js';
+import type { PlannedRun } from '../presets/preset.js';
+import { runSweep, type SweepEvent, type SweepRun } from '../sweep/sweep.js';
+import { runQueuedSweep, type QueuedRun } from '../sweep/queue/coordinator.js';
+import { jobData } from '../sweep/queue/job.js';
+import { queueFromFlags, type QueueTarget } from '../sweep/queue/redis.js';
+import type { RunStore } from '../store/store.js';
+import { capThreads, thisMachine } from '../train/runtime.js';
 import type { Parsed } from './args.js';
 import type { Io } from './command.js';
 import { onInterrupt, type Interrupt } from './interrupt.js';

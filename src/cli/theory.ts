@@ -1,8 +1,8 @@
 // What the theory commands share: the run store flag, threads, progress bars per stage, and running one stored experiment.
 import type { z } from 'zod';
 import { InputError, cpuCount, setNumThreads } from '../engine/index.js';
-import { RunStore } from '../experiments/store.js';
-import { parseOptions } from '../experiments/options.js';
+import { RunStore } from '../store/store.js';
+import { parseOptions } from '../config/options.js';
 import { runTheory, type OnProgress, type TheoryExperiment } from '../experiments/theory/index.js';
 import type { TheoryRunOutcome } from '../experiments/theory/index.js';
 import type { FlagSpec, Parsed } from './args.js';

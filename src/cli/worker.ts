@@ -1,12 +1,12 @@
 // genlab worker: fits runs from a sweep's queue (BullMQ on Redis) on this machine until stopped.
 import { InputError, parseDevice } from '../engine/index.js';
-import { RunStore } from '../experiments/store.js';
-import { startWorker, type WorkerEvent } from '../experiments/queue/worker.js';
-import { QUEUE_ENV, queueFromFlags } from '../experiments/queue/redis.js';
+import { RunStore } from '../store/store.js';
+import { startWorker, type WorkerEvent } from '../sweep/queue/worker.js';
+import { QUEUE_ENV, queueFromFlags } from '../sweep/queue/redis.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec } from './args.js';
 import { onInterrupt } from './interrupt.js';
-import { capThreads, thisMachine } from '../experiments/runtime.js';
+import { capThreads, thisMachine } from '../train/runtime.js';
 
 export const QUEUE_FLAG: FlagSpec = {
   name: 'queue',

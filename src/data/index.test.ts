@@ -1,5 +1,5 @@
 // Loading data sets: small IDX and CIFAR directories written here, bad directories, subsets, preprocessing.
-// The real Fashion-MNIST is tested in test/data-fashion-mnist.test.ts.
+// The real Fashion-MNIST is tested in test/data/data-fashion-mnist.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';

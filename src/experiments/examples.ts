@@ -4,9 +4,9 @@ import { InputError, scope, type Tensor } from '../engine/index.js';
 import { disposeDataset } from '../data/index.js';
 import { applyRandomization, loadArtifact } from '../randomize/index.js';
 import { bitAt } from '../train/index.js';
-import type { FitConfig } from './config.js';
+import type { FitConfig } from '../config/config.js';
 import { TRAIN_CORRECT, loadBase, trainMembers } from './fit.js';
-import type { RunDir } from './run-dir.js';
+import type { RunDir } from '../store/run-dir.js';
 
 export interface GroupStats {
   count: number;

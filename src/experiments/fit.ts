@@ -15,14 +15,16 @@ import { ARTIFACT_JSON } from '../randomize/artifact.js';
 import { createModel } from '../models/index.js';
 import type { Module } from '../nn/index.js';
 import { Trainer, initialState, trainGenerator, type EpochRecord, type TrainState } from '../train/index.js';
-import { checkFitConfig, runId, type FitConfig } from './config.js';
-import { runInfo, type RunStore } from './store.js';
-import { RunDir, type FitSummary, type RunStatus } from './run-dir.js';
-import { applyRuntime, runtimePolicy, thisMachine } from './runtime.js';
-import { DiskFullError } from './files.js';
-import { RunLockedError, type LockHolder } from './run-lock.js';
+import { checkFitConfig, type FitConfig } from '../config/config.js';
+import { runId } from './fit-kind.js';
+import { type RunStore } from '../store/store.js';
+import { runInfo } from './fit-kind.js';
+import { RunDir, type FitSummary, type RunStatus } from '../store/run-dir.js';
+import { applyRuntime, runtimePolicy, thisMachine } from '../train/runtime.js';
+import { DiskFullError } from '../store/files.js';
+import { RunLockedError, type LockHolder } from '../store/run-lock.js';
 
-export type { FitSummary } from './run-dir.js';
+export type { FitSummary } from '../store/run-dir.js';
 
 /** The per-epoch artifact of which training examples are classified correctly (src/experiments/examples.ts). */
 export const TRAIN_CORRECT = 'train-correct';

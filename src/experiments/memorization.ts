@@ -2,11 +2,11 @@
 // example the accuracy of the models that trained on it less that of the models that held it out.
 import { InputError } from '../engine/index.js';
 import { bitAt } from '../train/index.js';
-import { resolveConfig, runId, type PartialConfig } from './config.js';
+import { resolveConfig, type PartialConfig } from '../config/config.js';
+import { runId, type PlannedRun } from './fit-kind.js';
 import { TRAIN_CORRECT, trainMembers } from './fit.js';
 import { withRunTrainingSet } from './examples.js';
-import type { PlannedRun } from './preset.js';
-import type { RunStore } from './store.js';
+import type { RunStore } from '../store/store.js';
 
 export const MEMORIZATION_SCALES = ['smoke', 'cpu'] as const;
 export type MemorizationScale = (typeof MEMORIZATION_SCALES)[number];

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FitSummary } from '../experiments/fit.js';
-import { loadPreset, planPreset } from '../experiments/preset.js';
+import { loadPreset, planPreset } from '../presets/preset.js';
 import { claimsOf, claimsTable } from './claims.js';
 import type { ReportRun } from './figures.js';
 

@@ -1,7 +1,7 @@
 // The paper's claims for each figure or table, each with the value measured here and whether it holds.
-import type { ReportKind } from '../experiments/preset.js';
+import type { ReportKind } from '../presets/preset.js';
 import { labelCorruption } from '../randomize/index.js';
-import { RunDir } from '../experiments/run-dir.js';
+import { RunDir } from '../store/run-dir.js';
 import { modelLabel, type ReportRun } from './figures.js';
 import { MISSING, type Table } from './table.js';
 import { widthClaims } from './double-descent-width.js';

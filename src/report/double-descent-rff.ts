@@ -1,7 +1,7 @@
 // Double descent of random-features regression (double-descent-rff preset): test error and ‖W‖ against N, n marked.
 import { labelCorruption } from '../randomize/index.js';
 import type { RandomFeaturesResult } from '../experiments/theory/random-features.js';
-import type { TheoryPlannedRun } from '../experiments/theory-preset.js';
+import type { TheoryPlannedRun } from '../presets/theory-preset.js';
 import type { Claim } from './claims.js';
 import { claimRows } from './claims.js';
 import {

@@ -1,7 +1,7 @@
 // Figure 1a from stored runs: training loss vs. steps per randomization, and the fitting summary table.
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { RunDir, type FitSummary } from '../experiments/run-dir.js';
+import { RunDir, type FitSummary } from '../store/run-dir.js';
 import { lineChart, writeFigure, type Figure, type Series } from './plot.js';
 import { fmtPct, markdownTable, type Table } from './table.js';
 import { htmlReport } from './html.js';

@@ -1,6 +1,6 @@
 // The paper's figures and tables from a preset's runs: Figure 1b/1c/2b, Table 1, the appendix table, early stopping.
-import { RunDir, type FitSummary } from '../experiments/run-dir.js';
-import type { PlannedRun } from '../experiments/preset.js';
+import { RunDir, type FitSummary } from '../store/run-dir.js';
+import type { PlannedRun } from '../presets/preset.js';
 import { labelCorruption } from '../randomize/index.js';
 import { lineChart, type Figure, type Series } from './plot.js';
 import { comparisonCell, comparisonColumns, fmtPct, type Cell, type Table } from './table.js';

@@ -1,8 +1,8 @@
 // One report per preset: its figures (PNG, SVG), tables (Markdown, HTML) and one self-contained HTML page, from stored runs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FitSummary } from '../experiments/run-dir.js';
-import type { Preset, ScaleName } from '../experiments/preset.js';
+import type { FitSummary } from '../store/run-dir.js';
+import type { Preset, ScaleName } from '../presets/preset.js';
 import { fig1aFigure, fig1aTable } from './fig1a.js';
 import {
   earlyStopping,

@@ -1,6 +1,6 @@
 // Table 3's form (Section 5): data set × features × ridge → test error and RKHS norm of kernel interpolation, beside the paper.
 import type { KernelExperimentResult, KernelOptions } from '../experiments/theory/kernel.js';
-import type { TheoryPlannedRun } from '../experiments/theory-preset.js';
+import type { TheoryPlannedRun } from '../presets/theory-preset.js';
 import type { Built } from './figures.js';
 import { KERNEL_RESULTS } from './paper.js';
 import { comparisonCell, comparisonColumns, type Table } from './table.js';

@@ -1,6 +1,6 @@
 // Reports of presets whose runs are theory experiments: each report kind's builder, and the files.
-import type { ScaleName } from '../experiments/preset.js';
-import type { TheoryPlannedRun, TheoryPreset, TheoryReportKind } from '../experiments/theory-preset.js';
+import type { ScaleName } from '../presets/preset.js';
+import type { TheoryPlannedRun, TheoryPreset, TheoryReportKind } from '../presets/theory-preset.js';
 import type { Built } from './figures.js';
 import { builtReport, writeBuiltReport, type PresetReportFiles } from './preset-report.js';
 import { table3 } from './table3.js';

@@ -1,6 +1,6 @@
 // The dashboard's read-only JSON and CSV routes over the run store.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { TABLE_COLUMNS, runsJson, type RunStore } from '../experiments/store.js';
+import { TABLE_COLUMNS, runsJson, type RunStore } from '../store/store.js';
 import { downsample } from '../report/plot.js';
 import { epochsCsv, runsCsv, stepsCsv } from './csv.js';
 import { runDetail, runEpochs, runSteps } from './run-data.js';
@@ -8,7 +8,7 @@ import { HttpError } from './security.js';
 import { imageGrid } from './images.js';
 import { localSweeps } from './sweeps.js';
 import { queueView } from './queue-view.js';
-import type { QueueTarget } from '../experiments/queue/redis.js';
+import type { QueueTarget } from '../sweep/queue/redis.js';
 
 /** Most points a loss curve gets per request; zooming in asks again for the visible range. */
 export const MAX_STEP_POINTS = 2000;

@@ -1,6 +1,6 @@
 // CSV (RFC 4180) of the runs table, a run's per-epoch metrics and its per-step losses.
-import type { RunRow } from '../experiments/store.js';
-import { RECORD_NUMBERS } from '../experiments/run-dir.js';
+import type { RunRow } from '../store/store.js';
+import { RECORD_NUMBERS } from '../store/run-dir.js';
 import type { EpochRecord } from '../train/index.js';
 
 function cell(v: unknown): string {

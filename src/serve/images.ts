@@ -4,7 +4,7 @@ import { loadBase } from '../experiments/fit.js';
 import { disposeDataset, type LoadedDataset } from '../data/index.js';
 import { applyRandomization, loadArtifact } from '../randomize/index.js';
 import { encodePng } from '../report/png.js';
-import type { RunStore } from '../experiments/store.js';
+import type { RunStore } from '../store/store.js';
 import { randomizationDir, runConfigOf, runRow } from './run-data.js';
 import { HttpError } from './security.js';
 

@@ -1,5 +1,5 @@
 // Live changes of the run store for server-sent events: index rows that changed and running runs' new epochs.
-import type { RunRow, RunStore } from '../experiments/store.js';
+import type { RunRow, RunStore } from '../store/store.js';
 import type { EpochRecord } from '../train/index.js';
 import { epochsVersion, runEpochs } from './run-data.js';
 

@@ -1,15 +1,15 @@
 // The paper's figures and tables as `genlab report` makes them, from the runs in the store, with the runs still missing:
 // every preset, of fits or of theory runs.
 import type { FastifyInstance } from 'fastify';
-import { SCALES, planPreset, presetNames, type Preset, type ScaleName } from '../experiments/preset.js';
-import type { RunStore } from '../experiments/store.js';
-import { storedSummary } from '../experiments/sweep.js';
+import { SCALES, planPreset, presetNames, type Preset, type ScaleName } from '../presets/preset.js';
+import type { RunStore } from '../store/store.js';
+import { storedSummary } from '../sweep/sweep.js';
 import {
   isTheoryPreset,
   loadAnyPreset,
   planTheoryPreset,
   type TheoryPreset,
-} from '../experiments/theory-preset.js';
+} from '../presets/theory-preset.js';
 import { storedTheoryResult } from '../experiments/theory/index.js';
 import { presetReport, runCommandFor } from '../report/preset-report.js';
 import { theoryReport } from '../report/theory-report.js';

@@ -1,6 +1,6 @@
 // The Redis queue as the dashboard shows it: its jobs and workers (from the queue's own status), or why it cannot be read.
-import { queueState, type QueueState } from '../experiments/queue/status.js';
-import type { QueueTarget } from '../experiments/queue/redis.js';
+import { queueState, type QueueState } from '../sweep/queue/status.js';
+import type { QueueTarget } from '../sweep/queue/redis.js';
 
 export interface QueueView {
   queue: string; // the URL with any password hidden

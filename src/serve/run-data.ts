@@ -1,7 +1,7 @@
 // What the dashboard reads of one run, through its RunDir: config, summary, per-epoch metrics, per-step losses, randomization, files.
-import type { FitConfig } from '../experiments/config.js';
-import type { FitSummary, RunDir } from '../experiments/run-dir.js';
-import type { RunRow, RunStore } from '../experiments/store.js';
+import type { FitConfig } from '../config/config.js';
+import type { FitSummary, RunDir } from '../store/run-dir.js';
+import type { RunRow, RunStore } from '../store/store.js';
 import { loadArtifact } from '../randomize/index.js';
 import type { EpochRecord } from '../train/index.js';
 import { HttpError } from './security.js';

@@ -1,5 +1,5 @@
 // What is training now: running runs with their progress and an estimate of the time left.
-import type { RunStore } from '../experiments/store.js';
+import type { RunStore } from '../store/store.js';
 import { runConfigOf, runEpochs } from './run-data.js';
 
 export interface ActiveRun {

@@ -1,5 +1,5 @@
 // The trainer's settings (PAPER.md §4–5): plain data, recorded with every run. Defaults, bounds and help
-// live in the config schema (src/experiments/config-schema.ts), which checks every config before a fit.
+// live in the config schema (src/config/config-schema.ts), which checks every config before a fit.
 import type { ScheduleSpec } from '../optim/index.js';
 
 export interface TrainConfig {

@@ -6,7 +6,7 @@ import { disposeTheorem1, theorem1 } from '../../theory/expressivity.js';
 import { depthNetwork, evaluateNetwork, outputClasses } from '../../theory/expressivity-net.js';
 import { datasetOptions, labelsOption, seedOption } from './common.js';
 import { defineExperiment, type OnProgress } from './experiment.js';
-import { datasetIdPart } from '../config.js';
+import { datasetIdPart } from '../../store/ids.js';
 
 export const EXPRESSIVITY_OPTIONS = z.strictObject({
   dataset: datasetOptions({ trainSize: null }), // null: the whole training split

@@ -1,20 +1,17 @@
 // Running a theory experiment inside the run store: content-addressed by its options, computed once.
 import type { z } from 'zod';
-import { configHash, type RunStore } from '../store.js';
-import { parseOptions } from '../options.js';
+import type { RunStore } from '../../store/store.js';
+import { runIdOf } from '../../store/ids.js';
+import { parseOptions } from '../../config/options.js';
 import type { OnProgress, TheoryExperiment } from './experiment.js';
 import { readTheoryRun, writeTheoryResult } from './stored.js';
 
 export type { OnProgress, TheoryExperiment } from './experiment.js';
 export { THEORY_EXPERIMENTS, THEORY_NAMES, theoryExperiment, type TheoryName } from './registry.js';
 
-function slug(s: string): string {
-  return s.replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
-}
-
 /** A readable id plus a short hash of the experiment's name and all its resolved options: same options, same run. */
 export function theoryRunId(e: TheoryExperiment, options: unknown): string {
-  return `${[e.name, ...e.idParts(options)].map(slug).join('_')}_${configHash({ experiment: e.name, options })}`;
+  return runIdOf([e.name, ...e.idParts(options)], { experiment: e.name, options });
 }
 
 /** A stored run's result, or null when it is not complete (or not a theory run). */

@@ -9,7 +9,7 @@ import { CG_DEFAULTS } from '../../theory/kernel-cg.js';
 import { runKernel, type KernelResult } from '../../theory/kernel-run.js';
 import { datasetOptions, labelsOption, seedOption } from './common.js';
 import { defineExperiment } from './experiment.js';
-import { datasetIdPart } from '../config.js';
+import { datasetIdPart } from '../../store/ids.js';
 
 const posInt = (fallback: number) => z.int().min(1).default(fallback);
 

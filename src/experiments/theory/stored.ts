@@ -1,6 +1,7 @@
 // A theory run's files, through its RunDir: config.json (experiment and options), artifacts/result.json; its index row.
 import { InputError } from '../../engine/index.js';
-import type { RunDir, RunInfo, RunStatus } from '../run-dir.js';
+import type { RunDir, RunStatus } from '../../store/run-dir.js';
+import { indexKind, type KindRow } from '../../store/store.js';
 import { THEORY_EXPERIMENTS, type TheoryName } from './registry.js';
 
 export interface TheoryConfig {
@@ -38,11 +39,7 @@ export function writeTheoryResult(run: RunDir, result: unknown): void {
 }
 
 /** The index row of a theory run (null for a fit): its columns from the experiment, complete once it has a result. */
-export function theoryRow(
-  run: RunDir,
-  config: unknown,
-  failed?: string,
-): { info: RunInfo; error: string | null } | null {
+function theoryRow(run: RunDir, config: unknown, failed?: string): KindRow | null {
   if (!isTheoryConfig(config)) return null;
   const complete = run.readArtifact(RESULT) !== null;
   const status: RunStatus = complete ? 'complete' : failed !== undefined ? 'failed' : 'running';
@@ -56,5 +53,8 @@ export function theoryRow(
   return {
     info: { run: run.id, dir: run.dir, status, ...columns },
     error: complete ? null : (failed ?? null),
+    results: null,
   };
 }
+
+indexKind(theoryRow);

@@ -1,5 +1,5 @@
 // Front end: typed fetches of the server's JSON, and the one live event stream every page listens to.
-import type { RunRow, RunTableRow } from '../../experiments/store.js';
+import type { RunRow, RunTableRow } from '../../store/store.js';
 import type { EpochRecord } from '../../train/index.js';
 
 export type { RunRow, RunTableRow, EpochRecord };

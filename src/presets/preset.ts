@@ -1,0 +1,321 @@
+// Presets: JSON documents (src/presets/*.json) that name a figure or table's runs, validated and planned.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError, unknownName } from '../engine/index.js';
+import {
+  checkPartial,
+  configField,
+  getPath,
+  resolveConfig,
+  setPath,
+  type PartialConfig,
+} from '../config/config.js';
+import { runId, type PlannedRun } from '../experiments/fit-kind.js';
+import { kindOf, parseWith } from '../config/schema.js';
+
+export { resolveConfig } from '../config/config.js';
+
+export const SCALES = ['smoke', 'cpu', 'mid', 'full', 'paper'] as const;
+export type ScaleName = (typeof SCALES)[number];
+export const REPORTS = [
+  'fig1a',
+  'fig1b',
+  'fig1c',
+  'table1',
+  'table-random-regularized',
+  'fig2b',
+  'early-stopping',
+  'double-descent-width',
+] as const;
+export type ReportKind = (typeof REPORTS)[number];
+const CONFIG_SECTIONS = ['dataset', 'randomization', 'model', 'train'];
+
+/** One scale: config sections that override the base, grid axes that replace the preset's, and what differs from the paper. */
+export interface Scale {
+  description: string;
+  differences: string[]; // shown in reports: how this scale departs from the paper's protocol
+  grid?: Record<string, unknown[]>;
+  standsFor?: Record<string, string>; // a smaller model standing in for the paper's (compared to its row)
+  config: PartialConfig;
+}
+
+export interface Variant {
+  label: string;
+  only?: Record<string, unknown[]>; // run this variant only at grid points with these values (e.g. crop only for conv nets)
+  config: PartialConfig;
+}
+
+export interface Preset {
+  name: string;
+  title: string;
+  description: string;
+  report: ReportKind;
+  runsOf: string | null; // another preset whose runs this one reports (fig1c ← fig1b)
+  base: PartialConfig;
+  grid: Record<string, unknown[]>;
+  variants: Variant[];
+  scales: Record<ScaleName, Scale>;
+}
+
+export type { PlannedRun } from '../experiments/fit-kind.js';
+
+const TOP_KEYS = ['name', 'title', 'description', 'report', 'runsOf', 'base', 'grid', 'variants', 'scales'];
+const SCALE_META = ['description', 'differences', 'grid', 'standsFor'];
+
+/** The repository's preset directory, found from this file (src/… or dist/src/…) like the native addon. */
+export function presetDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../..', '../..']) {
+    const p = path.resolve(here, up, 'src/presets');
+    if (existsSync(p)) return p;
+  }
+  throw new Error('presets: directory not found; expected src/presets in the repository');
+}
+
+export function presetNames(): string[] {
+  return readdirSync(presetDir())
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+function str(x: unknown, where: string): string {
+  if (typeof x !== 'string' || x === '')
+    throw new InputError(`${where}: expected a non-empty string, got ${JSON.stringify(x)}`);
+  return x;
+}
+
+function checkGrid(x: unknown, where: string): Record<string, unknown[]> {
+  if (x === null || typeof x !== 'object' || Array.isArray(x))
+    throw new InputError(
+      `${where}: expected an object of key path → list of values, got ${JSON.stringify(x)}`,
+    );
+  for (const [k, vs] of Object.entries(x)) {
+    const f = configField(k, where);
+    if (!Array.isArray(vs) || vs.length === 0)
+      throw new InputError(`${where}.${k}: expected a non-empty list of values, got ${JSON.stringify(vs)}`);
+    vs.forEach((v, i) => parseWith(f, v, `${where}.${k}[${i}]`));
+  }
+  return x as Record<string, unknown[]>;
+}
+
+function splitConfig(x: Record<string, unknown>, meta: string[], where: string): PartialConfig {
+  const config: PartialConfig = {};
+  for (const [k, v] of Object.entries(x)) {
+    if (meta.includes(k)) continue;
+    if (!CONFIG_SECTIONS.includes(k)) throw unknownName(where, 'key', k, [...meta, ...CONFIG_SECTIONS]);
+    config[k] = v;
+  }
+  checkPartial(config, where);
+  return config;
+}
+
+function parseScale(x: unknown, where: string): Scale {
+  if (x === null || typeof x !== 'object' || Array.isArray(x))
+    throw new InputError(`${where}: expected an object, got ${JSON.stringify(x)}`);
+  const o = x as Record<string, unknown>;
+  const diffs = o.differences ?? [];
+  if (!Array.isArray(diffs) || diffs.some((d) => typeof d !== 'string'))
+    throw new InputError(`${where}.differences: expected a list of strings, got ${JSON.stringify(diffs)}`);
+  const standsFor = (o.standsFor ?? {}) as Record<string, unknown>;
+  const model = configField('model.name', where);
+  for (const [k, v] of Object.entries(standsFor)) {
+    parseWith(model, k, `${where}.standsFor`);
+    parseWith(model, v, `${where}.standsFor.${k}`);
+  }
+  return {
+    description: str(o.description, `${where}.description`),
+    differences: diffs as string[],
+    grid: o.grid === undefined ? undefined : checkGrid(o.grid, `${where}.grid`),
+    standsFor: standsFor as Record<string, string>,
+    config: splitConfig(o, SCALE_META, where),
+  };
+}
+
+function parseVariants(x: unknown, where: string): Variant[] {
+  if (x === undefined) return [];
+  if (!Array.isArray(x))
+    throw new InputError(`${where}: expected a list of variants, got ${JSON.stringify(x)}`);
+  return x.map((v: unknown, i) => {
+    const at = `${where}[${i}]`;
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw new InputError(`${at}: expected an object, got ${JSON.stringify(v)}`);
+    const o = v as Record<string, unknown>;
+    const only = o.only === undefined ? undefined : checkGrid(o.only, `${at}.only`);
+    return { label: str(o.label, `${at}.label`), only, config: splitConfig(o, ['label', 'only'], at) };
+  });
+}
+
+const RUNS_OF_KEYS = ['name', 'title', 'description', 'report', 'runsOf'];
+
+/** A preset that reports another's runs (same configs, same run ids: computed once) holds only its own metadata. */
+function parseRunsOf(o: Record<string, unknown>, report: ReportKind, where: string): Preset {
+  for (const k of Object.keys(o))
+    if (!RUNS_OF_KEYS.includes(k))
+      throw new InputError(
+        `${where}: ${k}: not allowed with runsOf (the runs come from "${String(o.runsOf)}"); expected only ${RUNS_OF_KEYS.join(', ')}`,
+      );
+  const empty: Scale = { description: '', differences: [], config: {} };
+  return {
+    name: str(o.name, `${where}: name`),
+    title: str(o.title, `${where}: title`),
+    description: str(o.description, `${where}: description`),
+    report,
+    runsOf: str(o.runsOf, `${where}: runsOf`),
+    base: {},
+    grid: {},
+    variants: [],
+    scales: { smoke: empty, cpu: empty, mid: empty, full: empty, paper: empty },
+  };
+}
+
+/** Validates a preset document; `where` prefixes every error (the file's name). */
+export function parsePreset(doc: unknown, where: string): Preset {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new InputError(`${where}: expected a JSON object, got ${JSON.stringify(doc)}`);
+  const o = doc as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw unknownName(where, 'key', k, TOP_KEYS);
+  const report = str(o.report, `${where}: report`);
+  if (!(REPORTS as readonly string[]).includes(report))
+    throw unknownName(`${where}: report`, 'report', report, REPORTS);
+  if (o.runsOf !== undefined) return parseRunsOf(o, report as ReportKind, where);
+  const scales = o.scales as Record<string, unknown> | undefined;
+  if (scales === null || typeof scales !== 'object')
+    throw new InputError(
+      `${where}: scales: expected an object with ${SCALES.join(', ')}, got ${JSON.stringify(scales)}`,
+    );
+  for (const k of Object.keys(scales))
+    if (!(SCALES as readonly string[]).includes(k)) throw unknownName(`${where}: scales`, 'scale', k, SCALES);
+  for (const s of SCALES)
+    if (!(s in scales))
+      throw new InputError(`${where}: scales.${s}: missing; expected every scale (${SCALES.join(', ')})`);
+  const base = o.base ?? {};
+  checkPartial(base, `${where}: base`);
+  return {
+    name: str(o.name, `${where}: name`),
+    title: str(o.title, `${where}: title`),
+    description: str(o.description, `${where}: description`),
+    report: report as ReportKind,
+    runsOf: o.runsOf === undefined ? null : str(o.runsOf, `${where}: runsOf`),
+    base: base as PartialConfig,
+    grid: o.grid === undefined ? {} : checkGrid(o.grid, `${where}: grid`),
+    variants: parseVariants(o.variants, `${where}: variants`),
+    scales: Object.fromEntries(
+      SCALES.map((s) => [s, parseScale(scales[s], `${where}: scales.${s}`)]),
+    ) as Record<ScaleName, Scale>,
+  };
+}
+
+/** The JSON document of presets/NAME.json, and the name errors about it start with. */
+export function readPresetDoc(name: string): { doc: unknown; where: string } {
+  const names = presetNames();
+  if (!names.includes(name)) throw unknownName('presets', 'preset', name, names);
+  const where = `presets/${name}.json`;
+  try {
+    return { doc: JSON.parse(readFileSync(path.join(presetDir(), `${name}.json`), 'utf8')), where };
+  } catch (e) {
+    throw new InputError(`${where}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** What a preset's runs are: 'fit' (SGD fits, the default), or the theory experiment its "experiment" key names. */
+export function presetExperiment(doc: unknown): string {
+  const e = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>).experiment : undefined;
+  return typeof e === 'string' ? e : 'fit';
+}
+
+/** The presets whose runs are of one kind ('fit', or a theory experiment's name). */
+export function presetNamesOf(kind: string): string[] {
+  return presetNames().filter((n) => presetExperiment(readPresetDoc(n).doc) === kind);
+}
+
+/** Loads and validates presets/NAME.json, a fit preset. */
+export function loadPreset(name: string): Preset {
+  const { doc, where } = readPresetDoc(name);
+  const kind = presetExperiment(doc);
+  if (kind !== 'fit')
+    throw new InputError(`${where}: a preset of ${kind} runs; expected a preset of fits (see loadAnyPreset)`);
+  const p = parsePreset(doc, where);
+  if (p.name !== name)
+    throw new InputError(`${where}: name: expected "${name}" (the file's name), got "${p.name}"`);
+  if (p.runsOf === null) return p;
+  if (p.runsOf === name) throw new InputError(`${where}: runsOf: expected another preset, got itself`);
+  const runs = loadPreset(p.runsOf);
+  return {
+    ...runs,
+    name: p.name,
+    title: p.title,
+    description: p.description,
+    report: p.report,
+    runsOf: p.runsOf,
+  };
+}
+
+/** Reads `--set key=value`'s value as the field's kind (null, numbers, booleans, comma lists), then checks it. */
+function parseFieldValue(keyPath: string, raw: string, where: string): unknown {
+  const f = configField(keyPath, `${where}: --set`);
+  const kind = kindOf(f);
+  let v: unknown = raw;
+  if (raw === 'null') v = null;
+  else if (kind === 'int' || kind === 'number')
+    v = raw.trim() === '' ? raw : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  else if (kind === 'bool') v = raw === 'true' ? true : raw === 'false' ? false : raw;
+  else if (kind === 'list')
+    v = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return parseWith(f, v, `${where}: --set ${keyPath}`);
+}
+
+/** `--set key=value` pairs as a partial config, each value checked against the schema. */
+export function parseOverrides(pairs: readonly string[], where: string): PartialConfig {
+  const out: PartialConfig = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InputError(`${where}: --set "${pair}": expected key=value, e.g. train.epochs=20`);
+    const key = pair.slice(0, eq);
+    setPath(out, key, parseFieldValue(key, pair.slice(eq + 1), where));
+  }
+  return out;
+}
+
+function gridPoints(grid: Record<string, unknown[]>): Record<string, unknown>[] {
+  let points: Record<string, unknown>[] = [{}];
+  for (const [k, vs] of Object.entries(grid))
+    points = points.flatMap((p) => vs.map((v) => ({ ...p, [k]: v })));
+  return points;
+}
+
+/** Every run of a preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked. */
+export function planPreset(p: Preset, scale: ScaleName, overrides: PartialConfig = {}): PlannedRun[] {
+  const sc = p.scales[scale];
+  const grid = { ...p.grid, ...(sc.grid ?? {}) };
+  // An override of a grid axis (--set model.name=mlp-3x512) narrows the axis to that value, so run
+  // labels and each variant's `only` see the value actually run.
+  for (const k of Object.keys(grid)) {
+    const v = getPath(overrides, k);
+    if (v !== undefined) grid[k] = [v];
+  }
+  const variants = p.variants.length ? p.variants : [{ label: '', config: {} }];
+  const runs: PlannedRun[] = [];
+  for (const coords of gridPoints(grid)) {
+    const point: PartialConfig = {};
+    for (const [k, v] of Object.entries(coords)) setPath(point, k, v);
+    for (const v of variants) {
+      if (v.only && Object.entries(v.only).some(([k, vs]) => k in coords && !vs.includes(coords[k])))
+        continue;
+      const label = [...Object.entries(coords).map(([k, x]) => `${k.split('.').pop()}=${String(x)}`), v.label]
+        .filter(Boolean)
+        .join(' ');
+      const config = resolveConfig(
+        [p.base, sc.config, point, v.config, overrides],
+        `${p.name} (${scale}) ${label}`,
+      );
+      runs.push({ label, coords, variant: v.label, config, id: runId(config) });
+    }
+  }
+  const seen = new Set<string>();
+  return runs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+}

@@ -1,0 +1,164 @@
+// Theory options and presets: defaults, error texts that name the key path, content-addressed ids, table3's plan.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parseOptions, partialOf } from '../config/options.js';
+import { presetDir, SCALES } from './preset.js';
+import {
+  isTheoryPreset,
+  loadAnyPreset,
+  parseTheoryOverrides,
+  parseTheoryPreset,
+  planTheoryPreset,
+  type TheoryPreset,
+} from './theory-preset.js';
+import { THEORY_EXPERIMENTS, theoryRunId } from '../experiments/theory/index.js';
+import { KERNEL_OPTIONS } from '../experiments/theory/kernel.js';
+
+const TABLE3_SMOKE = [
+  'kernel_gaussian_fashion-mnist-200_labels-true_pixels_ridge0_045accb464',
+  'kernel_gaussian_fashion-mnist-200_labels-true_pixels_ridge0.1_8036eb56d0',
+  'kernel_gaussian_fashion-mnist-200_labels-true_gabor_ridge0_0a2892ca75',
+  'kernel_gaussian_fashion-mnist-200_labels-true_gabor_ridge0.1_9f3d79be49',
+  'kernel_gaussian_fashion-mnist-200_labels-true_random-conv_ridge0_825d03154c',
+  'kernel_gaussian_fashion-mnist-200_labels-true_random-conv_ridge0.1_59c30b4666',
+];
+
+const bad = (value: unknown) => () => parseOptions(KERNEL_OPTIONS, value, 'genlab kernel');
+
+test('kernel options: defaults filled in, errors name the key path', () => {
+  const d = KERNEL_OPTIONS.parse({});
+  assert.equal(d.dataset.trainSize, 10000);
+  assert.equal(d.features.name, 'pixels');
+  assert.equal(d.solver.name, 'auto');
+  assert.equal(d.gamma, null);
+  assert.throws(bad({ ridge: -1 }), { message: 'genlab kernel: ridge: expected a number ≥ 0, got -1' });
+  assert.throws(bad({ dataset: { trainSize: 0 } }), {
+    message: 'genlab kernel: dataset.trainSize: expected an integer ≥ 1, got 0',
+  });
+  assert.throws(bad({ dataset: { trainSize: 2.5 } }), {
+    message: 'genlab kernel: dataset.trainSize: expected an integer or null, got 2.5',
+  });
+  assert.throws(bad({ features: { filterSize: 4 } }), {
+    message: 'genlab kernel: features.filterSize: expected an odd size, got 4',
+  });
+  assert.throws(bad({ features: { nme: 'gabor' } }), {
+    message:
+      'genlab kernel: features: unknown key "nme"; expected one of name, scales, orientations, filters, filterSize, pool; did you mean "name"?',
+  });
+  assert.throws(bad({ kernel: 'gausian' }), {
+    message:
+      'genlab kernel: kernel: unknown value "gausian"; expected one of gaussian, laplacian, linear, polynomial; did you mean "gaussian"?',
+  });
+  assert.throws(bad({ dataset: { name: 'fashion-mnst' } }), {
+    message:
+      /^genlab kernel: dataset\.name: unknown data set "fashion-mnst"; expected one of .*; did you mean "fashion-mnist"\?$/,
+  });
+  assert.throws(bad({ labels: 'corrupted:2' }), {
+    message: /^genlab kernel: labels: bad corruption level "2"; expected a number in \[0, 1\]/,
+  });
+  // A layer of a preset: any subset of keys, no defaults filled in.
+  assert.deepEqual(parseOptions(partialOf(KERNEL_OPTIONS), { features: { name: 'gabor' } }, 'x'), {
+    features: { name: 'gabor' },
+  });
+});
+
+test('a theory run id is a content address: same options, same id; any option changed, another', () => {
+  const e = THEORY_EXPERIMENTS.kernel;
+  const a = KERNEL_OPTIONS.parse({ dataset: { trainSize: 2000 } });
+  const b = KERNEL_OPTIONS.parse({ dataset: { trainSize: 2000, testSize: null }, ridge: 0 });
+  assert.equal(theoryRunId(e, a), theoryRunId(e, b));
+  assert.notEqual(theoryRunId(e, a), theoryRunId(e, { ...a, ridge: 0.1 }));
+  assert.match(
+    theoryRunId(e, a),
+    /^kernel_gaussian_fashion-mnist-2000_labels-true_pixels_ridge0_[0-9a-f]{10}$/,
+  );
+});
+
+function table3(): TheoryPreset {
+  const p = loadAnyPreset('table3');
+  assert.ok(isTheoryPreset(p));
+  return p;
+}
+
+test('table3 plans six kernel runs at every scale, with the ids it planned when it was made', () => {
+  const p = table3();
+  for (const scale of SCALES) {
+    const plan = planTheoryPreset(p, scale);
+    assert.deepEqual(
+      plan.map((r) => r.label),
+      ['pixels', 'gabor', 'random-conv'].flatMap((f) => [`features=${f} ridge=0`, `features=${f} ridge=0.1`]),
+    );
+    assert.equal(new Set(plan.map((r) => r.id)).size, 6);
+  }
+  assert.deepEqual(
+    planTheoryPreset(p, 'smoke').map((r) => r.id),
+    TABLE3_SMOKE,
+  );
+});
+
+test('--set on a theory preset: checked against the options schema; an axis narrows to its value', () => {
+  const p = table3();
+  const plan = planTheoryPreset(
+    p,
+    'smoke',
+    parseTheoryOverrides(p, ['ridge=0', 'dataset.trainSize=50'], 'w'),
+  );
+  assert.equal(plan.length, 3);
+  assert.ok(plan.every((r) => (r.options as { dataset: { trainSize: number } }).dataset.trainSize === 50));
+  assert.throws(() => parseTheoryOverrides(p, ['ridge=x'], 'genlab run'), {
+    message: 'genlab run: --set ridge: expected a number, got "x"',
+  });
+  assert.throws(() => parseTheoryOverrides(p, ['featurs.name=gabor'], 'genlab run'), {
+    message:
+      /^genlab run: --set: options: unknown key "featurs"; expected one of .*; did you mean "features"\?$/,
+  });
+  assert.throws(() => parseTheoryOverrides(p, ['features=gabor'], 'genlab run'), {
+    message:
+      'genlab run: --set: "features" is a section; expected a key inside it, one of name, scales, orientations, filters, filterSize, pool',
+  });
+});
+
+test('theory preset documents: errors name the file and the key path', () => {
+  interface Doc {
+    [k: string]: unknown;
+    grid: Record<string, unknown[]>;
+    scales: Record<string, { options: { dataset: Record<string, unknown> } }>;
+  }
+  const where = 'presets/table3.json';
+  const parse = (mutate: (d: Doc) => void) => {
+    const d = JSON.parse(readFileSync(path.join(presetDir(), 'table3.json'), 'utf8')) as Doc;
+    mutate(d);
+    return () => parseTheoryPreset(d, where);
+  };
+  assert.throws(
+    parse((d) => (d.scales.cpu.options.dataset.trainSise = 5)),
+    {
+      message:
+        /^presets\/table3\.json: scales\.cpu\.options\.dataset: unknown key "trainSise"; .*did you mean "trainSize"\?$/,
+    },
+  );
+  assert.throws(
+    parse((d) => (d.grid.ridge = [0, -1])),
+    { message: 'presets/table3.json: grid.ridge[1]: expected a number ≥ 0, got -1' },
+  );
+  assert.throws(
+    parse((d) => (d.experiment = 'kernal')),
+    {
+      message:
+        /^presets\/table3\.json: experiment: unknown experiment "kernal"; expected one of kernel, minnorm, expressivity, rademacher, random-features; did you mean "kernel"\?$/,
+    },
+  );
+  assert.throws(
+    parse((d) => delete d.scales.paper),
+    { message: 'presets/table3.json: scales.paper: expected an object, got nothing' },
+  );
+  assert.throws(
+    parse((d) => (d.report = 'table4')),
+    {
+      message:
+        'presets/table3.json: report: unknown value "table4"; expected one of table3, double-descent-rff; did you mean "table3"?',
+    },
+  );
+});

@@ -1,0 +1,176 @@
+// Presets whose runs are theory experiments ("experiment": "kernel" …): validated by that experiment's options schema, planned like fits.
+import { z } from 'zod';
+import { InputError } from '../engine/index.js';
+import { leafAt, parseLeafValue, parseOptions, partialOf } from '../config/options.js';
+import { getPath, mergeConfig, setPath, type PartialConfig } from '../config/config.js';
+import {
+  loadPreset,
+  presetExperiment,
+  readPresetDoc,
+  SCALES,
+  type Preset,
+  type ScaleName,
+} from './preset.js';
+import { theoryExperiment, theoryRunId, type TheoryName } from '../experiments/theory/index.js';
+
+/** The reports a theory preset can ask for (their builders are in src/report/theory-report.ts). */
+export const THEORY_REPORTS = ['table3', 'double-descent-rff'] as const;
+export type TheoryReportKind = (typeof THEORY_REPORTS)[number];
+
+type Grid = Record<string, unknown[]>;
+type Layer = Record<string, unknown>; // a partial options object
+
+export interface TheoryScale {
+  description: string;
+  differences: string[]; // shown in reports: how this scale departs from the paper
+  grid?: Grid; // axes that replace the preset's
+  options: Layer;
+}
+
+export interface TheoryPreset {
+  kind: 'theory';
+  name: string;
+  title: string;
+  description: string;
+  experiment: TheoryName;
+  report: TheoryReportKind;
+  base: Layer;
+  grid: Grid;
+  variants: { label: string; only?: Grid; options: Layer }[];
+  scales: Record<ScaleName, TheoryScale>;
+}
+
+export interface TheoryPlannedRun {
+  label: string; // grid point and variant, for people
+  coords: Record<string, unknown>;
+  variant: string;
+  experiment: TheoryName;
+  options: unknown; // resolved: every default filled in
+  id: string;
+}
+
+const text = z.string().min(1);
+const layer = z.record(z.string(), z.unknown());
+const grid = z.record(z.string(), z.array(z.unknown()).min(1));
+const scale = z.strictObject({
+  description: text,
+  differences: z.array(z.string()).default([]),
+  grid: grid.optional(),
+  options: layer.default({}),
+});
+const DOC = z.strictObject({
+  name: text,
+  title: text,
+  description: text,
+  experiment: text,
+  report: z.enum(THEORY_REPORTS),
+  base: layer.default({}),
+  grid: grid.default({}),
+  variants: z
+    .array(z.strictObject({ label: text, only: grid.optional(), options: layer.default({}) }))
+    .default([]),
+  scales: z.record(z.enum(SCALES), scale), // every scale
+});
+
+/** Checks grid axes: each key an option path, each value that option's type. */
+function checkGrid(options: z.ZodType, g: Grid, where: string, root: string): void {
+  for (const [k, vs] of Object.entries(g)) {
+    const leaf = leafAt(options, k, `${where}: ${root}`);
+    vs.forEach((v, i) => parseOptions(leaf, v, where, `${root}.${k}[${i}]`));
+  }
+}
+
+/** Validates a theory preset document; `where` (the file's name) starts every error. */
+export function parseTheoryPreset(doc: unknown, where: string): TheoryPreset {
+  const d = parseOptions(DOC, doc, where);
+  const e = theoryExperiment(d.experiment, `${where}: experiment`);
+  const partial = partialOf(e.options);
+  parseOptions(partial, d.base, where, 'base');
+  checkGrid(e.options, d.grid, where, 'grid');
+  d.variants.forEach((v, i) => {
+    parseOptions(partial, v.options, where, `variants[${i}].options`);
+    if (v.only) checkGrid(e.options, v.only, where, `variants[${i}].only`);
+  });
+  for (const s of SCALES) {
+    parseOptions(partial, d.scales[s].options, where, `scales.${s}.options`);
+    if (d.scales[s].grid) checkGrid(e.options, d.scales[s].grid, where, `scales.${s}.grid`);
+  }
+  return { kind: 'theory', ...d, experiment: d.experiment as TheoryName };
+}
+
+/** A fit preset or a theory preset, by its document's "experiment" key. */
+export function loadAnyPreset(name: string): Preset | TheoryPreset {
+  const { doc, where } = readPresetDoc(name);
+  if (presetExperiment(doc) === 'fit') return loadPreset(name);
+  const p = parseTheoryPreset(doc, where);
+  if (p.name !== name)
+    throw new InputError(`${where}: name: expected "${name}" (the file's name), got "${p.name}"`);
+  return p;
+}
+
+export function isTheoryPreset(p: Preset | TheoryPreset): p is TheoryPreset {
+  return (p as TheoryPreset).kind === 'theory';
+}
+
+/** `--set key=value` pairs as a partial options object, each value checked against the experiment's schema. */
+export function parseTheoryOverrides(p: TheoryPreset, pairs: readonly string[], where: string): Layer {
+  const options = theoryExperiment(p.experiment, where).options;
+  const out: PartialConfig = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0)
+      throw new InputError(`${where}: --set "${pair}": expected key=value, e.g. dataset.trainSize=500`);
+    const key = pair.slice(0, eq);
+    const leaf = leafAt(options, key, `${where}: --set`);
+    setPath(out, key, parseLeafValue(leaf, pair.slice(eq + 1), `${where}: --set ${key}`));
+  }
+  return out;
+}
+
+/** An axis as people read it: its last key, or the section's name for `….name` (features.name → features). */
+function axisName(keyPath: string): string {
+  const keys = keyPath.split('.');
+  return keys.length > 1 && keys[keys.length - 1] === 'name' ? keys[keys.length - 2] : keys[keys.length - 1];
+}
+
+function gridPoints(g: Grid): Record<string, unknown>[] {
+  let points: Record<string, unknown>[] = [{}];
+  for (const [k, vs] of Object.entries(g)) points = points.flatMap((p) => vs.map((v) => ({ ...p, [k]: v })));
+  return points;
+}
+
+/** Every run of a theory preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked. */
+export function planTheoryPreset(p: TheoryPreset, s: ScaleName, overrides: Layer = {}): TheoryPlannedRun[] {
+  const e = theoryExperiment(p.experiment, p.name);
+  const sc = p.scales[s];
+  const axes = { ...p.grid, ...(sc.grid ?? {}) };
+  for (const k of Object.keys(axes)) {
+    const v = getPath(overrides, k); // an override of an axis narrows it to that value
+    if (v !== undefined) axes[k] = [v];
+  }
+  const variants = p.variants.length ? p.variants : [{ label: '', options: {} }];
+  const runs: TheoryPlannedRun[] = [];
+  for (const coords of gridPoints(axes)) {
+    const point: PartialConfig = {};
+    for (const [k, v] of Object.entries(coords)) setPath(point, k, v);
+    for (const v of variants) {
+      const only = 'only' in v ? v.only : undefined;
+      if (only && Object.entries(only).some(([k, vs]) => k in coords && !vs.includes(coords[k]))) continue;
+      const label = [...Object.entries(coords).map(([k, x]) => `${axisName(k)}=${String(x)}`), v.label]
+        .filter(Boolean)
+        .join(' ');
+      const merged = mergeConfig<Layer>({}, p.base, sc.options, point, v.options, overrides);
+      const options = parseOptions(e.options, merged, `${p.name} (${s}) ${label}`.trim());
+      runs.push({
+        label,
+        coords,
+        variant: v.label,
+        experiment: p.experiment,
+        options,
+        id: theoryRunId(e, options),
+      });
+    }
+  }
+  const seen = new Set<string>();
+  return runs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+}

@@ -1,0 +1,84 @@
+// double-descent-rff end to end at smoke scale: genlab run stores twelve random-features runs, genlab report draws the peak at N = n.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { liveTensors } from '../../src/engine/index.js';
+import { genlabInProcess } from '../support/cli-in-process.js';
+import { decodePngSize } from '../../src/report/png.js';
+
+const genlab = (args: string[]) => genlabInProcess(args);
+
+test('genlab run/report double-descent-rff --scale smoke: min-norm fits on N features, the figure with N = n marked', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'genlab-rff-'));
+  const before = liveTensors();
+  try {
+    const run = await genlab(['run', 'double-descent-rff', '--scale', 'smoke', '--out', root]);
+    assert.equal(run.code, 0, run.err);
+    assert.equal(run.err.match(/: complete in /g)?.length, 12, run.err);
+    // N ≥ n interpolates the training labels, noisy ones included.
+    assert.match(
+      run.err,
+      /count=150 labels=corrupted:0\.2: complete in .*: N = 150, n = 100: test error [\d.]+%, train 0\.00%/,
+    );
+
+    const report = await genlab([
+      'report',
+      'double-descent-rff',
+      '--scale',
+      'smoke',
+      '--out',
+      root,
+      '--json',
+    ]);
+    assert.equal(report.code, 0, report.err);
+    const files = JSON.parse(report.out) as {
+      missing: string[];
+      figures: { png: string; svg: string }[];
+      tables: { title: string; rows: string[][] }[];
+    };
+    assert.deepEqual(files.missing, []);
+    assert.deepEqual(
+      files.figures.map((f) => path.basename(f.png)),
+      ['double-descent-rff.png', 'double-descent-rff-norm.png'],
+    );
+    for (const f of files.figures) assert.ok(decodePngSize(readFileSync(f.png)).width > 100);
+    assert.match(readFileSync(files.figures[0].svg, 'utf8'), /N = n = 100/);
+    const [peaks, perRun, claims] = files.tables;
+    assert.equal(peaks.rows.length, 2); // 0 and 20% label noise
+    assert.equal(perRun.rows.length, 12);
+    assert.equal(claims.title, "The paper's claims, measured here");
+    assert.equal(claims.rows.length, 6);
+    assert.ok(
+      claims.rows.every((r) => r[2] !== '—'),
+      JSON.stringify(claims.rows),
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  assert.equal(liveTensors(), before, 'live tensors after the runs');
+});
+
+test('random-features options: bad values name the key; an unknown feature map gets a did-you-mean', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'genlab-rff-bad-'));
+  try {
+    const bad = await genlab([
+      'run',
+      'double-descent-rff',
+      '--scale',
+      'smoke',
+      '--out',
+      root,
+      '--set',
+      'features.map=relux',
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.err,
+      /^genlab run: --set features\.map: unknown value "relux"; expected one of relu, fourier; did you mean "relu"\?/,
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
