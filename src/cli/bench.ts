@@ -7,6 +7,7 @@ import { formatContentionBench, runContentionBench } from '../../bench/contentio
 import { formatEvalBench, runEvalBench } from '../../bench/eval.js';
 import { applyEnvKernels } from '../train/runtime.js';
 import type { Parsed } from './args.js';
+import { threadsFlag, threadsOf } from './threads.js';
 import type { Command, Io } from './command.js';
 
 interface Benchmark {
@@ -19,11 +20,7 @@ interface Benchmark {
 const DEFAULT_THREADS = 1;
 
 async function engine(args: Parsed, io: Io): Promise<number> {
-  const threads = (args.flags.threads as number | undefined) ?? DEFAULT_THREADS;
-  if (threads > cpuCount())
-    throw new InputError(
-      `genlab bench engine: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`,
-    );
+  const threads = threadsOf(args, io, 'genlab bench engine', DEFAULT_THREADS);
   const steps = args.flags.steps as number;
   const progress = (msg: string): void =>
     io.err(io.isTTY ? `\r\x1b[Kbench engine: ${msg}` : `bench engine: ${msg}\n`);
@@ -138,13 +135,7 @@ Example: genlab bench engine --json`,
       type: 'bool',
       help: 'kernel: genlab alone at n = 60,000 in float32 (time and peak memory; long)',
     },
-    {
-      name: 'threads',
-      type: 'int',
-      min: 1,
-      placeholder: 'T',
-      help: `libtorch threads for both frameworks (default: ${DEFAULT_THREADS})`,
-    },
+    threadsFlag(`libtorch threads for both frameworks (default: ${DEFAULT_THREADS})`),
     {
       name: 'train-size',
       type: 'int',

@@ -4,6 +4,7 @@ import { configField, resolveConfig, setPath, type FitConfig, type PartialConfig
 import { CONFIG_SCHEMA } from '../config/config-schema.js';
 import { FIELD_INFO, choicesOf, defaultOf, kindOf, leafPaths, parseWith } from '../config/schema.js';
 import type { FlagSpec, Parsed } from './args.js';
+import { threadsFlag } from './threads.js';
 
 /** The flag that sets a config field: its name, help, kind, choices and default come from the schema. */
 export function configFlag(keyPath: string, o: { help?: string; noDefault?: boolean } = {}): FlagSpec {
@@ -64,13 +65,9 @@ export const RUN_FLAGS: FlagSpec[] = [
     placeholder: 'cpu|cuda|cuda:N',
     help: 'where to compute',
   },
-  {
-    name: 'threads',
-    type: 'int',
-    min: 1,
-    placeholder: 'T',
-    help: 'CPU threads for libtorch and OpenBLAS alike, at most the CPUs (default: every CPU; a resumed run keeps its own; see the README)',
-  },
+  threadsFlag(
+    'CPU threads for libtorch and OpenBLAS alike, at most the CPUs (default: every CPU; a resumed run keeps its own; see the README)',
+  ),
   { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
 ];
 

@@ -9,7 +9,8 @@ import {
 import type { Command, Io } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { DATASET_FLAGS } from './fit-flags.js';
-import { STORE_FLAG, applyThreads, runStored, threadsFlag } from './theory.js';
+import { STORE_FLAG, applyThreads, runStored } from './theory.js';
+import { threadsFlag } from './threads.js';
 
 const D = KERNEL_OPTIONS.parse({}); // the defaults, shown in --help
 
@@ -150,6 +151,7 @@ const FLAGS: FlagSpec[] = [
   STORE_FLAG,
   threadsFlag(
     'libtorch threads for elementwise work (OpenBLAS uses every CPU unless OPENBLAS_NUM_THREADS says otherwise)',
+    1,
   ),
 ];
 
@@ -233,7 +235,7 @@ Examples:
   genlab run table3 --scale cpu && genlab report table3 --scale cpu   Table 3's form (n = 2,000 each)`,
   flags: FLAGS,
   async run(args, io) {
-    applyThreads(args, 'genlab kernel', true);
+    applyThreads(args, io, kernelExperiment);
     const { id, result } = await runStored(kernelExperiment, options(args.flags), args, io);
     if (args.flags.json) io.out(JSON.stringify({ run: id, ...result }) + '\n');
     else print(result, id, io);

@@ -23,6 +23,7 @@ import type { Command } from './command.js';
 import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { OVERRIDE_FLAGS } from './run.js';
 import { SweepDisplay } from './sweep-display.js';
+import { threadsFlag } from './threads.js';
 
 const LABELS_FLAG = configFlag('randomization.labels', {
   help: "label randomization of the shared training set (default: the scale's corrupted labels)",
@@ -77,7 +78,7 @@ Examples:
       placeholder: 'N',
       help: `models at a time, each in its own worker process; 1 fits in this process (default: one per core, ${defaultJobs()} here; 1 at smoke scale)`,
     },
-    { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'CPU threads per worker' },
+    threadsFlag('CPU threads per worker', 1),
     {
       name: 'device',
       type: 'string',

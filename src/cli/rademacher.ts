@@ -4,7 +4,8 @@ import { RADEMACHER_OPTIONS, rademacherExperiment } from '../experiments/theory/
 import type { Command } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { DATASET_FLAGS } from './fit-flags.js';
-import { STORE_FLAG, applyThreads, runStored, threadsFlag } from './theory.js';
+import { STORE_FLAG, applyThreads, runStored } from './theory.js';
+import { threadsFlag } from './threads.js';
 
 const D = RADEMACHER_OPTIONS.parse({}); // the defaults, shown in --help
 
@@ -60,7 +61,7 @@ const FLAGS: FlagSpec[] = [
     placeholder: 'S',
     help: 'seed of the sample, the signs and the weights',
   },
-  threadsFlag('libtorch threads (1: batches of 32 are too small to share between threads)'),
+  threadsFlag('libtorch threads (1: batches of 32 are too small to share between threads)', 1),
   STORE_FLAG,
 ];
 
@@ -95,7 +96,7 @@ Examples:
   genlab rademacher --model kernel --ridge 10`,
   flags: FLAGS,
   async run(args, io) {
-    applyThreads(args, 'genlab rademacher', false);
+    applyThreads(args, io, rademacherExperiment);
     const { id, result: r } = await runStored(rademacherExperiment, options(args.flags), args, io);
     if (args.flags.json) io.out(JSON.stringify({ run: id, ...r }) + '\n');
     else {

@@ -20,6 +20,8 @@ import { runQueuedSweep } from '../sweep/queue/coordinator.js';
 import type { QueueTarget } from '../sweep/queue/redis.js';
 import type { SweepEvent } from '../sweep/sweep.js';
 import { sweepQueue } from './sweep-session.js';
+import { threadsOf } from './threads.js';
+import { applyRuntime, theoryRuntime, thisMachine } from '../train/runtime.js';
 import { writeTheoryReport } from '../report/theory-report.js';
 import { runCommandFor } from '../report/preset-report.js';
 import { markdownTable } from '../report/table.js';
@@ -130,6 +132,10 @@ export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Pr
       return 0;
     }
     const exp = theoryExperiment(p.experiment, p.name);
+    if (!target)
+      applyRuntime(
+        theoryRuntime(threadsOf(args, io, 'genlab run', 1), exp.blasOnEveryCore === true, thisMachine(false)),
+      );
     const sweep: TheorySweepOptions = {
       store,
       onEvent: display(io, plan.length, (r) => exp.headline(r)),

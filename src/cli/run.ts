@@ -23,6 +23,7 @@ import { QUEUE_FLAG } from './worker.js';
 import { defaultJobs, startSweep } from './sweep-session.js';
 import { runTheoryPreset } from './run-theory.js';
 import { isTheoryPreset, loadAnyPreset, type TheoryPreset } from '../presets/theory-preset.js';
+import { threadsFlag } from './threads.js';
 
 /** The preset named by the first positional when it is a theory preset (its runs are kernel, min-norm … runs). */
 export function theoryPresetOf(args: Parsed): TheoryPreset | null {
@@ -149,14 +150,10 @@ Examples:
       placeholder: 'N',
       help: `runs at a time, each in its own worker process; 1 fits in this process (default: one per core, ${defaultJobs()} here; 1 at smoke scale or on a GPU)`,
     },
-    {
-      name: 'threads',
-      type: 'int',
-      min: 1,
-      default: 1,
-      placeholder: 'T',
-      help: "CPU threads per worker, for libtorch and OpenBLAS alike; once no run waits, the runs still going take the cores of those that ended (jobs × threads in all). The last line gives the sweep's CPU utilization: its runs' CPU-seconds over wall time × cores (--json: cpuSeconds, wallSeconds, cpuUtilization)",
-    },
+    threadsFlag(
+      "CPU threads per worker, for libtorch and OpenBLAS alike; once no run waits, the runs still going take the cores of those that ended (jobs × threads in all). The last line gives the sweep's CPU utilization: its runs' CPU-seconds over wall time × cores (--json: cpuSeconds, wallSeconds, cpuUtilization)",
+      1,
+    ),
     {
       name: 'device',
       type: 'string',

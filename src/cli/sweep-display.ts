@@ -1,5 +1,5 @@
 // The sweep's progress on stderr: one line per run as it starts and ends, and a status line with the time left.
-import { cpus } from 'node:os';
+import { cpuCount } from '../engine/index.js';
 import type { PlannedRun } from '../presets/preset.js';
 import type { SweepEvent } from '../sweep/sweep.js';
 import { makespan, type PlanEstimate } from '../sweep/estimate.js';
@@ -113,7 +113,7 @@ export class SweepDisplay {
     }
     if (left.length === 0) return 0;
     // Measured paces already include the workers' sharing of the cores; calibrated ones do not.
-    return makespan(left, this.jobs, this.threads, ratios.length ? Number.POSITIVE_INFINITY : cpus().length);
+    return makespan(left, this.jobs, this.threads, ratios.length ? Number.POSITIVE_INFINITY : cpuCount());
   }
 
   private line(text: string): void {

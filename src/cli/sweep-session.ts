@@ -1,22 +1,21 @@
 // What the sweep commands (genlab run, genlab memorization) share: where a plan is fitted (this
 // machine's worker processes or a Redis queue), how many at a time on how many threads, Ctrl-C, and
 // the fitting itself.
-import { cpus } from 'node:os';
-import { InputError } from '../engine/index.js';
+import { InputError, cpuCount } from '../engine/index.js';
 import type { PlannedRun } from '../presets/preset.js';
 import { runSweep, type SweepEvent, type SweepRun } from '../sweep/sweep.js';
 import { runQueuedSweep, type QueuedRun } from '../sweep/queue/coordinator.js';
 import { jobData } from '../sweep/queue/job.js';
 import { queueFromFlags, type QueueTarget } from '../sweep/queue/redis.js';
 import type { RunStore } from '../store/store.js';
-import { capThreads, thisMachine } from '../train/runtime.js';
+import { threadsOf } from './threads.js';
 import type { Parsed } from './args.js';
 import type { Io } from './command.js';
 import { onInterrupt, type Interrupt } from './interrupt.js';
 
 /** Worker processes a sweep starts by default: one per core. */
 export function defaultJobs(): number {
-  return Math.max(1, cpus().length);
+  return Math.max(1, cpuCount());
 }
 
 /**
@@ -60,8 +59,7 @@ export function startSweep(
   const jobs =
     (args.flags.jobs as number | undefined) ?? (o.device === 'cpu' && !o.smoke ? defaultJobs() : 1);
   const target = sweepQueue(args, plan, o.command);
-  const { threads, notice } = capThreads(args.flags.threads as number, thisMachine(false).cpus);
-  if (notice) io.err(`${o.command}: ${notice}\n`);
+  const threads = threadsOf(args, io, o.command, 1);
   const interrupt = onInterrupt(
     io,
     target

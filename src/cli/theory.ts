@@ -1,11 +1,12 @@
 // What the theory commands share: the run store flag, threads, progress bars per stage, and running one stored experiment.
 import type { z } from 'zod';
-import { InputError, cpuCount, setNumThreads } from '../engine/index.js';
 import { RunStore } from '../store/store.js';
 import { parseOptions } from '../config/options.js';
 import { runTheory, type OnProgress, type TheoryExperiment } from '../experiments/theory/index.js';
 import type { TheoryRunOutcome } from '../experiments/theory/index.js';
 import type { FlagSpec, Parsed } from './args.js';
+import { threadsOf } from './threads.js';
+import { applyRuntime, theoryRuntime, thisMachine } from '../train/runtime.js';
 import type { Io } from './command.js';
 import { Progress } from './progress.js';
 
@@ -17,16 +18,11 @@ export const STORE_FLAG: FlagSpec = {
   help: 'run store directory: the result is stored there, and the same options later reuse it',
 };
 
-export function threadsFlag(help: string): FlagSpec {
-  return { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help };
-}
-
-/** libtorch's thread count from --threads, at most the CPUs; BLAS gets every CPU when `blasAll` (kernel solves), else the same. */
-export function applyThreads(args: Parsed, where: string, blasAll: boolean): void {
-  const threads = args.flags.threads as number;
-  if (threads > cpuCount())
-    throw new InputError(`${where}: --threads: expected at most ${cpuCount()} (the CPUs), got ${threads}`);
-  setNumThreads(threads, blasAll ? cpuCount() : threads);
+/** A theory command's threads from --threads (capped at the CPUs), as the runtime policy sets them for its kind. */
+export function applyThreads(args: Parsed, io: Io, e: TheoryExperiment): void {
+  applyRuntime(
+    theoryRuntime(threadsOf(args, io, `genlab ${e.name}`, 1), e.blasOnEveryCore === true, thisMachine(false)),
+  );
 }
 
 const STAGE_LABEL: Record<string, string> = {

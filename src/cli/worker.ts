@@ -5,8 +5,8 @@ import { startWorker, type WorkerEvent } from '../sweep/queue/worker.js';
 import { QUEUE_ENV, queueFromFlags } from '../sweep/queue/redis.js';
 import type { Command, Io } from './command.js';
 import type { FlagSpec } from './args.js';
+import { threadsFlag, threadsOf } from './threads.js';
 import { onInterrupt } from './interrupt.js';
-import { capThreads, thisMachine } from '../train/runtime.js';
 
 export const QUEUE_FLAG: FlagSpec = {
   name: 'queue',
@@ -51,7 +51,7 @@ Examples:
       placeholder: 'cpu|cuda|cuda:N',
       help: 'where runs compute',
     },
-    { name: 'threads', type: 'int', min: 1, default: 1, placeholder: 'T', help: 'CPU threads per run' },
+    threadsFlag('CPU threads per run', 1),
     {
       name: 'stall-seconds',
       type: 'int',
@@ -78,9 +78,7 @@ Examples:
       throw new InputError(`genlab worker: --name: expected letters, digits and . _ : @ -, got "${name}"`);
     const device = parseDevice(args.flags.device as string, 'genlab worker: --device');
     const store = new RunStore(args.flags.out as string);
-    // Each run's threads, capped at the cores as fit and run cap them (the same notice).
-    const { threads, notice } = capThreads(args.flags.threads as number, thisMachine(false).cpus);
-    if (notice) io.err(`genlab worker: ${notice}\n`);
+    const threads = threadsOf(args, io, 'genlab worker', 1); // capped at the cores as fit and run cap them
     const interrupt = onInterrupt(
       io,
       "runs stop after their current epoch's checkpoint and go back to the queue",

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import path from 'node:path';
-import { engineBuild, Generator, noGrad, randint, randn, scope } from '../engine/index.js';
+import { cpuCount, engineBuild, Generator, noGrad, randint, randn, scope } from '../engine/index.js';
 import { datasetLayout, defaultPreprocess } from '../data/index.js';
 import { createModel } from '../models/index.js';
 import { F } from '../nn/index.js';
@@ -172,7 +172,7 @@ export function secondsPerEpoch(c: FitConfig, t: Throughput): number {
  * The wall time of a list of run durations on `jobs` workers taking them in order (as the sweep does),
  * each slowed by the share of the cores it gets: jobs × threads on fewer cores run proportionally slower.
  */
-export function makespan(seconds: number[], jobs: number, threads: number, cores = cpus().length): number {
+export function makespan(seconds: number[], jobs: number, threads: number, cores = cpuCount()): number {
   const slowdown = Math.max(1, (Math.min(jobs, Math.max(1, seconds.length)) * threads) / cores);
   const lanes = new Array<number>(Math.max(1, jobs)).fill(0);
   for (const s of seconds) {

@@ -6,7 +6,7 @@ import { fit, tidy, type FitSummary } from '../experiments/fit.js';
 import type { LoadedDataset } from '../data/index.js';
 import { disposeDataset } from '../data/index.js';
 import type { PlannedRun } from '../presets/preset.js';
-import { InputError } from '../engine/index.js';
+import { InputError, cpuCount } from '../engine/index.js';
 import type { RunStore } from '../store/store.js';
 
 export type RunOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'not run';
@@ -245,7 +245,7 @@ export async function runSweep(plan: PlannedRun[], o: SweepOptions): Promise<Swe
   }
   const cache = new Map<string, LoadedDataset>();
   const inProcess = o.jobs === 1 && !o.workers;
-  const cores = new CoreShare(o.jobs * o.threads, o.threads);
+  const cores = new CoreShare(Math.min(o.jobs * o.threads, cpuCount()), o.threads); // never above the cores
   const lane = async (): Promise<void> => {
     for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
       if (o.shouldStop?.()) return;

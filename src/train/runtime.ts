@@ -93,6 +93,17 @@ export function runtimePolicy(model: string, req: RuntimeRequest, m: Machine): R
   return { threads: shared ? cores : 1, blasThreads: cores, sgemm, conv, notice: null };
 }
 
+/**
+ * A theory run's policy (kernel, random features, min-norm …): libtorch's pool takes the threads asked for
+ * (capped), and BLAS every core where the experiment's time goes to BLAS and LAPACK solves, as it declares.
+ * `genlab kernel`, `genlab run table3` and a queue worker all ask here, so a run gets the same threads
+ * whichever command makes it.
+ */
+export function theoryRuntime(asked: number, blasOnEveryCore: boolean, m: Machine): Runtime {
+  const { threads, notice } = capThreads(asked, m.cpus);
+  return { threads, blasThreads: blasOnEveryCore ? m.cpus : threads, sgemm: m.sgemm, conv: m.conv, notice };
+}
+
 /** Applies a policy to this process's engine. */
 export function applyRuntime(r: Runtime): void {
   if (cpuSgemm() !== r.sgemm) setCpuSgemm(r.sgemm, 'GENLAB_CPU_SGEMM');

@@ -1,4 +1,4 @@
-// --threads above the CPU count: fit and run (in-process and in workers) cap it with the same one-line notice.
+// --threads above the CPU count: fit, run (in-process, in workers, theory presets) cap it with the same one-line notice.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,8 +14,9 @@ const cpus = cpuCount();
 const asked = cpus + 7;
 const NOTICE = `threads: ${asked} asked for, but this machine has ${cpus} CPUs; using ${cpus}`;
 
-/** stderr's lines about threads (progress lines aside). */
-const notices = (err: string) => err.split('\n').filter((l) => l.includes('threads'));
+/** stderr's lines about threads (progress lines aside; the store's temporary path holds the word too). */
+const notices = (err: string) =>
+  err.split('\n').filter((l) => l.replace(/genlab-threads-cap-\w+/g, '').includes('threads'));
 
 function genlab(args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -54,6 +55,13 @@ test('fit and run cap --threads at the CPU count with one notice, and the runs r
         `--jobs ${jobs}`,
       );
     }
+    // A theory preset takes its threads from the same policy, with the same notice.
+    const theory = genlab([
+      ...['run', 'double-descent-rff', '--scale', 'smoke', '--set', 'features.count=20'],
+      ...['--threads', String(asked), '--out', out],
+    ]);
+    assert.equal(theory.code, 0, theory.err);
+    assert.deepEqual(notices(theory.err), [`genlab run: ${NOTICE}`]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

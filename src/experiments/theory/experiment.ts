@@ -26,6 +26,7 @@ export interface Scores {
 export interface TheoryExperiment<S extends z.ZodType = z.ZodType, R = unknown> {
   name: string;
   summary: string; // one line, for people
+  blasOnEveryCore?: boolean; // its time goes to BLAS/LAPACK solves: BLAS gets every core (theoryRuntime)
   options: S;
   /** Readable parts of the run id, before its hash (e.g. kernel, data set and size, features). */
   idParts(o: z.output<S>): string[];

@@ -92,6 +92,7 @@ async function run(o: KernelOptions, onProgress?: (s: string, d: number, t: numb
 }
 
 export const kernelExperiment = defineExperiment({
+  blasOnEveryCore: true,
   name: 'kernel',
   summary: 'exact kernel interpolation Kα = Y (Section 5): test error and RKHS norm',
   options: KERNEL_OPTIONS,

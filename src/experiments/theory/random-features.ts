@@ -91,6 +91,7 @@ async function run(o: RandomFeaturesOptions, onProgress?: OnProgress): Promise<R
 }
 
 export const randomFeaturesExperiment = defineExperiment({
+  blasOnEveryCore: true,
   name: 'random-features',
   summary: 'min-norm least squares on N random features: test error against N (double descent at N = n)',
   options: RANDOM_FEATURES_OPTIONS,

@@ -2,7 +2,8 @@
 // run's pack to its parent, which uploads it; the parent's event loop stays free for BullMQ's lock renewal. A theory
 // run (kernel, random features …) is computed whole, then sent as one finished pack.
 // Usage (internal, forked with an IPC channel): node fit-child.js STORE DEVICE THREADS, then one message {config}.
-import { parseDevice, setNumThreads } from '../../engine/index.js';
+import { parseDevice } from '../../engine/index.js';
+import { applyRuntime, theoryRuntime, thisMachine } from '../../train/runtime.js';
 import { runProcessMain } from '../process-main.js';
 import { fit } from '../../experiments/fit.js';
 import { RunStore } from '../../store/store.js';
@@ -25,8 +26,8 @@ const send = (m: ChildMessage) =>
 
 /** Computes a theory run (or finds it stored) and sends it up as one finished pack; a stop waits for the run's end. */
 async function computeTheory(config: TheoryConfig, store: RunStore, threads: number): Promise<number> {
-  setNumThreads(threads);
   const e = theoryExperiment(config.experiment, 'queue worker: config.experiment');
+  applyRuntime(theoryRuntime(threads, e.blasOnEveryCore === true, thisMachine(false)));
   await send({ type: 'start', resumedFrom: 0, totalEpochs: 1 });
   const out = await runTheory(e, config.options, { store, where: `queue worker: ${config.experiment}` });
   const scores = e.scores(out.result);
