@@ -19,6 +19,7 @@ import {
   type RandomizationSpec,
 } from '../randomize/index.js';
 import { gridPng } from '../report/index.js';
+import { writeAtomic } from '../store/files.js';
 import type { Command } from './command.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { DATA_FLAGS, RANDOMIZE_FLAGS } from './fit-flags.js';
@@ -194,7 +195,7 @@ randomization artifact (OUT/randomization.json + .bin) that a run would record.
       };
       writeFileSync(files.before, gridPng(ds.train.images, rows));
       writeFileSync(files.after, gridPng(after.train.images, rows));
-      saveArtifact(dir, a);
+      saveArtifact(dir, a, writeAtomic);
       const r = report(ds, after, a, files);
       if (f.json) io.out(JSON.stringify(r) + '\n');
       else printText(r, (t) => io.out(t));

@@ -1,24 +1,15 @@
 // Fits one configuration inside the run store: draws or reloads the randomization, trains with a
 // checkpoint at every epoch end, resumes from the last checkpoint, and records the summary.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Generator, InputError, deriveSeed, scope, type Tensor } from '../engine/index.js';
 import { drawFraction, loadDataset, disposeDataset, type LoadedDataset } from '../data/index.js';
-import {
-  applyRandomization,
-  drawRandomization,
-  loadArtifact,
-  saveArtifact,
-  type RandomizationArtifact,
-} from '../randomize/index.js';
-import { ARTIFACT_JSON } from '../randomize/artifact.js';
+import { applyRandomization, drawRandomization, type RandomizationArtifact } from '../randomize/index.js';
 import { createModel } from '../models/index.js';
 import type { Module } from '../nn/index.js';
 import { Trainer, initialState, trainGenerator, type EpochRecord, type TrainState } from '../train/index.js';
 import { checkFitConfig, type FitConfig } from '../config/config.js';
-import { runId } from './fit-kind.js';
+import { runId, runInfo } from './fit-kind.js';
 import { type RunStore } from '../store/store.js';
-import { runInfo } from './fit-kind.js';
 import { RunDir, type FitSummary, type RunStatus } from '../store/run-dir.js';
 import { applyRuntime, runtimePolicy, thisMachine } from '../train/runtime.js';
 import { DiskFullError } from '../store/files.js';
@@ -82,11 +73,10 @@ export function loadBase(
 }
 
 function randomization(run: RunDir, base: LoadedDataset, config: FitConfig): RandomizationArtifact {
-  const artDir = run.file('randomization');
-  // A resumed run never re-draws; saveArtifact writes the JSON last, so its presence means complete.
-  if (existsSync(path.join(artDir, ARTIFACT_JSON))) return loadArtifact(artDir);
+  const saved = run.readRandomization(); // a resumed run never re-draws
+  if (saved) return saved;
   const a = drawRandomization(base, config.randomization);
-  saveArtifact(artDir, a);
+  run.writeRandomization(a);
   return a;
 }
 

@@ -1,5 +1,5 @@
 // Saving and loading a drawn randomization: a JSON record plus one little-endian binary file of arrays.
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
 import { digest, type RandomizationArtifact, type SplitDraw } from './draw.js';
@@ -17,12 +17,6 @@ interface ArrayRef {
   length: number;
 }
 const CTOR = { uint8: Uint8Array, uint16: Uint16Array, int32: Int32Array } as const;
-
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
 
 /** Packs arrays (4-byte aligned) and returns their refs. */
 function pack(arrays: Record<string, Typed | null>): { bytes: Uint8Array; refs: Record<string, ArrayRef> } {
@@ -52,8 +46,11 @@ const stripArrays = (d: SplitDraw | null): Omit<SplitDraw, 'labels' | 'corrupted
         pixelCheck: d.pixelCheck,
       };
 
-/** Writes dir/randomization.bin then dir/randomization.json, each via a temporary file and a rename. */
-export function saveArtifact(dir: string, a: RandomizationArtifact): void {
+/** Writes one file whole, or leaves the old one (the run directory's atomic, fsync'd, disk-full-safe write). */
+export type WriteFile = (file: string, data: string | Uint8Array) => void;
+
+/** Writes dir/randomization.bin then dir/randomization.json through `write`: the JSON last, so its presence means complete. */
+export function saveArtifact(dir: string, a: RandomizationArtifact, write: WriteFile): void {
   mkdirSync(dir, { recursive: true });
   const { bytes, refs } = pack({
     trainLabels: a.train.labels,
@@ -62,7 +59,7 @@ export function saveArtifact(dir: string, a: RandomizationArtifact): void {
     testCorrupted: a.test?.corrupted ?? null,
     pixelPermutation: a.pixelPermutation,
   });
-  writeAtomic(path.join(dir, ARTIFACT_BIN), bytes);
+  write(path.join(dir, ARTIFACT_BIN), bytes);
   const record = {
     format: FORMAT,
     spec: a.spec,
@@ -74,7 +71,7 @@ export function saveArtifact(dir: string, a: RandomizationArtifact): void {
     gaussian: a.gaussian,
     binary: { file: ARTIFACT_BIN, bytes: bytes.length, digest: digest(bytes), arrays: refs },
   };
-  writeAtomic(path.join(dir, ARTIFACT_JSON), JSON.stringify(record, null, 1) + '\n');
+  write(path.join(dir, ARTIFACT_JSON), JSON.stringify(record, null, 1) + '\n');
 }
 
 type Json = Record<string, unknown>;

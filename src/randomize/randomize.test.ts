@@ -1,12 +1,13 @@
 // The paper's randomizations: parsing, effective corruption, permutations, Gaussian moments, artifacts, determinism.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Generator, InputError, Tensor, arange, liveTensors, randn, scope, tensor } from '../engine/index.js';
 import { disposeDataset, type LoadedDataset } from '../data/index.js';
 import { defaultPreprocess } from '../data/preprocess.js';
+import { writeAtomic } from '../store/files.js';
 import {
   applyRandomization,
   drawRandomization,
@@ -243,7 +244,7 @@ test('artifacts round-trip through disk and re-apply identically; damaged ones a
     { inputs: 'gaussian' as const },
   ]) {
     const a = drawRandomization(ds, spec({ ...s, seed: 5 }));
-    saveArtifact(dir, a);
+    saveArtifact(dir, a, writeAtomic);
     const b = loadArtifact(dir);
     assert.deepEqual(b, a);
     const [x, y] = [applyRandomization(ds, a), applyRandomization(ds, b)];
@@ -255,7 +256,7 @@ test('artifacts round-trip through disk and re-apply identically; damaged ones a
     [x, y].forEach(disposeDataset);
   }
   const a = drawRandomization(ds, spec({ labels: 'random', seed: 1 }));
-  saveArtifact(dir, a);
+  saveArtifact(dir, a, writeAtomic);
   const bin = readFileSync(path.join(dir, 'randomization.bin'));
   bin[3] ^= 1;
   writeFileSync(path.join(dir, 'randomization.bin'), bin);
@@ -267,7 +268,7 @@ test('artifacts round-trip through disk and re-apply identically; damaged ones a
         `${dir}/randomization.bin: does not match randomization.json; expected 900 bytes with digest`,
       ),
   );
-  saveArtifact(dir, a);
+  saveArtifact(dir, a, writeAtomic);
   const json = JSON.parse(readFileSync(path.join(dir, 'randomization.json'), 'utf8'));
   json.spec.inputs = 'random-pixel';
   writeFileSync(path.join(dir, 'randomization.json'), JSON.stringify(json));
@@ -287,6 +288,16 @@ test('artifacts round-trip through disk and re-apply identically; damaged ones a
   assert.throws(() => applyRandomization(other, a), {
     message: "randomize: the artifact's train split has 300 examples; expected the data set's 299",
   });
+  // A full disk while the JSON (written last) is saved: the run directory's write names the file and
+  // leaves no temporary file and no JSON, so the randomization reads as not saved and is drawn again.
+  const full = mkdtempSync(path.join(tmpdir(), 'genlab-art-full-'));
+  symlinkSync('/dev/full', path.join(full, `randomization.json.tmp-${process.pid}`));
+  assert.throws(() => saveArtifact(full, a, writeAtomic), {
+    message: `${full}/randomization.json: disk full (ENOSPC); expected room to write; free space and resume the run`,
+  });
+  assert.deepEqual(readdirSync(full), ['randomization.bin']);
+  rmSync(full, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   [ds, other].forEach(disposeDataset);
   assert.equal(liveTensors(), before);
 });

@@ -3,7 +3,7 @@
  * A run directory (STORE/RUN_ID) holds:
  *
  *   config.json                      the resolved config, written once (the id is a hash of it)
- *   randomization/                   the drawn randomization (src/randomize/artifact.ts writes inside it)
+ *   randomization/                   the drawn randomization (src/randomize/artifact.ts lays it out; written here)
  *   steps.f32                        per-step training losses, little-endian float32, one per SGD step
  *   metrics.jsonl                    one EpochRecord per line, epochs 1, 2, … in order
  *   checkpoint.safetensors           the latest epoch-end checkpoint: weights, optimizer, RNG, training state,
@@ -46,6 +46,8 @@ import type { EpochRecord, TrainState } from '../train/index.js';
 import { appendBytes, readJson, writeAtomic, writeFailure } from './files.js';
 import { acquireLock, lockHolder, type LockHolder, type RunLock } from './run-lock.js';
 import type { FitConfig } from '../config/config.js';
+import { ARTIFACT_JSON, loadArtifact, saveArtifact } from '../randomize/artifact.js';
+import type { RandomizationArtifact } from '../randomize/index.js';
 
 /** The file names of a run directory (relative). No other module spells them. */
 export const RUN_FILES = {
@@ -202,6 +204,17 @@ export class RunDir {
   finishedSummary(): FitSummary | null {
     const s = this.readSummary();
     return s && isDone(s.status) ? s : null;
+  }
+
+  /** The run's drawn randomization, or null before it is saved (its JSON, written last, marks it whole). */
+  readRandomization(): RandomizationArtifact | null {
+    const dir = this.file('randomization');
+    return existsSync(path.join(dir, ARTIFACT_JSON)) ? loadArtifact(dir) : null;
+  }
+
+  /** Saves the drawn randomization with the run's atomic, fsync'd writes (a full disk is named, not half-written). */
+  writeRandomization(a: RandomizationArtifact): void {
+    saveArtifact(this.file('randomization'), a, writeAtomic);
   }
 
   writeSummary(s: FitSummary): void {
