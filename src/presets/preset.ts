@@ -3,16 +3,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unknownName } from '../engine/index.js';
-import {
-  checkPartial,
-  configField,
-  getPath,
-  resolveConfig,
-  setPath,
-  type PartialConfig,
-} from '../config/config.js';
+import { checkPartial, configField, resolveConfig, type PartialConfig } from '../config/config.js';
 import { runId, type PlannedRun } from '../experiments/fit-kind.js';
 import { kindOf, parseWith } from '../config/schema.js';
+import { parseSetPairs, planGrid } from './grid.js';
 
 export { resolveConfig } from '../config/config.js';
 
@@ -271,51 +265,21 @@ function parseFieldValue(keyPath: string, raw: string, where: string): unknown {
 
 /** `--set key=value` pairs as a partial config, each value checked against the schema. */
 export function parseOverrides(pairs: readonly string[], where: string): PartialConfig {
-  const out: PartialConfig = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new InputError(`${where}: --set "${pair}": expected key=value, e.g. train.epochs=20`);
-    const key = pair.slice(0, eq);
-    setPath(out, key, parseFieldValue(key, pair.slice(eq + 1), where));
-  }
-  return out;
-}
-
-function gridPoints(grid: Record<string, unknown[]>): Record<string, unknown>[] {
-  let points: Record<string, unknown>[] = [{}];
-  for (const [k, vs] of Object.entries(grid))
-    points = points.flatMap((p) => vs.map((v) => ({ ...p, [k]: v })));
-  return points;
+  return parseSetPairs(pairs, where, 'train.epochs=20', (key, raw) => parseFieldValue(key, raw, where));
 }
 
 /** Every run of a preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked. */
 export function planPreset(p: Preset, scale: ScaleName, overrides: PartialConfig = {}): PlannedRun[] {
   const sc = p.scales[scale];
-  const grid = { ...p.grid, ...(sc.grid ?? {}) };
-  // An override of a grid axis (--set model.name=mlp-3x512) narrows the axis to that value, so run
-  // labels and each variant's `only` see the value actually run.
-  for (const k of Object.keys(grid)) {
-    const v = getPath(overrides, k);
-    if (v !== undefined) grid[k] = [v];
-  }
   const variants = p.variants.length ? p.variants : [{ label: '', config: {} }];
-  const runs: PlannedRun[] = [];
-  for (const coords of gridPoints(grid)) {
-    const point: PartialConfig = {};
-    for (const [k, v] of Object.entries(coords)) setPath(point, k, v);
-    for (const v of variants) {
-      if (v.only && Object.entries(v.only).some(([k, vs]) => k in coords && !vs.includes(coords[k])))
-        continue;
-      const label = [...Object.entries(coords).map(([k, x]) => `${k.split('.').pop()}=${String(x)}`), v.label]
-        .filter(Boolean)
-        .join(' ');
-      const config = resolveConfig(
-        [p.base, sc.config, point, v.config, overrides],
-        `${p.name} (${scale}) ${label}`,
-      );
-      runs.push({ label, coords, variant: v.label, config, id: runId(config) });
-    }
-  }
-  const seen = new Set<string>();
-  return runs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+  return planGrid({ ...p.grid, ...(sc.grid ?? {}) }, variants, overrides, (coords, point, v) => {
+    const label = [...Object.entries(coords).map(([k, x]) => `${k.split('.').pop()}=${String(x)}`), v.label]
+      .filter(Boolean)
+      .join(' ');
+    const config = resolveConfig(
+      [p.base, sc.config, point, v.config, overrides],
+      `${p.name} (${scale}) ${label}`,
+    );
+    return { label, coords, variant: v.label, config, id: runId(config) };
+  });
 }

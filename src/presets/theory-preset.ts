@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { InputError } from '../engine/index.js';
 import { leafAt, parseLeafValue, parseOptions, partialOf } from '../config/options.js';
-import { getPath, mergeConfig, setPath, type PartialConfig } from '../config/config.js';
+import { mergeConfig } from '../config/config.js';
+import { parseSetPairs, planGrid, type Grid } from './grid.js';
 import {
   loadPreset,
   presetExperiment,
@@ -17,7 +18,6 @@ import { theoryExperiment, theoryRunId, type TheoryName } from '../experiments/t
 export const THEORY_REPORTS = ['table3', 'double-descent-rff'] as const;
 export type TheoryReportKind = (typeof THEORY_REPORTS)[number];
 
-type Grid = Record<string, unknown[]>;
 type Layer = Record<string, unknown>; // a partial options object
 
 export interface TheoryScale {
@@ -115,16 +115,9 @@ export function isTheoryPreset(p: Preset | TheoryPreset): p is TheoryPreset {
 /** `--set key=value` pairs as a partial options object, each value checked against the experiment's schema. */
 export function parseTheoryOverrides(p: TheoryPreset, pairs: readonly string[], where: string): Layer {
   const options = theoryExperiment(p.experiment, where).options;
-  const out: PartialConfig = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0)
-      throw new InputError(`${where}: --set "${pair}": expected key=value, e.g. dataset.trainSize=500`);
-    const key = pair.slice(0, eq);
-    const leaf = leafAt(options, key, `${where}: --set`);
-    setPath(out, key, parseLeafValue(leaf, pair.slice(eq + 1), `${where}: --set ${key}`));
-  }
-  return out;
+  return parseSetPairs(pairs, where, 'dataset.trainSize=500', (key, raw) =>
+    parseLeafValue(leafAt(options, key, `${where}: --set`), raw, `${where}: --set ${key}`),
+  );
 }
 
 /** An axis as people read it: its last key, or the section's name for `….name` (features.name → features). */
@@ -133,44 +126,24 @@ function axisName(keyPath: string): string {
   return keys.length > 1 && keys[keys.length - 1] === 'name' ? keys[keys.length - 2] : keys[keys.length - 1];
 }
 
-function gridPoints(g: Grid): Record<string, unknown>[] {
-  let points: Record<string, unknown>[] = [{}];
-  for (const [k, vs] of Object.entries(g)) points = points.flatMap((p) => vs.map((v) => ({ ...p, [k]: v })));
-  return points;
-}
-
 /** Every run of a theory preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked. */
 export function planTheoryPreset(p: TheoryPreset, s: ScaleName, overrides: Layer = {}): TheoryPlannedRun[] {
   const e = theoryExperiment(p.experiment, p.name);
   const sc = p.scales[s];
-  const axes = { ...p.grid, ...(sc.grid ?? {}) };
-  for (const k of Object.keys(axes)) {
-    const v = getPath(overrides, k); // an override of an axis narrows it to that value
-    if (v !== undefined) axes[k] = [v];
-  }
   const variants = p.variants.length ? p.variants : [{ label: '', options: {} }];
-  const runs: TheoryPlannedRun[] = [];
-  for (const coords of gridPoints(axes)) {
-    const point: PartialConfig = {};
-    for (const [k, v] of Object.entries(coords)) setPath(point, k, v);
-    for (const v of variants) {
-      const only = 'only' in v ? v.only : undefined;
-      if (only && Object.entries(only).some(([k, vs]) => k in coords && !vs.includes(coords[k]))) continue;
-      const label = [...Object.entries(coords).map(([k, x]) => `${axisName(k)}=${String(x)}`), v.label]
-        .filter(Boolean)
-        .join(' ');
-      const merged = mergeConfig<Layer>({}, p.base, sc.options, point, v.options, overrides);
-      const options = parseOptions(e.options, merged, `${p.name} (${s}) ${label}`.trim());
-      runs.push({
-        label,
-        coords,
-        variant: v.label,
-        experiment: p.experiment,
-        options,
-        id: theoryRunId(e, options),
-      });
-    }
-  }
-  const seen = new Set<string>();
-  return runs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+  return planGrid({ ...p.grid, ...(sc.grid ?? {}) }, variants, overrides, (coords, point, v) => {
+    const label = [...Object.entries(coords).map(([k, x]) => `${axisName(k)}=${String(x)}`), v.label]
+      .filter(Boolean)
+      .join(' ');
+    const merged = mergeConfig<Layer>({}, p.base, sc.options, point, v.options, overrides);
+    const options = parseOptions(e.options, merged, `${p.name} (${s}) ${label}`.trim());
+    return {
+      label,
+      coords,
+      variant: v.label,
+      experiment: p.experiment,
+      options,
+      id: theoryRunId(e, options),
+    };
+  });
 }
