@@ -189,7 +189,11 @@ void backwardKernel(const at::Tensor& g, const at::Tensor& x, const at::Tensor& 
 at::Tensor composite(const at::Tensor& x, const c10::optional<at::Tensor>& w, const c10::optional<at::Tensor>& b,
                      const c10::optional<at::Tensor>& rm, const c10::optional<at::Tensor>& rv, bool training,
                      double momentum, double eps, bool withRelu) {
-  at::Tensor y = at::batch_norm(x, w, b, rm, rv, training, momentum, eps, false);
+  // A shift without a scale (TensorFlow's default, small Inception's): libtorch's CUDA backward needs the
+  // scale's tensor, so the scale is a constant 1 there (the same values; no gradient asked of it).
+  c10::optional<at::Tensor> scale = w;
+  if ((!w || !w->defined()) && b && b->defined()) scale = at::ones_like(*b).requires_grad_(false);
+  at::Tensor y = at::batch_norm(x, scale, b, rm, rv, training, momentum, eps, false);
   return withRelu ? y.relu_() : y;
 }
 

@@ -68,7 +68,7 @@ interface Part {
 
 function part(train: TrainData['train'], at: number[]): Part {
   return scope(() => {
-    const idx = tensor(Int32Array.from(at)).to('int64');
+    const idx = tensor(Int32Array.from(at)).to('int64').to(train.images.device); // beside the data (a GPU's)
     return { at, idx, images: train.images.indexSelect(0, idx), labels: train.labels.indexSelect(0, idx) };
   });
 }
@@ -134,10 +134,14 @@ export class Trainer {
     const t0 = performance.now();
     const fit = this.split?.fit;
     const n = fit ? fit.at.length : this.data.train.images.shape[0];
-    // With a held-out part, the epoch's permutation of the members mapped to their training-set indices.
-    const order = fit
-      ? scope(() => fit.idx.indexSelect(0, epochOrder(n, c.seed, s.epoch)))
-      : epochOrder(n, c.seed, s.epoch);
+    // The epoch's permutation, drawn on the CPU (a seed gives the same order on any device), moved beside
+    // the data; with a held-out part, the members' permutation mapped to their training-set indices.
+    const device = this.data.train.images.device;
+    const order = scope(() => {
+      const drawn = epochOrder(n, c.seed, s.epoch);
+      const here = drawn.device === device ? drawn : drawn.to(device);
+      return fit ? fit.idx.indexSelect(0, here) : here;
+    });
     const ranges = batchRanges(n, c.batchSize, c.dropLast);
     const losses: number[] = [];
     this.model.train();
