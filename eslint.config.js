@@ -1,4 +1,4 @@
-// Lint rules: typescript-eslint's recommended set over src, test and bench.
+// Lint rules: typescript-eslint's recommended set over src and test.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # genlab on a CUDA GPU, end to end, in one command: builds the addon against a CUDA libtorch, checks
 # `genlab info`, fits small models on the GPU (and the same on the CPU for comparison), and times
-# training steps against PyTorch on the same GPU (bench/cuda.ts). Every step's output is logged as it
+# training steps against PyTorch on the same GPU (src/bench/cuda.ts). Every step's output is logged as it
 # runs; a step that fails is logged and the next one runs; a summary comes last.
 #
 #   bash scripts/device-cuda-check.sh
@@ -340,10 +340,10 @@ if ((CUDA_OK)); then
   BENCH=(--device "$DEV" --python "$PYTHON" --json)
   [ -n "${BENCH_ROWS:-}" ] && BENCH+=(--rows "$BENCH_ROWS")
   [ -n "${BENCH_STEPS:-}" ] && BENCH+=(--steps "$BENCH_STEPS")
-  run_step "bench cuda (genlab vs PyTorch)" 150 "$NODE" dist/bench/cuda.js "${BENCH[@]}" >"$OUT/bench-cuda.json"
+  run_step "bench cuda (genlab vs PyTorch)" 150 "$NODE" dist/src/bench/cuda.js "${BENCH[@]}" >"$OUT/bench-cuda.json"
   if [ -s "$OUT/bench-cuda.json" ]; then
     # (paths in the environment: an argument would be process.argv[1], which cuda.js takes for its own run)
-    BENCH_JS="$ROOT/dist/bench/cuda.js" BENCH_JSON="$OUT/bench-cuda.json" "$NODE" --input-type=module -e '
+    BENCH_JS="$ROOT/dist/src/bench/cuda.js" BENCH_JSON="$OUT/bench-cuda.json" "$NODE" --input-type=module -e '
       import { readFileSync } from "node:fs";
       const { formatCudaBench } = await import(process.env.BENCH_JS);
       process.stdout.write(formatCudaBench(JSON.parse(readFileSync(process.env.BENCH_JSON, "utf8"))));

@@ -22,6 +22,7 @@ const ORDER = [
   'sweep',
   'report',
   'serve',
+  'bench',
   'cli',
 ];
 

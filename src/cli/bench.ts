@@ -1,10 +1,10 @@
 // genlab bench NAME: benchmarks from a small registry of names (engine now; fit and kernel can join).
 import { InputError, cpuCount, unknownName } from '../engine/index.js';
-import { formatTable, runEngineBench } from '../../bench/engine.js';
-import { formatKernelBench, runKernelBench } from '../../bench/kernel.js';
-import { formatFitBench, runFitBench } from '../../bench/fit.js';
-import { formatContentionBench, runContentionBench } from '../../bench/contention.js';
-import { formatEvalBench, runEvalBench } from '../../bench/eval.js';
+import { formatTable, runEngineBench } from '../bench/engine.js';
+import { formatKernelBench, runKernelBench } from '../bench/kernel.js';
+import { formatFitBench, runFitBench } from '../bench/fit.js';
+import { formatContentionBench, runContentionBench } from '../bench/contention.js';
+import { formatEvalBench, runEvalBench } from '../bench/eval.js';
 import { applyEnvKernels } from '../train/runtime.js';
 import type { Parsed } from './args.js';
 import { threadsFlag, threadsOf } from './threads.js';

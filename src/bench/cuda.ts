@@ -1,6 +1,6 @@
 // Training steps on a GPU side by side: genlab and PyTorch (bench/cuda_ref.py) on one device, same models.
 //
-//   node dist/bench/cuda.js [--device cuda] [--python PATH] [--rows M@B,…] [--steps N] [--reps R]
+//   node dist/src/bench/cuda.js [--device cuda] [--python PATH] [--rows M@B,…] [--steps N] [--reps R]
 //                           [--warmup W] [--row-seconds S] [--no-ref] [--no-check] [--json]
 //
 // Each row is a model of bench/engine-models.ts (bench/engine_ref.py defines the same) at a batch size:
@@ -25,9 +25,9 @@ import {
   scope,
   synchronize,
   type Tensor,
-} from '../src/engine/index.js';
-import { F, type Module } from '../src/nn/index.js';
-import { SGD } from '../src/optim/index.js';
+} from '../engine/index.js';
+import { F, type Module } from '../nn/index.js';
+import { SGD } from '../optim/index.js';
 import { MODELS, flopsOf } from './engine-models.js';
 
 export const DEFAULT_ROWS = [
@@ -197,7 +197,7 @@ export function runReference(
   o: CudaBenchOptions,
   say: (msg: string) => void,
 ): Promise<{ torch: string | null; device: string | null; rows: RefRow[]; error?: string }> {
-  const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/cuda_ref.py');
+  const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/cuda_ref.py');
   const args = [script, o.device, o.rows.join(','), String(o.steps), String(o.reps), String(o.warmup)];
   return new Promise((resolve) => {
     const out: { torch: string | null; device: string | null; rows: RefRow[]; error?: string } = {

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setNumThreads, type DType } from '../src/engine/index.js';
-import { disposeDataset, loadDataset } from '../src/data/index.js';
-import { DEFAULT_FEATURES } from '../src/theory/features.js';
-import { PIXEL_GAMMA, runKernel } from '../src/theory/kernel-run.js';
+import { setNumThreads, type DType } from '../engine/index.js';
+import { disposeDataset, loadDataset } from '../data/index.js';
+import { DEFAULT_FEATURES } from '../theory/features.js';
+import { PIXEL_GAMMA, runKernel } from '../theory/kernel-run.js';
 
 export interface KernelBenchOptions {
   n: number;
@@ -30,7 +30,7 @@ export interface KernelBenchResult {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const REF = path.resolve(here, '../../bench/kernel_ref.py'); // dist/bench -> bench
+const REF = path.resolve(here, '../../../bench/kernel_ref.py'); // dist/src/bench -> bench
 
 function reference(spec: object): Promise<{ seconds: number; testError: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'genlab-bench-kernel-'));

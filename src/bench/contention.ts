@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuCount } from '../src/engine/index.js';
+import { cpuCount } from '../engine/index.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const GENLAB = path.resolve(HERE, '../../bin/genlab.js');
+const GENLAB = path.resolve(HERE, '../../../bin/genlab.js');
 
 /** A workload: `genlab fit` flags (a fresh run directory is added). */
 export interface ContentionWorkload {

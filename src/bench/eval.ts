@@ -9,11 +9,11 @@ import {
   setNumThreads,
   type CpuConv,
   type Tensor,
-} from '../src/engine/index.js';
-import { F, type Module } from '../src/nn/index.js';
-import { SGD } from '../src/optim/index.js';
-import { createModel, defaultEvalBatchSize } from '../src/models/index.js';
-import { evaluate } from '../src/train/evaluate.js';
+} from '../engine/index.js';
+import { F, type Module } from '../nn/index.js';
+import { SGD } from '../optim/index.js';
+import { createModel, defaultEvalBatchSize } from '../models/index.js';
+import { evaluate } from '../train/evaluate.js';
 
 export interface EvalBenchRow {
   model: string;

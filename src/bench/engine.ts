@@ -12,9 +12,9 @@ import {
   scope,
   setNumThreads,
   type Tensor,
-} from '../src/engine/index.js';
-import { F, type Module } from '../src/nn/index.js';
-import { SGD } from '../src/optim/index.js';
+} from '../engine/index.js';
+import { F, type Module } from '../nn/index.js';
+import { SGD } from '../optim/index.js';
 import { MODELS, ROWS, flopsOf, type BenchModel, type BenchRowSpec } from './engine-models.js';
 
 export { MODELS, ROWS, flopsOf, type BenchModel, type BenchRowSpec } from './engine-models.js';
@@ -99,7 +99,7 @@ export class Reference {
   private stderr = '';
 
   constructor(threads: number, python = '/usr/bin/python3') {
-    const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/engine_ref.py');
+    const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/engine_ref.py');
     // OpenBLAS's pool is set per row (useThreads), as genlab's setNumThreads sets its own. An
     // OPENBLAS_NUM_THREADS in the environment wins on both sides; the bench must not set one itself:
     // engine_ref.py would take it for the user's and keep it, and every one-thread row would time

@@ -1,5 +1,5 @@
 // The models and rows of `genlab bench engine` (bench/engine_ref.py defines the same models under the same names).
-import { Generator, noGrad, scope, zeros, type Tensor } from '../src/engine/index.js';
+import { Generator, noGrad, scope, zeros, type Tensor } from '../engine/index.js';
 import {
   BatchNorm2d,
   Conv2d,
@@ -10,8 +10,8 @@ import {
   ReLU,
   Sequential,
   type Module,
-} from '../src/nn/index.js';
-import { InceptionSmall } from '../src/models/inception.js';
+} from '../nn/index.js';
+import { InceptionSmall } from '../models/inception.js';
 
 export interface BenchModel {
   name: string;

@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setNumThreads } from '../src/engine/index.js';
-import { disposeDataset, loadDataset, type LoadedDataset } from '../src/data/index.js';
-import { applyRandomization, drawRandomization } from '../src/randomize/index.js';
-import { saveSafetensors } from '../src/nn/index.js';
-import { buildModel, fit } from '../src/experiments/fit.js';
-import { RunStore } from '../src/store/store.js';
-import { loadPreset, planPreset } from '../src/presets/preset.js';
-import type { FitConfig } from '../src/config/config.js';
+import { setNumThreads } from '../engine/index.js';
+import { disposeDataset, loadDataset, type LoadedDataset } from '../data/index.js';
+import { applyRandomization, drawRandomization } from '../randomize/index.js';
+import { saveSafetensors } from '../nn/index.js';
+import { buildModel, fit } from '../experiments/fit.js';
+import { RunStore } from '../store/store.js';
+import { loadPreset, planPreset } from '../presets/preset.js';
+import type { FitConfig } from '../config/config.js';
 
 interface SideResult {
   epochs: number;
@@ -99,7 +99,7 @@ export async function runFitBench(
     };
     const r = spawnSync(
       '/usr/bin/python3',
-      [path.join(HERE, '../../bench/fit_ref.py'), JSON.stringify(req)],
+      [path.join(HERE, '../../../bench/fit_ref.py'), JSON.stringify(req)],
       {
         encoding: 'utf8',
         env: {
