@@ -78,11 +78,7 @@ async function queuedTheorySweep(
   const onEvent = (e: SweepEvent<QueuedTheoryRun, unknown>) => {
     if (e.type === 'skip') o.onEvent?.({ type: 'skip', index: e.index, run: e.run, result: e.summary });
     else if (e.type === 'start') o.onEvent?.({ type: 'start', index: e.index, run: e.run });
-    else if (e.type === 'end') {
-      const outcome =
-        e.outcome === 'interrupted' ? 'not run' : e.outcome === 'failed' ? 'failed' : 'complete';
-      o.onEvent?.({ ...e, outcome, result: e.summary });
-    }
+    else if (e.type === 'end') o.onEvent?.({ ...e, result: e.summary });
   };
   const results = await runQueuedSweep(plan, {
     store: o.store,
@@ -91,17 +87,7 @@ async function queuedTheorySweep(
     shouldStop: o.shouldStop,
     finished: storedTheoryResult,
   });
-  return results.map((r) => ({
-    run: r.run,
-    outcome:
-      r.outcome === 'complete' || r.outcome === 'skipped'
-        ? r.outcome
-        : r.outcome === 'failed'
-          ? 'failed'
-          : 'not run',
-    result: r.summary,
-    error: r.error,
-  }));
+  return results.map((r) => ({ run: r.run, outcome: r.outcome, result: r.summary, error: r.error }));
 }
 
 /** genlab run PRESET for a theory preset: in this process one run at a time (each uses every core), or on the queue. */
@@ -156,7 +142,7 @@ export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Pr
     }
     const bad = results.find((r) => r.badInput);
     if (bad) throw new InputError(`genlab run: ${bad.run.label || bad.run.id}: ${bad.error ?? 'bad input'}`);
-    const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'not run');
+    const failed = results.filter((r) => r.outcome !== 'complete' && r.outcome !== 'skipped');
     if (!args.flags.json)
       io.err(
         failed.length

@@ -2,7 +2,7 @@
 // Usage (internal): node sweep-worker.js STORE RUN_ID DEVICE THREADS. On stdin, lines {"type":"threads","threads":N}
 // give it more cores (runs that ended freed them); stdin's end asks it to stop.
 import { getNumThreads, parseDevice, setNumThreads } from '../engine/index.js';
-import { runProcessMain } from './process-main.js';
+import { eachJsonLine, runProcessMain } from './process-main.js';
 import { fit } from '../experiments/fit.js';
 import { RunStore } from '../store/store.js';
 
@@ -17,20 +17,12 @@ async function main(argv: string[]): Promise<number> {
   const parent = process.ppid;
   let stop = false;
   // The sweep holds our stdin: when it goes away (killed), stop after the current epoch's checkpoint.
-  let pending = '';
-  process.stdin
-    .on('data', (d: Buffer) => {
-      const lines = (pending + d.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = JSON.parse(line) as { type?: string; threads?: unknown };
-        if (m.type !== 'threads' || !Number.isInteger(m.threads) || (m.threads as number) < 1) continue;
-        setNumThreads(m.threads as number, m.threads as number); // between two steps: JS runs no op now
-        send({ type: 'threads', threads: getNumThreads() });
-      }
-    })
-    .on('close', () => (stop = true))
-    .resume();
+  eachJsonLine(process.stdin, (m) => {
+    if (m.type !== 'threads' || !Number.isInteger(m.threads) || (m.threads as number) < 1) return;
+    setNumThreads(m.threads as number, m.threads as number); // between two steps: JS runs no op now
+    send({ type: 'threads', threads: getNumThreads() });
+  });
+  process.stdin.on('close', () => (stop = true)).resume();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stop = true));
   const store = new RunStore(root);
   try {

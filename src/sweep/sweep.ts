@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fit, tidy, type FitSummary } from '../experiments/fit.js';
+import { eachJsonLine } from './process-main.js';
 import type { LoadedDataset } from '../data/index.js';
 import { disposeDataset } from '../data/index.js';
 import type { PlannedRun } from '../presets/preset.js';
@@ -151,37 +152,30 @@ function runWorker(
     child.stdin.write(`${JSON.stringify({ type: 'threads', threads: n })}\n`); // answered with the threads it took
   });
   let stderr = '';
-  let buffered = '';
   let done: WorkerMessage | null = null;
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  child.stdout.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      const m = JSON.parse(line) as WorkerMessage;
-      if (m.type === 'start')
-        o.onEvent?.({
-          type: 'start',
-          index,
-          run: r,
-          resumedFrom: m.resumedFrom as number,
-          totalEpochs: m.totalEpochs as number,
-        });
-      else if (m.type === 'epoch')
-        o.onEvent?.({
-          type: 'epoch',
-          index,
-          run: r,
-          epoch: m.epoch as number,
-          trainAcc: m.trainAcc as number,
-          testAcc: m.testAcc as number,
-        });
-      else if (m.type === 'threads')
-        o.onEvent?.({ type: 'threads', index, run: r, threads: m.threads as number });
-      else if (m.type === 'done') done = m;
-    }
+  eachJsonLine(child.stdout, (msg) => {
+    const m = msg as WorkerMessage;
+    if (m.type === 'start')
+      o.onEvent?.({
+        type: 'start',
+        index,
+        run: r,
+        resumedFrom: m.resumedFrom as number,
+        totalEpochs: m.totalEpochs as number,
+      });
+    else if (m.type === 'epoch')
+      o.onEvent?.({
+        type: 'epoch',
+        index,
+        run: r,
+        epoch: m.epoch as number,
+        trainAcc: m.trainAcc as number,
+        testAcc: m.testAcc as number,
+      });
+    else if (m.type === 'threads')
+      o.onEvent?.({ type: 'threads', index, run: r, threads: m.threads as number });
+    else if (m.type === 'done') done = m;
   });
   // A stopping sweep (SIGINT to it alone) closes the worker's stdin: it stops after its epoch's checkpoint.
   const watch = setInterval(() => o.shouldStop?.() && child.stdin.end(), 200);

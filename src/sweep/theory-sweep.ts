@@ -1,10 +1,12 @@
 // Runs a theory preset's plan in this process, one run at a time: stored runs are skipped, the rest computed and stored.
 import { InputError } from '../engine/index.js';
+import type { RunOutcome } from './sweep.js';
 import type { RunStore } from '../store/store.js';
 import type { TheoryPlannedRun } from '../presets/theory-preset.js';
 import { runTheory, storedTheoryResult, theoryExperiment } from '../experiments/theory/index.js';
 
-export type TheoryOutcome = 'complete' | 'skipped' | 'failed' | 'not run';
+/** As a fit's (interrupted: a queued run the coordinator stopped following). */
+export type TheoryOutcome = RunOutcome;
 
 export interface TheorySweepRun {
   run: TheoryPlannedRun;
