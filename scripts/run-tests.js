@@ -1,5 +1,7 @@
-// Runs every compiled test file (dist/**/*.test.js) with node's test runner, two files at a time.
-import { readdirSync, statSync } from 'node:fs';
+// Runs every compiled test file (dist/**/*.test.js) with node's test runner, two files at a time, in a
+// temporary folder of their own (TMPDIR): a genlab-* entry a test leaves there fails the run, by name.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -21,5 +23,15 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/ (run npm run build:ts)');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const tmp = mkdtempSync(path.join(tmpdir(), 'genlab-tests-'));
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, TMPDIR: tmp },
+});
+const left = readdirSync(tmp).filter((n) => n.startsWith('genlab-'));
+rmSync(tmp, { recursive: true, force: true }); // what other programs (Chromium, Redis) left goes too
+if (left.length > 0) {
+  console.error(`run-tests: the tests left ${left.length} temporary folders behind: ${left.join(', ')}`);
+  process.exit(r.status || 1);
+}
 process.exit(r.status ?? 1);

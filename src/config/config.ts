@@ -47,7 +47,8 @@ export function configDefaults(): ParsedConfig {
  * default init ('pytorch') is left out, so runs made before model.init existed keep their ids.
  */
 export function resolveConfig(layers: PartialConfig[], where: string): FitConfig {
-  const c = parseWith(CONFIG_SCHEMA, mergeConfig<PartialConfig>({}, ...layers), `${where}:`);
+  const merged = positiveZeros(mergeConfig<PartialConfig>({}, ...layers)) as PartialConfig;
+  const c = parseWith(CONFIG_SCHEMA, merged, `${where}:`);
   const { init, ...model } = c.model;
   const { channels, ...dataset } = c.dataset; // CIFAR's own 3 is left out: one run id either way
   const { schedule } = c.train;
@@ -71,6 +72,15 @@ export function resolveConfig(layers: PartialConfig[], where: string): FitConfig
 /** Checks a whole config (a stored run's, or one built in code) against the schema; returns it resolved. */
 export function checkFitConfig(c: FitConfig, where = 'fit'): FitConfig {
   return resolveConfig([c as unknown as PartialConfig], where);
+}
+
+/** A copy with every -0 made 0: JSON writes -0 as 0, so a config read back from its file is the same config. */
+function positiveZeros(x: unknown): unknown {
+  if (typeof x === 'number') return Object.is(x, -0) ? 0 : x;
+  if (Array.isArray(x)) return x.map(positiveZeros);
+  if (x !== null && typeof x === 'object')
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, positiveZeros(v)]));
+  return x;
 }
 
 /** Sets a dotted path in a nested object, creating sections on the way. */

@@ -1,18 +1,18 @@
 // IDX reader: round trips (raw and gzip) and pinned error texts (random and damaged bytes: test/data-parsers-properties).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../engine/index.js';
 import { readMaybeGz } from './files.js';
 import { checkLabels, encodeIdx, parseIdx, readIdx } from './idx.js';
+import { tempDir } from '../../test/support/temp.js';
 
 const images = Uint8Array.from({ length: 3 * 4 * 5 }, (_, i) => i);
 
 test('IDX round-trips raw and gzip files', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-idx-'));
+  const dir = tempDir('genlab-idx-');
   const bytes = encodeIdx([3, 4, 5], images);
   writeFileSync(path.join(dir, 'raw'), bytes);
   writeFileSync(path.join(dir, 'packed.gz'), gzipSync(bytes));
@@ -52,7 +52,7 @@ test('IDX errors name the file and say what was expected', () => {
 });
 
 test('a missing IDX file is named', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-idx-'));
+  const dir = tempDir('genlab-idx-');
   assert.throws(
     () => readIdx(path.join(dir, 'absent'), 3),
     (e: Error) => e instanceof InputError && /absent: cannot read: ENOENT/.test(e.message),
@@ -60,7 +60,7 @@ test('a missing IDX file is named', () => {
 });
 
 test('a gzip file that decompresses past the limit is refused with the file named, not read', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-gz-'));
+  const dir = tempDir('genlab-gz-');
   const file = path.join(dir, 'bomb-idx3-ubyte.gz');
   writeFileSync(file, gzipSync(new Uint8Array(4096)));
   assert.throws(

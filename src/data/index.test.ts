@@ -2,14 +2,14 @@
 // The real Fashion-MNIST is tested in test/data/data-fashion-mnist.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InputError, Rng, liveTensors, scope } from '../engine/index.js';
 import { disposeDataset, labelHistogram, loadDataset } from './index.js';
 import { encodeIdx } from './idx.js';
 import { encodeCifar } from './cifar.js';
+import { tempDir } from '../../test/support/temp.js';
 
 const rng = new Rng(11);
 const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => rng.int(256));
@@ -22,7 +22,7 @@ function idxDir(
   w = 5,
   opts: { testLabels?: Uint8Array; trainLabelCount?: number } = {},
 ): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-mnist-'));
+  const dir = tempDir('genlab-mnist-');
   const labels = (k: number): Uint8Array => Uint8Array.from({ length: k }, (_, i) => i % 10);
   const nl = opts.trainLabelCount ?? n;
   writeFileSync(
@@ -141,7 +141,7 @@ test('bad directories and files are one-line InputErrors', () => {
     message:
       'data: unknown data set "fashion-mnst"; expected one of fashion-mnist, mnist, cifar10, cifar100; did you mean "fashion-mnist"?',
   });
-  const empty = mkdtempSync(path.join(tmpdir(), 'genlab-empty-'));
+  const empty = tempDir('genlab-empty-');
   assert.throws(
     () => loadDataset({ name: 'cifar10', dataDir: empty }),
     (e: Error) => e instanceof InputError && e.message.startsWith(`${empty}: missing data_batch_1.bin, `),
@@ -159,7 +159,7 @@ test('bad directories and files are one-line InputErrors', () => {
 
 test('a CIFAR-10 binary directory (in cifar-10-batches-bin/) and CIFAR-100 fine/coarse labels', () => {
   const before = liveTensors();
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-cifar-'));
+  const root = tempDir('genlab-cifar-');
   const dir = path.join(root, 'cifar-10-batches-bin');
   mkdirSync(dir);
   const img = bytes(2 * 3072);
@@ -178,7 +178,7 @@ test('a CIFAR-10 binary directory (in cifar-10-batches-bin/) and CIFAR-100 fine/
   const cropped = loadDataset({ name: 'cifar10', dataDir: root });
   assert.deepEqual(cropped.shape, [3, 28, 28]);
   assert.deepEqual(cropped.preprocessing.centerCrop, 28);
-  const d100 = mkdtempSync(path.join(tmpdir(), 'genlab-cifar100-'));
+  const d100 = tempDir('genlab-cifar100-');
   writeFileSync(
     path.join(d100, 'train.bin'),
     encodeCifar(

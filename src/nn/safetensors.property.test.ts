@@ -1,15 +1,15 @@
 // Property tests of the safetensors reader: random and mutated files end in an InputError naming the file or
 // in a valid result — never another exception, a crash or a hang; a checksummed file never loads altered.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { InputError, liveTensors, scope, tensor, type Tensor } from '../engine/index.js';
 import { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from './safetensors.js';
+import { tempDir } from '../../test/support/temp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'genlab-st-prop-'));
+const dir = tempDir('genlab-st-prop-');
 const file = path.join(dir, 'x.safetensors');
 
 type Plain = { name: string; dtype: 'float32' | 'int64' | 'uint8'; shape: number[]; values: number[] };

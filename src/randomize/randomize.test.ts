@@ -1,8 +1,7 @@
 // The paper's randomizations: parsing, effective corruption, permutations, Gaussian moments, artifacts, determinism.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Generator, InputError, Tensor, arange, liveTensors, randn, scope, tensor } from '../engine/index.js';
 import { disposeDataset, type LoadedDataset } from '../data/index.js';
@@ -16,6 +15,7 @@ import {
   saveArtifact,
   type RandomizationSpec,
 } from './index.js';
+import { tempDir } from '../../test/support/temp.js';
 
 /** A data set made of given tensors (k classes, labels i mod k). The caller disposes it. */
 function synthetic(images: Tensor, testImages: Tensor, k = 10): LoadedDataset {
@@ -236,7 +236,7 @@ test("Gaussian inputs match the training images' mean and std, per channel or gl
 test('artifacts round-trip through disk and re-apply identically; damaged ones are clear errors', () => {
   const before = liveTensors();
   const ds = synthetic(noise(300, 1, [1, 4, 4]), noise(40, 2, [1, 4, 4]));
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-art-'));
+  const dir = tempDir('genlab-art-');
   for (const s of [
     { labels: 'corrupted:0.3', corruptTest: true },
     { inputs: 'shuffled-pixels' as const },
@@ -290,7 +290,7 @@ test('artifacts round-trip through disk and re-apply identically; damaged ones a
   });
   // A full disk while the JSON (written last) is saved: the run directory's write names the file and
   // leaves no temporary file and no JSON, so the randomization reads as not saved and is drawn again.
-  const full = mkdtempSync(path.join(tmpdir(), 'genlab-art-full-'));
+  const full = tempDir('genlab-art-full-');
   symlinkSync('/dev/full', path.join(full, `randomization.json.tmp-${process.pid}`));
   assert.throws(() => saveArtifact(full, a, writeAtomic), {
     message: `${full}/randomization.json: disk full (ENOSPC); expected room to write; free space and resume the run`,

@@ -1,8 +1,7 @@
 // The run directory: epoch commits and resume repair, older directories migrated on open, the lock, listing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { InputError, liveTensors, scope, tensor } from '../engine/index.js';
@@ -19,6 +18,7 @@ const CONFIG = {
   randomization: { labels: 'random', inputs: 'true' },
   model: { name: 'mlp-1x8' },
 };
+import { tempDir } from '../../test/support/temp.js';
 
 function record(epoch: number): EpochRecord {
   return {
@@ -81,7 +81,7 @@ function commit(run: RunDir, state: TrainState, epochs: number): void {
 }
 
 function newRun(): RunDir {
-  const run = new RunDir(path.join(mkdtempSync(path.join(tmpdir(), 'genlab-rundir-')), 'run-a'));
+  const run = new RunDir(path.join(tempDir('genlab-rundir-'), 'run-a'));
   run.create(CONFIG);
   return run;
 }
@@ -140,7 +140,7 @@ test('a flipped byte in a checkpoint is an error naming it and offering the prev
 
 test('a directory written before run-dir.ts (history in checkpoint metadata, worker.lock) reads and resumes', async () => {
   const before = liveTensors();
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-legacy-'));
+  const root = tempDir('genlab-legacy-');
   const run = new RunDir(path.join(root, 'mlp-1x8_mnist_old'));
   run.create(CONFIG);
   const state = { ...initialState(), epoch: 2, step: 6, history: [record(1), record(2)] };

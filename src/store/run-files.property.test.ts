@@ -8,7 +8,7 @@ import { InputError, liveTensors } from '../engine/index.js';
 import { RunDir } from './run-dir.js';
 import { lockHolder, parseLock } from './run-lock.js';
 import { packRun, unpackRun } from './run-pack.js';
-import { oneEpochRun } from './fixture-run.js';
+import { oneEpochRun } from '../../test/support/fixture-run.js';
 
 const RUNS = 2000;
 const fixture = oneEpochRun();

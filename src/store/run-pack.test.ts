@@ -1,19 +1,19 @@
 // Moving a run between stores: a packed run installs as if it had run there; a damaged pack is refused.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { InputError, liveTensors } from '../engine/index.js';
 import { installRun, packRun, unpackRun } from './run-pack.js';
 import { RunStore } from './store.js';
-import { oneEpochRun } from './fixture-run.js';
+import { oneEpochRun } from '../../test/support/fixture-run.js';
+import { tempDir } from '../../test/support/temp.js';
 
 test('a packed run installed in another store reads, lists and stamps exactly as the original', () => {
   const before = liveTensors();
   const { store, run } = oneEpochRun();
-  const other = new RunStore(mkdtempSync(path.join(tmpdir(), 'genlab-pack-to-')));
+  const other = new RunStore(tempDir('genlab-pack-to-'));
   try {
     const copy = installRun(other, packRun(run));
     assert.equal(copy.dir, other.dirOf(run.id));

@@ -1,7 +1,6 @@
 // Run-time estimates: the calibration runs a real model without leaking, is cached per machine, and the sums are right.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { liveTensors } from '../engine/index.js';
@@ -17,6 +16,7 @@ import {
   makespan,
   secondsPerEpoch,
 } from './estimate.js';
+import { tempDir } from '../../test/support/temp.js';
 
 const tiny = resolveConfig(
   [{ model: { name: 'mlp-1x8' }, dataset: { trainSize: 1000, testSize: 500 }, train: { epochs: 4 } }],
@@ -51,7 +51,7 @@ test('makespan lays runs on workers in order and slows them when they outnumber 
 });
 
 test('calibrations are cached per machine in the store: measured once, then read back', () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-estimate-'));
+  const root = tempDir('genlab-estimate-');
   try {
     let measured = 0;
     const measure = () => (measured++, { trainPerSecond: 1000, evalPerSecond: 3000 });

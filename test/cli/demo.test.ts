@@ -2,15 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
 import { decodePngSize } from '../../src/report/png.js';
+import { tempDir } from '../support/temp.js';
 
 test('the demo fits all five variants of Figure 1a and writes PNG, SVG, Markdown and HTML', () => {
   const data = writeSyntheticMnist({ train: 400, test: 200, side: 10 });
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-demo-'));
+  const out = tempDir('genlab-demo-');
   const args = [
     'demo',
     '--dataset',

@@ -1,8 +1,7 @@
 // genlab data end to end: text and --json output, PNG grids and artifact on disk, bad input exits 2 with one line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Rng, liveTensors } from '../../src/engine/index.js';
 import { main } from '../../src/cli/main.js';
@@ -10,6 +9,7 @@ import type { Io } from '../../src/cli/command.js';
 import { encodeIdx } from '../../src/data/idx.js';
 import { decodePngSize } from '../../src/report/png.js';
 import { loadArtifact } from '../../src/randomize/index.js';
+import { tempDir } from '../support/temp.js';
 
 function capture(): Io & { stdout: string; stderr: string } {
   const io = {
@@ -29,7 +29,7 @@ function capture(): Io & { stdout: string; stderr: string } {
 /** An MNIST-layout directory of 12×12 images, labels cycling through 0..9. */
 function mnistDir(n: number, m: number): string {
   const rng = new Rng(1);
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-data-cli-'));
+  const dir = tempDir('genlab-data-cli-');
   const px = (k: number): Uint8Array => Uint8Array.from({ length: k * 144 }, () => rng.int(256));
   const lb = (k: number): Uint8Array => Uint8Array.from({ length: k }, (_, i) => i % 10);
   writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), encodeIdx([n, 12, 12], px(n)));
@@ -42,7 +42,7 @@ function mnistDir(n: number, m: number): string {
 test('genlab data --json: sizes, shape, classes, fraction changed; PNGs and the artifact are written', async () => {
   const before = liveTensors();
   const dir = mnistDir(400, 50);
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-data-out-'));
+  const out = tempDir('genlab-data-out-');
   const io = capture();
   const code = await main(
     [
@@ -105,7 +105,7 @@ test('genlab data prints counts, the label histogram and the fraction changed', 
       '--labels',
       'random',
       '--out',
-      mkdtempSync(path.join(tmpdir(), 'genlab-o-')),
+      tempDir('genlab-o-'),
     ],
     io,
   );

@@ -2,8 +2,7 @@
 // InputError naming the file or in exactly the result an independent reference decoder reads from them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -11,6 +10,7 @@ import { InputError, Rng } from '../../src/engine/index.js';
 import { encodeIdx, parseIdx, readIdx } from '../../src/data/idx.js';
 import { encodeCifar, parseCifar, readCifar, type CifarFormat } from '../../src/data/cifar.js';
 import { mutated, unaligned } from '../support/mutations.js';
+import { tempDir } from '../support/temp.js';
 
 type Expected<T> = { error: RegExp } | { value: T };
 
@@ -137,7 +137,7 @@ test('IDX: random and mutated bytes give the reference decoder’s error or its 
 });
 
 test('IDX: gzip’d files, intact or damaged, read as their bytes say or fail naming the file', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-idx-prop-'));
+  const dir = tempDir('genlab-idx-prop-');
   try {
     let run = 0;
     const gzipped = fc.oneof(
@@ -250,7 +250,7 @@ test('CIFAR: random and mutated records give the reference decoder’s error or 
 
 test('CIFAR: several files, raw or gzip’d, one of them perhaps damaged, read in order or fail naming it', () => {
   const f = FORMATS.cifar10;
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-cifar-prop-'));
+  const dir = tempDir('genlab-cifar-prop-');
   try {
     let run = 0;
     const file = fc.tuple(cifarInputs(f), fc.boolean());

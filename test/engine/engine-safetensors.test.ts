@@ -1,15 +1,15 @@
 // Weights in the safetensors format: genlab's round trip, and a file written by the PyTorch fixture script.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Generator, InputError, tensor, type Tensor } from '../../src/engine/index.js';
 import { Linear, loadSafetensors, saveSafetensors } from '../../src/nn/index.js';
 import { assertClose, fixturePath, get, leakFree } from '../support/helpers.js';
+import { tempDir } from '../support/temp.js';
 
 function withTempDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-st-'));
+  const dir = tempDir('genlab-st-');
   try {
     fn(dir);
   } finally {

@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
 import { RunDir } from '../../src/store/run-dir.js';
 import { TRAIN_CORRECT } from '../../src/experiments/fit.js';
 import { bitAt } from '../../src/train/index.js';
+import { tempDir } from '../support/temp.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const data = writeSyntheticMnist({ train: 300, test: 100, side: 10 });
@@ -22,7 +22,7 @@ function genlab(args: string[]): { code: number; out: string; err: string } {
 const FIT = ['fit', '--dataset', 'mnist', '--data-dir', data, '--model', 'mlp-1x96', '--batch-size', '16'];
 
 test('examples: per-epoch correctness bitsets match the recorded accuracy, and the report splits clean from corrupted', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-examples-'));
+  const out = tempDir('genlab-examples-');
   try {
     const fit = genlab([
       ...FIT,
@@ -73,7 +73,7 @@ test('examples: per-epoch correctness bitsets match the recorded accuracy, and t
 });
 
 test('examples: a run without per-example records, and a wrong number of runs, are clear errors', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-examples-'));
+  const out = tempDir('genlab-examples-');
   try {
     const none = genlab(['examples', '--out', out]);
     assert.equal(none.code, 2);

@@ -2,11 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
 import { RunDir } from '../../src/store/run-dir.js';
+import { tempDir } from '../support/temp.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const data = writeSyntheticMnist({ train: 1500, test: 300, side: 10 });
@@ -44,12 +43,12 @@ function epochsDone(dir: string): number {
 }
 
 test('kill -9 mid-run, then --resume: same metrics and step losses as an uninterrupted run', async () => {
-  const whole = mkdtempSync(path.join(tmpdir(), 'genlab-whole-'));
+  const whole = tempDir('genlab-whole-');
   const a = genlab([...ARGS, '--out', whole]);
   assert.equal(a.code, 0, a.err);
   const ref = JSON.parse(a.out) as Record<string, unknown>;
 
-  const broken = mkdtempSync(path.join(tmpdir(), 'genlab-killed-'));
+  const broken = tempDir('genlab-killed-');
   const child = spawn(process.execPath, [BIN, ...ARGS, '--out', broken], { stdio: 'ignore' });
   const runDir = path.join(broken, String(ref.run));
   await new Promise<void>((resolve, reject) => {
@@ -104,7 +103,7 @@ test('kill -9 mid-run, then --resume: same metrics and step losses as an uninter
 });
 
 test('a tiny MLP fits random labels on a few hundred examples', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-fit-'));
+  const out = tempDir('genlab-fit-');
   const r = genlab([
     'fit',
     '--dataset',
@@ -139,7 +138,7 @@ test('a tiny MLP fits random labels on a few hundred examples', () => {
 });
 
 test('a learning rate that blows up marks the run diverged, with the reason', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-div-'));
+  const out = tempDir('genlab-div-');
   const r = genlab([
     'fit',
     '--dataset',

@@ -1,19 +1,18 @@
 // fit() applies the runtime policy: a resumed run keeps the thread count it ran with unless threads are asked for.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { cpuCount, getNumThreads, liveTensors, setNumThreads } from '../../src/engine/index.js';
 import { fit } from '../../src/experiments/fit.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { RunStore } from '../../src/store/store.js';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
+import { tempDir } from '../support/temp.js';
 
 test("a resumed fit keeps the stored run's thread count unless threads are asked for", async (t) => {
   if (cpuCount() < 2) return t.skip('needs 2 CPUs to tell thread counts apart');
   const data = writeSyntheticMnist({ train: 64, test: 32, side: 8 });
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-threads-'));
+  const out = tempDir('genlab-threads-');
   const live = liveTensors();
   const config = resolveConfig(
     [

@@ -2,8 +2,7 @@
 // smoke scale end to end — a score per example, an AUC with corrupted labels, models reused on a rerun.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { liveTensors } from '../../src/engine/index.js';
@@ -18,6 +17,7 @@ import {
 import { TRAIN_CORRECT, trainMembers } from '../../src/experiments/fit.js';
 import { RunStore } from '../../src/store/store.js';
 import { bitAt } from '../../src/train/index.js';
+import { tempDir } from '../support/temp.js';
 
 const BIN = path.resolve('bin/genlab.js');
 
@@ -66,7 +66,7 @@ test('memScore and tallyModels: in-accuracy less held-out accuracy, counted per 
 });
 
 test('memorization --scale smoke --json: a score per example, an AUC, and the models reused on a rerun', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-memorization-'));
+  const out = tempDir('genlab-memorization-');
   try {
     const r = genlab(['memorization', '--scale', 'smoke', '--out', out, '--json']);
     assert.equal(r.code, 0, r.err);

@@ -1,12 +1,12 @@
 // The run store under faults (issue 12): two writers, a flipped checkpoint byte, a broken index, bad --out paths, a full disk.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { RunDir } from '../../src/store/run-dir.js';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
+import { tempDir } from '../support/temp.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const data = writeSyntheticMnist({ train: 400, test: 100, side: 10 });
@@ -53,7 +53,7 @@ function genlabAsync(args: string[]): { pid: number; done: Promise<Result> } {
   };
 }
 
-const tmp = (name: string) => mkdtempSync(path.join(tmpdir(), `genlab-${name}-`));
+const tmp = (name: string) => tempDir(`genlab-${name}-`);
 const outcome = (r: Result) => JSON.parse(r.out) as Record<string, unknown> & { run: string; dir: string };
 
 /** What an uninterrupted run ends with (summary without timings, metrics without timings, step losses). */

@@ -1,12 +1,12 @@
 // --threads above the CPU count: fit, run (in-process, in workers, theory presets) cap it with the same one-line notice.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { cpuCount } from '../../src/engine/index.js';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
+import { tempDir } from '../support/temp.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const data = writeSyntheticMnist({ train: 64, test: 32, side: 8 });
@@ -24,7 +24,7 @@ function genlab(args: string[]): { code: number | null; out: string; err: string
 }
 
 test('fit and run cap --threads at the CPU count with one notice, and the runs record the capped count', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-threads-cap-'));
+  const out = tempDir('genlab-threads-cap-');
   try {
     const fit = genlab([
       ...['fit', '--dataset', 'mnist', '--data-dir', data, '--model', 'mlp-1x16', '--epochs', '1'],

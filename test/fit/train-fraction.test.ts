@@ -1,9 +1,7 @@
 // train.fraction: a fit trains on a seeded fraction of its training set and holds the rest out, still
 // recording which held-out examples it classifies correctly (what memorization scores need).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { liveTensors } from '../../src/engine/index.js';
 import { drawFraction } from '../../src/data/index.js';
@@ -14,6 +12,7 @@ import { RunStore } from '../../src/store/store.js';
 import { exampleDynamics, hardestExamples } from '../../src/experiments/examples.js';
 import { bitAt } from '../../src/train/index.js';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
+import { tempDir } from '../support/temp.js';
 
 test('drawFraction: seeded, ascending, round(f·n) examples with at least one on each side', () => {
   const a = drawFraction(100, 0.7, 5);
@@ -35,7 +34,7 @@ test('drawFraction: seeded, ascending, round(f·n) examples with at least one on
 
 test('a fit with train.fraction fits its members, not the held-out examples, and records both', async () => {
   const data = writeSyntheticMnist({ train: 200, test: 40, side: 8 });
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-fraction-'));
+  const out = tempDir('genlab-fraction-');
   const live = liveTensors();
   const config = resolveConfig(
     [

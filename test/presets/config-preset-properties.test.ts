@@ -95,6 +95,11 @@ test('a real config with one value replaced or removed: a one-line InputError na
   );
 });
 
+test('-0 anywhere in a config is 0, so the config read back from its JSON is the same (a counterexample found)', () => {
+  accepted('config:', edited(fitConfig, ['train', 'weightDecay'], -0));
+  accepted('config:', edited(fitConfig, ['train', 'momentum'], -0));
+});
+
 test('every preset with one value replaced or removed: a one-line InputError, or presets whose plans work', () => {
   fc.assert(
     fc.property(

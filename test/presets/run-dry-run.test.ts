@@ -1,16 +1,16 @@
 // genlab run --dry-run: the plan with calibrated estimates, as text and as JSON, calibrating each model once per machine.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../support/temp.js';
 
 const genlab = (...args: string[]) =>
   spawnSync(process.execPath, [path.resolve('bin/genlab.js'), ...args], { encoding: 'utf8' });
 
 test('fig1a at full scale: 5 runs on 60,000 images with estimates; the calibration is cached', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'genlab-dry-'));
+  const out = tempDir('genlab-dry-');
   try {
     const first = genlab('run', 'fig1a', '--scale', 'full', '--dry-run', '--json', '--out', out);
     assert.equal(first.status, 0, first.stderr);

@@ -1,8 +1,7 @@
 // kill -9 of a worker mid-run: another worker resumes the run from its last uploaded epoch, and the results equal an
 // uninterrupted run's (same thread count), to the per-step loss.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setNumThreads } from '../../src/engine/index.js';
@@ -16,12 +15,13 @@ import { queueState } from '../../src/sweep/queue/status.js';
 import { uploadedEpoch } from '../../src/sweep/queue/artifacts.js';
 import { startRedis } from '../support/redis-server.js';
 import { genlab, stopWorker, until } from '../support/queue-helpers.js';
+import { tempDir } from '../support/temp.js';
 
 test(
   'a worker killed mid-run: another resumes it, results equal an uninterrupted run',
   { timeout: 600_000 },
   async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'genlab-qkill-'));
+    const root = tempDir('genlab-qkill-');
     const redis = await startRedis();
     const target = parseQueueUrl(redis.url, 'test');
     const names = ['one', 'two'];

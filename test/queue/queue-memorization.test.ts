@@ -1,12 +1,12 @@
 // genlab memorization on the queue: its models are fitted by a worker with a store of its own, travel back, and
 // score exactly as when fitted here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startRedis } from '../support/redis-server.js';
 import { genlab, stopWorker } from '../support/queue-helpers.js';
+import { tempDir } from '../support/temp.js';
 
 interface MemorizationJson {
   models: number;
@@ -18,7 +18,7 @@ test(
   'memorization through the queue: the same scores and AUC as fitted here',
   { timeout: 600_000 },
   async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'genlab-qmem-'));
+    const root = tempDir('genlab-qmem-');
     const redis = await startRedis();
     const worker = genlab(['worker', '--queue', redis.url, '--out', path.join(root, 'W'), '--threads', '1']);
     try {

@@ -1,7 +1,6 @@
 // Redis restarted mid-sweep (append-only file on): the workers and the coordinator reconnect and the sweep completes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { loadPreset, planPreset } from '../../src/presets/preset.js';
@@ -10,9 +9,10 @@ import { runQueuedSweep } from '../../src/sweep/queue/coordinator.js';
 import { parseQueueUrl } from '../../src/sweep/queue/redis.js';
 import { startRedis } from '../support/redis-server.js';
 import { genlab, stopWorker, until } from '../support/queue-helpers.js';
+import { tempDir } from '../support/temp.js';
 
 test('Redis restarted mid-sweep: the sweep completes', { timeout: 600_000 }, async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-qrestart-'));
+  const root = tempDir('genlab-qrestart-');
   const redis = await startRedis({ persist: true });
   const target = parseQueueUrl(redis.url, 'test');
   const worker = genlab([

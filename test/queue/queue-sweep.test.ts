@@ -1,8 +1,7 @@
 // A sweep on the queue: two workers with their own stores fit fig1a's smoke runs once each, two coordinators collect
 // them, the results equal a local sweep's, and the Redis password appears nowhere.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { loadPreset, planPreset } from '../../src/presets/preset.js';
@@ -11,6 +10,7 @@ import { RunStore } from '../../src/store/store.js';
 import { setNumThreads } from '../../src/engine/index.js';
 import { startRedis } from '../support/redis-server.js';
 import { filesUnder, genlab, holds, stopWorker } from '../support/queue-helpers.js';
+import { tempDir } from '../support/temp.js';
 
 const SECRET = 'pw-7f3c9e1d';
 
@@ -22,7 +22,7 @@ test(
   'two workers, two coordinators: every run once, results equal the local sweep, no secret anywhere',
   { timeout: 600_000 },
   async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'genlab-queue-'));
+    const root = tempDir('genlab-queue-');
     const redis = await startRedis({ password: SECRET });
     const workers = ['B', 'C'].map((n) =>
       genlab(['worker', '--queue', redis.url, '--out', path.join(root, n), '--name', `worker-${n}`]),

@@ -1,8 +1,7 @@
 // A theory preset on the queue: double-descent-rff's smoke runs computed by a worker, collected by the coordinator,
 // with the same results as the same sweep computed on this machine.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { planTheoryPreset, loadAnyPreset, isTheoryPreset } from '../../src/presets/theory-preset.js';
@@ -10,6 +9,7 @@ import { storedTheoryResult } from '../../src/experiments/theory/index.js';
 import { RunStore } from '../../src/store/store.js';
 import { startRedis } from '../support/redis-server.js';
 import { genlab, stopWorker } from '../support/queue-helpers.js';
+import { tempDir } from '../support/temp.js';
 
 type Result = Record<string, number | string>;
 
@@ -17,7 +17,7 @@ test(
   'genlab run double-descent-rff --queue: computed by a worker, results equal a local run',
   { timeout: 300_000 },
   async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'genlab-queue-theory-'));
+    const root = tempDir('genlab-queue-theory-');
     const redis = await startRedis();
     const worker = genlab([
       'worker',

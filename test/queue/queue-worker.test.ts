@@ -1,8 +1,6 @@
 // The queue is an input boundary: a malformed job fails with its reason and is never run, and the worker lives on.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { Queue } from 'bullmq';
 import { loadPreset, planPreset } from '../../src/presets/preset.js';
@@ -10,12 +8,13 @@ import { bullConnection, parseQueueUrl } from '../../src/sweep/queue/redis.js';
 import { QUEUE_NAME } from '../../src/sweep/queue/job.js';
 import { startRedis } from '../support/redis-server.js';
 import { genlab, stopWorker, until } from '../support/queue-helpers.js';
+import { tempDir } from '../support/temp.js';
 
 test(
   'malformed jobs fail with a clear reason, nothing runs, the worker lives',
   { timeout: 300_000 },
   async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'genlab-badjob-'));
+    const root = tempDir('genlab-badjob-');
     const redis = await startRedis();
     const worker = genlab(['worker', '--queue', redis.url, '--out', root]);
     const queue = new Queue(QUEUE_NAME, { connection: bullConnection(parseQueueUrl(redis.url, 'test')) });

@@ -2,8 +2,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { RunDir } from '../../src/store/run-dir.js';
@@ -12,6 +11,7 @@ import { presetNames } from '../../src/presets/preset.js';
 import { decodePngSize } from '../../src/report/png.js';
 import { until } from '../support/queue-helpers.js';
 import { BIN, fitArgs, launchChromium, listen, parseCsv, smokeStore } from '../support/serve-fixtures.js';
+import { tempDir } from '../support/temp.js';
 
 let store: Awaited<ReturnType<typeof smokeStore>>;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -82,7 +82,7 @@ test("a run's page draws its charts, its randomization and its files", async () 
   assert.match(caption ?? '', /^top: as published \(labels [\d, ]+\); bottom: as trained/);
   const files = await page.$$eval('#files a', (as) => as.map((a) => a.textContent));
   assert.ok(files.includes(`${store.ids[1]}/config.json`), files.join(' '));
-  const shot = path.join(mkdtempSync(path.join(tmpdir(), 'genlab-shot-')), 'serve-run.png');
+  const shot = path.join(tempDir('genlab-shot-'), 'serve-run.png');
   await page.screenshot({ path: shot, fullPage: false });
   assert.ok(decodePngSize(readFileSync(shot)).width >= 1000);
   if (process.env.GENLAB_UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.resolve('docs/serve-run.png'));
@@ -233,7 +233,7 @@ test('a genlab fit started now appears and its epoch count rises without a reloa
 });
 
 test('1,000 runs: the runs page is usable (rows drawn, sorted by a click) and the time is measured', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-serve-1000-'));
+  const root = tempDir('genlab-serve-1000-');
   const labels = ['true', 'random', 'corrupted:0.2', 'corrupted:0.5'];
   for (let i = 0; i < 1000; i++) {
     const run = new RunDir(path.join(root, `mlp-1x512_cifar10_run-${String(i).padStart(4, '0')}`));

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { BIN, captureIo, listen, parseCsv, smokeStore } from '../support/serve-fixtures.js';
+import { tempDir } from '../support/temp.js';
 
 let store: Awaited<ReturnType<typeof smokeStore>>;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -26,7 +27,7 @@ let before0: string[];
 
 before(async () => {
   store = await smokeStore();
-  const outside = path.join(tmpdir(), `genlab-outside-${process.pid}.txt`);
+  const outside = path.join(tempDir('genlab-outside-'), 'secret.txt'); // outside the store
   writeFileSync(outside, 'secret');
   symlinkSync(outside, path.join(store.root, store.ids[0], 'escape.txt'));
   before0 = snapshot(store.root);

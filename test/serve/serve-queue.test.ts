@@ -2,9 +2,7 @@
 // nowhere in what it serves, and a queue it cannot reach is one line on the page, not a failed request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { loadPreset, planPreset } from '../../src/presets/preset.js';
 import { bullConnection, parseQueueUrl } from '../../src/sweep/queue/redis.js';
@@ -13,6 +11,7 @@ import type { QueueView } from '../../src/serve/queue-view.js';
 import { RunStore } from '../../src/store/store.js';
 import { startRedis } from '../support/redis-server.js';
 import { launchChromium, listen } from '../support/serve-fixtures.js';
+import { tempDir } from '../support/temp.js';
 
 const SECRET = 'serve-pw-90c1';
 
@@ -20,7 +19,7 @@ test(
   'the sweeps page shows the queue: jobs, states, workers; no password',
   { timeout: 120_000 },
   async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'genlab-serve-queue-'));
+    const root = tempDir('genlab-serve-queue-');
     new RunStore(root).close(); // an empty store: the page's local part has nothing to show
     const redis = await startRedis({ password: SECRET });
     const target = parseQueueUrl(redis.url, 'test');

@@ -2,12 +2,12 @@
 // completes, must leave the store an uninterrupted run leaves (metrics, per-step losses, index, no litter).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Rng } from '../../src/engine/index.js';
 import { RunDir } from '../../src/store/run-dir.js';
 import { RunStore } from '../../src/store/store.js';
+import { tempDir } from './temp.js';
 
 const HARNESS = path.resolve('dist/test/support/kill-harness.js');
 
@@ -58,7 +58,7 @@ export interface FaultReport {
 
 /** Runs the scenario: an uninterrupted reference, then kill chains until `kills` kills; compares every chain's store. */
 export async function killAndResume(s: Scenario): Promise<FaultReport> {
-  const tmp = mkdtempSync(path.join(tmpdir(), `genlab-faults-${s.name}-`));
+  const tmp = tempDir(`genlab-faults-${s.name}-`);
   try {
     const refOut = path.join(tmp, 'reference');
     const refLog = path.join(tmp, 'reference.log');

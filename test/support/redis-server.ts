@@ -1,9 +1,9 @@
 // A real redis-server for tests: its own free port and temporary directory, stopped (and restartable) by the test.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tempDir } from './temp.js';
 
 export interface TestRedis {
   port: number;
@@ -54,7 +54,7 @@ async function answers(port: number): Promise<boolean> {
 export async function startRedis(
   o: { persist?: boolean; password?: string; tls?: boolean } = {},
 ): Promise<TestRedis> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-redis-'));
+  const dir = tempDir('genlab-redis-');
   const port = await freePort();
   const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', ''];
   const tls = o.tls ? selfSigned(dir) : null;

@@ -1,6 +1,4 @@
 // Shared pieces of the genlab serve tests: a store with smoke runs, a server on a free port, Chromium, a quiet Io.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +7,7 @@ import type { Io } from '../../src/cli/command.js';
 import { createServer } from '../../src/serve/server.js';
 import type { QueueTarget } from '../../src/sweep/queue/redis.js';
 import { writeSyntheticMnist } from './synthetic-data.js';
+import { tempDir } from './temp.js';
 
 export const BIN = path.resolve('bin/genlab.js');
 
@@ -38,7 +37,7 @@ export function fitArgs(data: string, labels: string, epochs: number, model = 'm
 /** A temporary store holding two complete smoke runs (true and random labels), fitted in this process. */
 export async function smokeStore(): Promise<{ root: string; data: string; ids: string[] }> {
   const data = writeSyntheticMnist({ train: 300, test: 100, side: 8 });
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-serve-'));
+  const root = tempDir('genlab-serve-');
   const ids: string[] = [];
   for (const labels of ['true', 'random']) {
     const io = captureIo();
@@ -70,7 +69,7 @@ export async function listen(
 
 /** Debian's Chromium, headless, with a new empty profile and nothing reaching the network on its own. */
 export async function launchChromium(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'genlab-chromium-')), {
+  return chromium.launchPersistentContext(tempDir('genlab-chromium-'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
     acceptDownloads: true,

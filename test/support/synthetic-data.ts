@@ -1,8 +1,8 @@
 // Writes a small MNIST-format data set (IDX, uncompressed) whose classes are learnable, for CLI tests.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Rng } from '../../src/engine/index.js';
+import { tempDir } from './temp.js';
 
 function idx(magicType: number, dims: number[], data: Uint8Array): Buffer {
   const head = Buffer.alloc(4 + 4 * dims.length);
@@ -44,7 +44,7 @@ export function writeSyntheticMnist(opts: {
   const prototypes = Array.from({ length: classes }, () =>
     Uint8Array.from({ length: side * side }, () => rng.int(256)),
   );
-  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-synth-'));
+  const dir = tempDir('genlab-synth-');
   mkdirSync(dir, { recursive: true });
   for (const [prefix, n] of [
     ['train', opts.train],

@@ -1,17 +1,17 @@
 // double-descent-rff end to end at smoke scale: genlab run stores twelve random-features runs, genlab report draws the peak at N = n.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { liveTensors } from '../../src/engine/index.js';
 import { genlabInProcess } from '../support/cli-in-process.js';
 import { decodePngSize } from '../../src/report/png.js';
+import { tempDir } from '../support/temp.js';
 
 const genlab = (args: string[]) => genlabInProcess(args);
 
 test('genlab run/report double-descent-rff --scale smoke: min-norm fits on N features, the figure with N = n marked', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-rff-'));
+  const root = tempDir('genlab-rff-');
   const before = liveTensors();
   try {
     const run = await genlab(['run', 'double-descent-rff', '--scale', 'smoke', '--out', root]);
@@ -61,7 +61,7 @@ test('genlab run/report double-descent-rff --scale smoke: min-norm fits on N fea
 });
 
 test('random-features options: bad values name the key; an unknown feature map gets a did-you-mean', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-rff-bad-'));
+  const root = tempDir('genlab-rff-bad-');
   try {
     const bad = await genlab([
       'run',

@@ -1,9 +1,7 @@
 // Sweeps keep their cores busy: once no run waits, a worker still fitting takes the threads of the one that ended,
 // and each run's CPU time is measured for the sweep's utilization.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { resolveConfig } from '../../src/config/config.js';
 import { runId } from '../../src/experiments/fit-kind.js';
@@ -11,6 +9,7 @@ import type { PlannedRun } from '../../src/presets/preset.js';
 import { cpuUse, runSweep, type SweepEvent } from '../../src/sweep/sweep.js';
 import { RunStore } from '../../src/store/store.js';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
+import { tempDir } from '../support/temp.js';
 
 function planned(data: string, label: string, epochs: number): PlannedRun {
   const config = resolveConfig(
@@ -28,7 +27,7 @@ test(
   { timeout: 120_000 },
   async () => {
     const data = writeSyntheticMnist({ train: 64, test: 32, side: 8 });
-    const root = mkdtempSync(path.join(tmpdir(), 'genlab-cores-'));
+    const root = tempDir('genlab-cores-');
     const store = new RunStore(root);
     try {
       // The long run has far more epochs than the test waits for: once it has its new threads, the sweep stops it.

@@ -1,11 +1,11 @@
 // A sweep killed with SIGKILL after its first run completes, then restarted, completes with each run fitted exactly once.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { RunDir } from '../../src/store/run-dir.js';
+import { tempDir } from '../support/temp.js';
 
 const BIN = path.resolve('bin/genlab.js');
 const ARGS = ['run', 'fig1b', '--scale', 'smoke', '--jobs', '2'];
@@ -22,7 +22,7 @@ interface RunJson {
 }
 
 test('killed mid-sweep and restarted: nothing lost, nothing repeated', { timeout: 120_000 }, async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-kill-'));
+  const root = tempDir('genlab-kill-');
   try {
     const child = spawn(process.execPath, [BIN, ...ARGS, '--out', root], { stdio: 'ignore' });
     const killedAfter = await new Promise<number>((resolve, reject) => {

@@ -1,7 +1,6 @@
 // Every preset runs at smoke scale and its report renders: figures decode as PNG, the HTML holds the table.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { loadPreset, planPreset, presetNamesOf } from '../../src/presets/preset.js';
@@ -9,9 +8,10 @@ import { runSweep, type SweepEvent } from '../../src/sweep/sweep.js';
 import { RunStore } from '../../src/store/store.js';
 import { writePresetReport } from '../../src/report/preset-report.js';
 import { decodePngSize } from '../../src/report/png.js';
+import { tempDir } from '../support/temp.js';
 
 test('every fit preset at smoke scale: runs once, shares runs across presets, and reports', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-sweep-'));
+  const root = tempDir('genlab-sweep-');
   const store = new RunStore(root);
   const fitted = new Map<string, number>();
   try {
@@ -62,7 +62,7 @@ test('every fit preset at smoke scale: runs once, shares runs across presets, an
 });
 
 test('a report with missing runs names them and the command that makes them', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-report-'));
+  const root = tempDir('genlab-report-');
   try {
     const preset = loadPreset('table1');
     const plan = planPreset(preset, 'smoke');

@@ -1,18 +1,19 @@
 // Theory experiments as stored runs, end to end through the CLI: table3 at smoke scale runs once and reports;
 // each command stores its result and reuses it; genlab runs lists them.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { liveTensors } from '../../src/engine/index.js';
 import { genlabInProcess } from '../support/cli-in-process.js';
 import { decodePngSize } from '../../src/report/png.js';
+import { tempDir } from '../support/temp.js';
 
 const genlab = (args: string[]) => genlabInProcess(args);
 
 test('genlab run table3 --scale smoke: six kernel runs, stored; again: none recomputed; report beside the paper', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-table3-'));
+  const root = tempDir('genlab-table3-');
   const before = liveTensors();
   try {
     const first = await genlab(['run', 'table3', '--scale', 'smoke', '--out', root]);
@@ -60,7 +61,7 @@ test('genlab run table3 --scale smoke: six kernel runs, stored; again: none reco
 });
 
 test('minnorm, expressivity and rademacher store their results and reuse them', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'genlab-theory-'));
+  const root = tempDir('genlab-theory-');
   const before = liveTensors();
   try {
     const commands = [

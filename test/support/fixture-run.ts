@@ -1,11 +1,9 @@
 // A tiny run with one committed epoch, for the run-store tests (pack, property tests).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { scope, tensor } from '../engine/index.js';
-import { initialState } from '../train/index.js';
-import type { RunDir } from './run-dir.js';
-import { RunStore } from './store.js';
+import { scope, tensor } from '../../src/engine/index.js';
+import { initialState } from '../../src/train/index.js';
+import type { RunDir } from '../../src/store/run-dir.js';
+import { RunStore } from '../../src/store/store.js';
+import { tempDir } from './temp.js';
 
 const CONFIG = {
   dataset: { name: 'mnist' },
@@ -15,7 +13,7 @@ const CONFIG = {
 
 /** A run with one committed epoch, under a fresh store. */
 export function oneEpochRun(): { store: RunStore; run: RunDir } {
-  const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'genlab-pack-')));
+  const store = new RunStore(tempDir('genlab-pack-'));
   const run = store.run('mlp-1x8_mnist_abc');
   run.create(CONFIG);
   const state = { ...initialState(), epoch: 1, step: 2, finished: true };
