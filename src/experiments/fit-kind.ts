@@ -52,8 +52,9 @@ function resultsOf(s: FitSummary): FitResults {
   return results;
 }
 
+// Every run that is not another kind's (those name their experiment) is a fit, as genlab has always stored them.
 const isFitConfig = (c: unknown): c is FitConfig =>
-  c !== null && typeof c === 'object' && 'model' in c && 'randomization' in c && !('experiment' in c);
+  c !== null && typeof c === 'object' && !('experiment' in c);
 
 /** A fit's index row: status and results from its summary.json (none before its first epoch ends). */
 function fitRow(run: RunDir, config: unknown, failed?: string): KindRow | null {
