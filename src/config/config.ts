@@ -1,5 +1,5 @@
 // A fit's full configuration: partial configs merged over the schema's defaults, and resolved.
-import type { RandomizationSpec } from '../randomize/index.js';
+import { canonicalLabels, type RandomizationSpec } from '../randomize/index.js';
 import type { TrainConfig } from '../train/index.js';
 import type { WeightInit } from '../nn/index.js';
 import { defaultEvalBatchSize, paperLearningRate } from '../models/index.js';
@@ -55,7 +55,10 @@ export function resolveConfig(layers: PartialConfig[], where: string): FitConfig
   return {
     dataset:
       channels === undefined || c.dataset.name.startsWith('cifar') ? dataset : { ...dataset, channels: 3 },
-    randomization: c.randomization as RandomizationSpec,
+    randomization: {
+      ...(c.randomization as RandomizationSpec),
+      labels: canonicalLabels(c.randomization.labels), // one run per meaning: corrupted:-0 is corrupted:0
+    },
     model: {
       ...(model as Omit<ModelConfig, 'init'>),
       ...(init === 'pytorch' ? {} : { init }),

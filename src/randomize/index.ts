@@ -3,6 +3,7 @@ export {
   type RandomizationSpec,
   parseRandomization,
   labelCorruption,
+  canonicalLabels,
   randomizationName,
   DEFAULT_RANDOMIZATION,
   LABEL_MODES,

@@ -59,6 +59,12 @@ export function labelCorruption(labels: string): number {
   throw unknownName('randomize.labels', 'value', labels, ['true', 'random', 'corrupted:0.2']);
 }
 
+/** A labels value in one spelling per meaning: 'corrupted:-0', 'corrupted:0.50' and 'corrupted:.5' are 'corrupted:0' and 'corrupted:0.5'. */
+export function canonicalLabels(labels: string): string {
+  const p = labelCorruption(labels);
+  return labels.startsWith('corrupted:') ? `corrupted:${String(p === 0 ? 0 : p)}` : labels;
+}
+
 function oneOf<T extends string>(key: string, value: unknown, choices: readonly T[]): T {
   if (typeof value !== 'string')
     throw new InputError(`randomize.${key}: expected a string, got ${JSON.stringify(value)}`);

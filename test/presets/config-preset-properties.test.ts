@@ -100,6 +100,20 @@ test('-0 anywhere in a config is 0, so the config read back from its JSON is the
   accepted('config:', edited(fitConfig, ['train', 'momentum'], -0));
 });
 
+test('one labels value per meaning: corrupted:-0, corrupted:0.50 and corrupted:.5 are the runs of corrupted:0 and corrupted:0.5', () => {
+  const id = (labels: string) =>
+    runId(resolveConfig([fitConfig as unknown as PartialConfig, { randomization: { labels } }], 't'));
+  assert.equal(id('corrupted:-0'), id('corrupted:0'));
+  assert.equal(id('corrupted:0.50'), id('corrupted:0.5'));
+  assert.equal(id('corrupted:.5'), id('corrupted:0.5'));
+  assert.notEqual(id('corrupted:0'), id('true'), 'a corruption level of 0 stays its own run, as before');
+  assert.equal(
+    resolveConfig([fitConfig as unknown as PartialConfig, { randomization: { labels: 'corrupted:-0' } }], 't')
+      .randomization.labels,
+    'corrupted:0',
+  );
+});
+
 test('every preset with one value replaced or removed: a one-line InputError, or presets whose plans work', () => {
   fc.assert(
     fc.property(
