@@ -24,6 +24,7 @@ import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { OVERRIDE_FLAGS } from './run.js';
 import { SweepDisplay } from './sweep-display.js';
 import { threadsFlag } from './threads.js';
+import { checkWritableDir } from '../store/files.js';
 
 const LABELS_FLAG = configFlag('randomization.labels', {
   help: "label randomization of the shared training set (default: the scale's corrupted labels)",
@@ -112,6 +113,10 @@ Examples:
       overrides,
     });
     const device = runDevice(args, 'genlab memorization');
+    const dir =
+      (args.flags['report-dir'] as string | undefined) ??
+      path.join(path.resolve(args.flags.out as string), 'reports', `memorization-${scale}`);
+    checkWritableDir(dir, 'genlab memorization: --report-dir'); // before the models are trained, not after
     const store = new RunStore(args.flags.out as string);
     const sweep = startSweep(args, io, plan, {
       command: 'genlab memorization',
@@ -136,9 +141,6 @@ Examples:
       const m = memorizationScores(store, plan);
       const top = mostMemorized(m, args.flags.top as number);
       const grid = withRunTrainingSet(store.run(plan[0].id), (train) => memorizedGrid(train.images, top));
-      const dir =
-        (args.flags['report-dir'] as string | undefined) ??
-        path.join(store.root, 'reports', `memorization-${scale}`);
       const command = ['genlab memorization', ...process.argv.slice(3)].join(' ');
       const files = await writeMemorizationReport(dir, m, top, grid, command);
       if (args.flags.json) io.out(JSON.stringify({ scale, ...m, mostMemorized: top, files }) + '\n');

@@ -4,6 +4,7 @@ import {
   closeSync,
   fsyncSync,
   ftruncateSync,
+  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -31,6 +32,20 @@ const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 export function writeFailure(file: string, e: unknown): never {
   if (FULL.has((e as NodeJS.ErrnoException).code ?? '')) throw new DiskFullError(file, e as Error);
   throw e;
+}
+
+/** Makes `dir` (and its parents) and writes a probe there, so a command fails on an unwritable output folder
+ * before its work, not after: one line naming the flag, the folder and the system's reason. */
+export function checkWritableDir(dir: string, flag: string): void {
+  const probe = `${dir}/.genlab-probe-${process.pid}`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new InputError(`${flag} ${dir}: cannot write there (${code}); expected a folder genlab can write`);
+  }
 }
 
 /** Writes a file atomically: temporary file, fsync, rename. A kill leaves the old or the new file;

@@ -77,6 +77,10 @@ const SPECIAL = ['/proc', '/sys', '/dev'];
 
 /** Refuses a store root that cannot be one, before anything is created: one line naming the flag. */
 export function checkStoreRoot(root: string, flag = '--out'): string {
+  if (root.trim() === '')
+    throw new InputError(
+      `${flag}: expected a directory, got ${JSON.stringify(root)} (an empty path is not the current one)`,
+    );
   const abs = path.resolve(root);
   let existing = abs;
   while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);

@@ -1,7 +1,10 @@
 // The CLI's answers to bad input: one line naming the flag, what was expected and what was found; exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { genlabInProcess } from '../support/cli-in-process.js';
+import { tempDir } from '../support/temp.js';
 
 const run = (args: string[]) => genlabInProcess(args);
 
@@ -29,6 +32,7 @@ const cases: [string[], string][] = [
   [['fit', '--lr'], 'genlab fit: --lr: expected a value (X), got nothing\n'],
   [['fti'], 'genlab: unknown command "fti"; expected one of demo, fit, runs, models, info, data, bench'],
   [['models', '--input', '3x28'], 'genlab models: --input: expected CxHxW like 3x28x28, got "3x28"\n'],
+  [['runs', '--out', ''], '--out: expected a directory, got "" (an empty path is not the current one)\n'],
 ];
 
 for (const [args, message] of cases) {
@@ -91,4 +95,26 @@ test('a bad GENLAB_CPU_SGEMM is named, with the values it takes', async () => {
   } finally {
     delete process.env.GENLAB_CPU_SGEMM;
   }
+});
+
+test('genlab memorization: an unwritable --report-dir fails before any model is trained', async () => {
+  const root = tempDir('genlab-memo-report-');
+  const file = path.join(root, 'a-file');
+  writeFileSync(file, '');
+  const out = path.join(root, 'runs');
+  const r = await run([
+    'memorization',
+    '--scale',
+    'smoke',
+    '--out',
+    out,
+    '--report-dir',
+    path.join(file, 'r'),
+  ]);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.err,
+    `genlab memorization: --report-dir ${file}/r: cannot write there (ENOTDIR); expected a folder genlab can write\n`,
+  );
+  assert.ok(!existsSync(out), 'no store made, no model trained');
 });
