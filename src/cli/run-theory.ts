@@ -10,6 +10,7 @@ import {
   type TheoryPreset,
 } from '../presets/theory-preset.js';
 import { storedTheoryResult, theoryExperiment } from '../experiments/theory/index.js';
+import type { TheoryConfig } from '../experiments/theory/stored.js';
 import {
   runTheorySweep,
   type TheorySweepEvent,
@@ -20,15 +21,13 @@ import { runQueuedSweep } from '../sweep/queue/coordinator.js';
 import type { QueueTarget } from '../sweep/queue/redis.js';
 import type { SweepEvent } from '../sweep/sweep.js';
 import { sweepQueue } from './sweep-session.js';
-import { threadsOf } from './threads.js';
-import { applyRuntime, theoryRuntime, thisMachine } from '../train/runtime.js';
 import { writeTheoryReport } from '../report/theory-report.js';
 import { runCommandFor } from '../report/preset-report.js';
 import { markdownTable } from '../report/table.js';
 import type { Parsed } from './args.js';
 import type { Io } from './command.js';
 import { onInterrupt } from './interrupt.js';
-import { stageProgress } from './theory.js';
+import { applyThreads, stageProgress } from './theory.js';
 
 /** The `--set`, `--dataset` and `--data-dir` flags as key=value pairs. */
 export function overridePairs(args: Parsed): string[] {
@@ -67,7 +66,7 @@ function display(io: Io, total: number, headline: (r: unknown) => string): (e: T
   };
 }
 
-type QueuedTheoryRun = TheoryPlannedRun & { config: { experiment: string; options: unknown } };
+type QueuedTheoryRun = TheoryPlannedRun & { config: TheoryConfig };
 
 /** A theory plan through the queue's workers, with the events and results of a local theory sweep. */
 async function queuedTheorySweep(
@@ -118,10 +117,7 @@ export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Pr
       return 0;
     }
     const exp = theoryExperiment(p.experiment, p.name);
-    if (!target)
-      applyRuntime(
-        theoryRuntime(threadsOf(args, io, 'genlab run', 1), exp.blasOnEveryCore === true, thisMachine(false)),
-      );
+    if (!target) applyThreads(args, io, exp, 'genlab run');
     const sweep: TheorySweepOptions = {
       store,
       onEvent: display(io, plan.length, (r) => exp.headline(r)),

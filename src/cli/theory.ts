@@ -19,10 +19,8 @@ export const STORE_FLAG: FlagSpec = {
 };
 
 /** A theory command's threads from --threads (capped at the CPUs), as the runtime policy sets them for its kind. */
-export function applyThreads(args: Parsed, io: Io, e: TheoryExperiment): void {
-  applyRuntime(
-    theoryRuntime(threadsOf(args, io, `genlab ${e.name}`, 1), e.blasOnEveryCore === true, thisMachine(false)),
-  );
+export function applyThreads(args: Parsed, io: Io, e: TheoryExperiment, where = `genlab ${e.name}`): void {
+  applyRuntime(theoryRuntime(threadsOf(args, io, where, 1), e.blasOnEveryCore === true, thisMachine(false)));
 }
 
 const STAGE_LABEL: Record<string, string> = {

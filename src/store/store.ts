@@ -8,7 +8,6 @@ import { DiskFullError } from './files.js';
 
 export type { RunStatus } from './run-dir.js';
 export { readJson, writeAtomic } from './files.js';
-export { canonicalJson, configHash } from './ids.js';
 
 /** A run as the index lists it. */
 export type RunRow = RunInfo & {

@@ -54,19 +54,13 @@ async function main(argv: string[]): Promise<number> {
     process.once('message', (m: { type: string; config: RunConfig }) => resolve(m.config)),
   );
   const store = new RunStore(root);
-  if (isTheoryConfig(received)) {
-    try {
-      return await computeTheory(received, store, Number(threads) || 1);
-    } finally {
-      store.close();
-    }
-  }
-  const config: FitConfig = received;
-  const run = store.run(runId(config));
-  const snapshot = (epoch: number, complete: boolean) =>
-    send({ type: 'snapshot', epoch, complete, pack: packRun(run) }); // packs now, sends when the channel is free
-  const pending: Promise<void>[] = [];
   try {
+    if (isTheoryConfig(received)) return await computeTheory(received, store, Number(threads) || 1);
+    const config: FitConfig = received;
+    const run = store.run(runId(config));
+    const snapshot = (epoch: number, complete: boolean) =>
+      send({ type: 'snapshot', epoch, complete, pack: packRun(run) }); // packs now, sends when the channel is free
+    const pending: Promise<void>[] = [];
     const out = await fit(config, {
       store,
       device,

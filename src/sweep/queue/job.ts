@@ -60,11 +60,27 @@ function checkTheoryConfig(config: TheoryConfig, where: string): { config: Theor
       `${where}: config.options: expected complete options (every key, as genlab run plans them), got partial ones`,
     );
   const resolved = { experiment: e.name, options };
-  if (theoryDataDir(resolved) !== null)
+  const dataDir = theoryDataDir(resolved);
+  if (dataDir !== null)
     throw new InputError(
-      `${where}: config.options.dataset.dataDir: a path from the queue is never read; expected null, got ${JSON.stringify(theoryDataDir(resolved))}`,
+      `${where}: config.options.dataset.dataDir: a path from the queue is never read; expected null, got ${JSON.stringify(dataDir)}`,
     );
   return { config: resolved, id: theoryRunId(e, options) };
+}
+
+/** Checks a fit's config from the queue: complete, valid, no path; returns it with its run id. */
+function checkFitJob(config: unknown, where: string): { config: FitConfig; id: string } {
+  checkPartial(config, `${where}: config`);
+  const resolved = resolveConfig([config as Record<string, unknown>], `${where}: config`);
+  if (canonicalJson(resolved) !== canonicalJson(config))
+    throw new InputError(
+      `${where}: config: expected a complete config (every key, as genlab run plans it), got a partial one`,
+    );
+  if (resolved.dataset.dataDir !== null)
+    throw new InputError(
+      `${where}: config.dataset.dataDir: a path from the queue is never read; expected null, got ${JSON.stringify(resolved.dataset.dataDir)}`,
+    );
+  return { config: resolved, id: runId(resolved) };
 }
 
 /** Checks a job taken from the queue; returns the config to fit, or throws `job ID: <what>; expected …, got …`. */
@@ -82,25 +98,8 @@ export function checkJob(id: unknown, data: unknown): JobData {
   const { config, label } = data as { config?: unknown; label?: unknown };
   if (label !== undefined && (typeof label !== 'string' || label.length > 200))
     throw new InputError(`${where}: label: expected a string of at most 200 characters, got ${typeof label}`);
-  const shown = typeof label === 'string' ? label : '';
-  if (isTheoryConfig(config)) {
-    const theory = checkTheoryConfig(config, where);
-    if (theory.id !== id)
-      throw new InputError(`${where}: id: expected the config's run id ${theory.id}, got ${id}`);
-    return { config: theory.config, label: shown };
-  }
-  checkPartial(config, `${where}: config`);
-  const resolved = resolveConfig([config as Record<string, unknown>], `${where}: config`);
-  if (canonicalJson(resolved) !== canonicalJson(config))
-    throw new InputError(
-      `${where}: config: expected a complete config (every key, as genlab run plans it), got a partial one`,
-    );
-  if (resolved.dataset.dataDir !== null)
-    throw new InputError(
-      `${where}: config.dataset.dataDir: a path from the queue is never read; expected null, got ${JSON.stringify(resolved.dataset.dataDir)}`,
-    );
-  const expected = runId(resolved);
-  if (expected !== id)
-    throw new InputError(`${where}: id: expected the config's run id ${expected}, got ${id}`);
-  return { config: resolved, label: shown };
+  const checked = isTheoryConfig(config) ? checkTheoryConfig(config, where) : checkFitJob(config, where);
+  if (checked.id !== id)
+    throw new InputError(`${where}: id: expected the config's run id ${checked.id}, got ${id}`);
+  return { config: checked.config, label: typeof label === 'string' ? label : '' };
 }
