@@ -2,9 +2,11 @@
 import { InputError, cpuCount } from '../engine/index.js';
 import {
   loadPreset,
+  MAX_SEEDS,
   parseOverrides,
   planPreset,
   presetNames,
+  presetNamesOf,
   SCALES,
   type PlannedRun,
   type Preset,
@@ -47,7 +49,26 @@ export function planFromFlags(
     parseOverrides((args.flags.set as string[] | undefined) ?? [], where),
     configFromFlags(args, OVERRIDE_FLAGS),
   );
-  return { preset, scale, plan: planPreset(preset, scale, overrides), overrides };
+  const seeds = args.flags.seeds as number | undefined;
+  return { preset, scale, plan: planPreset(preset, scale, overrides, seeds), overrides };
+}
+
+/** `--seeds N`: every run of the plan repeated with N seeds (replicate 0 keeps the preset's seeds and run ids). */
+export const SEEDS_FLAG: FlagSpec = {
+  name: 'seeds',
+  type: 'int',
+  min: 1,
+  max: MAX_SEEDS,
+  placeholder: 'N',
+  help: "repeat every run with N seeds: initialization, example order and the randomization's draw move together (train.seed and randomization.seed + 0 … N−1; the first is the run without --seeds). Reports give each cell's mean and spread over its seeds. Default: the scale's (genlab run PRESET --dry-run shows the plan)",
+};
+
+/** Theory presets take no --seeds yet: refused rather than ignored. */
+export function refuseSeeds(args: Parsed, where: string, preset: string): void {
+  if (args.given.has('seeds'))
+    throw new InputError(
+      `${where}: --seeds: ${preset} is a preset of theory runs, which take no seeds axis yet; expected a preset of fits (${presetNamesOf('fit').join(', ')}), or --set with the experiment's own seed option`,
+    );
 }
 
 /** One single-threaded worker per core: separate processes share no thread pool, so no thread waits on another's (docs/measurements.md). */
@@ -143,6 +164,7 @@ Examples:
   flags: [
     SCALE_FLAG,
     ...OVERRIDE_FLAGS,
+    SEEDS_FLAG,
     {
       name: 'jobs',
       type: 'int',
@@ -171,7 +193,10 @@ Examples:
   ],
   async run(args, io) {
     const theory = theoryPresetOf(args);
-    if (theory) return runTheoryPreset(theory, args, io);
+    if (theory) {
+      refuseSeeds(args, 'genlab run', theory.name);
+      return runTheoryPreset(theory, args, io);
+    }
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
     const device = runDevice(args, 'genlab run');
     const store = new RunStore(args.flags.out as string);

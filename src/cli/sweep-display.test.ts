@@ -12,6 +12,7 @@ test('time left: epochs left at the measured pace, queued runs at their estimate
   const plan: PlannedRun[] = ['a', 'b', 'c'].map((id) => ({
     label: id,
     coords: {},
+    replicate: 0,
     variant: '',
     config,
     id,

@@ -10,6 +10,7 @@ export interface PlannedRun {
   label: string; // grid point and variant, for people
   coords: Record<string, unknown>; // the grid point
   variant: string;
+  replicate: number; // which seed of its cell: 0 runs the config's own seeds, k runs them + k (genlab run --seeds)
   config: FitConfig;
   id: string;
 }

@@ -62,7 +62,14 @@ export function planMemorization(o: MemorizationOptions): PlannedRun[] {
       [s.config, o.overrides ?? {}, { train: { seed, fraction } }],
       `memorization (${o.scale}) model ${seed}`,
     );
-    return { label: `model ${seed}`, coords: { 'train.seed': seed }, variant: '', config, id: runId(config) };
+    return {
+      label: `model ${seed}`,
+      coords: { 'train.seed': seed },
+      variant: '',
+      replicate: 0,
+      config,
+      id: runId(config),
+    };
   });
 }
 

@@ -3,7 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unknownName } from '../engine/index.js';
-import { checkPartial, configField, resolveConfig, type PartialConfig } from '../config/config.js';
+import {
+  checkPartial,
+  configField,
+  resolveConfig,
+  type FitConfig,
+  type PartialConfig,
+} from '../config/config.js';
 import { runId, type PlannedRun } from '../experiments/fit-kind.js';
 import { kindOf, parseWith } from '../config/schema.js';
 import { parseSetPairs, planGrid } from './grid.js';
@@ -31,6 +37,7 @@ export interface Scale {
   differences: string[]; // shown in reports: how this scale departs from the paper's protocol
   grid?: Record<string, unknown[]>;
   standsFor?: Record<string, string>; // a smaller model standing in for the paper's (compared to its row)
+  seeds: number; // each run repeated with this many seeds (genlab run --seeds overrides it)
   config: PartialConfig;
 }
 
@@ -55,7 +62,10 @@ export interface Preset {
 export type { PlannedRun } from '../experiments/fit-kind.js';
 
 const TOP_KEYS = ['name', 'title', 'description', 'report', 'runsOf', 'base', 'grid', 'variants', 'scales'];
-const SCALE_META = ['description', 'differences', 'grid', 'standsFor'];
+const SCALE_META = ['description', 'differences', 'grid', 'standsFor', 'seeds'];
+
+/** The most seeds a plan may repeat each run with. */
+export const MAX_SEEDS = 100;
 
 /** The repository's preset directory, found from this file (src/… or dist/src/…) like the native addon. */
 export function presetDir(): string {
@@ -118,9 +128,15 @@ function parseScale(x: unknown, where: string): Scale {
     parseWith(model, k, `${where}.standsFor`);
     parseWith(model, v, `${where}.standsFor.${k}`);
   }
+  const seeds = o.seeds ?? 1;
+  if (typeof seeds !== 'number' || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS)
+    throw new InputError(
+      `${where}.seeds: expected an integer from 1 to ${MAX_SEEDS} (each run repeated with that many seeds), got ${JSON.stringify(o.seeds)}`,
+    );
   return {
     description: str(o.description, `${where}.description`),
     differences: diffs as string[],
+    seeds,
     grid: o.grid === undefined ? undefined : checkGrid(o.grid, `${where}.grid`),
     standsFor: standsFor as Record<string, string>,
     config: splitConfig(o, SCALE_META, where),
@@ -150,7 +166,7 @@ function parseRunsOf(o: Record<string, unknown>, report: ReportKind, where: stri
       throw new InputError(
         `${where}: ${k}: not allowed with runsOf (the runs come from "${String(o.runsOf)}"); expected only ${RUNS_OF_KEYS.join(', ')}`,
       );
-  const empty: Scale = { description: '', differences: [], config: {} };
+  const empty: Scale = { description: '', differences: [], seeds: 1, config: {} };
   return {
     name: str(o.name, `${where}: name`),
     title: str(o.title, `${where}: title`),
@@ -268,11 +284,32 @@ export function parseOverrides(pairs: readonly string[], where: string): Partial
   return parseSetPairs(pairs, where, 'train.epochs=20', (key, raw) => parseFieldValue(key, raw, where));
 }
 
-/** Every run of a preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked. */
-export function planPreset(p: Preset, scale: ScaleName, overrides: PartialConfig = {}): PlannedRun[] {
+/** A run's config with each of its own seeds moved by k: initialization and order (train.seed) and the randomization's draw. */
+export function reseeded(c: FitConfig, k: number): FitConfig {
+  if (k === 0) return c;
+  return {
+    ...c,
+    randomization: { ...c.randomization, seed: c.randomization.seed + k },
+    train: { ...c.train, seed: c.train.seed + k },
+  };
+}
+
+/**
+ * Every run of a preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked;
+ * each repeated with `seeds` seeds (default: the scale's), replicate 0 being the run with the config's own seeds.
+ */
+export function planPreset(
+  p: Preset,
+  scale: ScaleName,
+  overrides: PartialConfig = {},
+  seeds?: number,
+): PlannedRun[] {
   const sc = p.scales[scale];
+  const n = seeds ?? sc.seeds;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SEEDS)
+    throw new InputError(`${p.name} (${scale}): seeds: expected an integer from 1 to ${MAX_SEEDS}, got ${n}`);
   const variants = p.variants.length ? p.variants : [{ label: '', config: {} }];
-  return planGrid({ ...p.grid, ...(sc.grid ?? {}) }, variants, overrides, (coords, point, v) => {
+  const cells = planGrid({ ...p.grid, ...(sc.grid ?? {}) }, variants, overrides, (coords, point, v) => {
     const label = [...Object.entries(coords).map(([k, x]) => `${k.split('.').pop()}=${String(x)}`), v.label]
       .filter(Boolean)
       .join(' ');
@@ -280,6 +317,16 @@ export function planPreset(p: Preset, scale: ScaleName, overrides: PartialConfig
       [p.base, sc.config, point, v.config, overrides],
       `${p.name} (${scale}) ${label}`,
     );
-    return { label, coords, variant: v.label, config, id: runId(config) };
+    return { label, coords, variant: v.label, replicate: 0, config, id: runId(config) };
   });
+  if (n === 1) return cells;
+  const runs = cells.flatMap((r) =>
+    Array.from({ length: n }, (_, k) => {
+      const config = reseeded(r.config, k);
+      const label = [r.label, `seed ${k + 1}/${n}`].filter(Boolean).join(' ');
+      return { ...r, label, replicate: k, config, id: runId(config) };
+    }),
+  );
+  const seen = new Set<string>();
+  return runs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }

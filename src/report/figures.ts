@@ -1,16 +1,12 @@
 // The paper's figures and tables from a preset's runs: Figure 1b/1c/2b, Table 1, the appendix table, early stopping.
 import { RunDir, type FitSummary } from '../store/run-dir.js';
-import type { PlannedRun } from '../presets/preset.js';
+import type { ReportRun } from './seeds.js';
 import { labelCorruption } from '../randomize/index.js';
 import { lineChart, type Figure, type Series } from './plot.js';
 import { comparisonCell, comparisonColumns, fmtPct, type Cell, type Table } from './table.js';
 import { chanceError, MODEL_LABEL, RANDOM_LABELS_REGULARIZED, table1Row, type PaperModel } from './paper.js';
 
-/** A planned run and its summary (null: not complete yet). */
-export interface ReportRun {
-  run: PlannedRun;
-  summary: FitSummary | null;
-}
+export type { ReportRun } from './seeds.js';
 
 export interface Built {
   figures: { name: string; caption: string; figure: Figure }[];

@@ -73,7 +73,7 @@ test('calibrations are cached per machine in the store: measured once, then read
     assert.equal(measured, 3);
     // 1,000 steps' examples at 1,000/s plus 1,500 evaluated at 3,000/s: 1.5 s an epoch, 4 epochs.
     assert.equal(secondsPerEpoch(tiny, again), 1.5);
-    const plan = [{ label: 'a', coords: {}, variant: '', config: tiny, id: 'a' }];
+    const plan = [{ label: 'a', coords: {}, variant: '', replicate: 0, config: tiny, id: 'a' }];
     const est = estimatePlan([...plan, { ...plan[0], id: 'b' }], {
       cache: new ThroughputCache(root, measure),
       device: 'cpu',

@@ -19,7 +19,7 @@ function planned(data: string, label: string, epochs: number): PlannedRun {
     ],
     'test',
   );
-  return { label, coords: {}, variant: label, config, id: runId(config) };
+  return { label, coords: {}, variant: label, replicate: 0, config, id: runId(config) };
 }
 
 test(
