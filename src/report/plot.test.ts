@@ -82,6 +82,42 @@ test('lineChart marks vertical rules with their labels, on log axes too', async 
   assert.deepEqual(decodePngSize(marked.png), svgSize(marked.svg));
 });
 
+test('lineChart draws bands and thin seed lines in their series colour, with one legend entry each', async () => {
+  const spec = { title: 'seeds', xLabel: 'p', yLabel: 'error' };
+  const plain = await lineChart({ ...spec, series: [{ name: 'mean of 3', x: [0, 1], y: [10, 90] }] });
+  const spread = await lineChart({
+    ...spec,
+    series: [
+      {
+        name: 'mean of 3',
+        x: [0, 0.5, 1],
+        y: [10, 50, 90],
+        band: { lo: [8, 45, 88], hi: [12, 55, 92] },
+        seeds: [
+          { x: [0, 1], y: [8, 88] },
+          { x: [0, 1], y: [12, 92] },
+        ],
+      },
+    ],
+  });
+  assert.ok(!plain.svg.includes('opacity="0.18"'));
+  assert.ok(spread.svg.includes('opacity="0.18"'), 'a shaded band');
+  assert.equal(spread.svg.match(/stroke-width="0.8"/g)?.length, 2, 'two thin lines');
+  assert.equal(spread.svg.match(/>mean of 3</g)?.length, 1, 'one legend entry');
+  assert.deepEqual(decodePngSize(spread.png), svgSize(spread.svg));
+  await assert.rejects(
+    lineChart({ ...spec, series: [{ name: 'b', x: [1, 2], y: [1, 2], band: { lo: [1], hi: [1, 2] } }] }),
+    { message: 'lineChart: series "b" has x and band.lo of different lengths; expected equal, got 2 and 1' },
+  );
+  await assert.rejects(
+    lineChart({ ...spec, series: [{ name: 's', x: [1], y: [1], seeds: [{ x: [1, 2], y: [1] }] }] }),
+    {
+      message:
+        'lineChart: series "s" has a seed line\'s x and y of different lengths; expected equal, got 2 and 1',
+    },
+  );
+});
+
 test('lineChart rejects mismatched series', async () => {
   await assert.rejects(
     lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'bad', x: [1, 2], y: [1] }] }),

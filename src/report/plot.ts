@@ -10,6 +10,8 @@ export interface Series {
   name: string;
   x: number[];
   y: number[];
+  band?: { lo: number[]; hi: number[] }; // a shaded range at each x (e.g. min–max over seeds), in the line's colour
+  seeds?: { x: number[]; y: number[] }[]; // thin lines behind it in its colour (e.g. each seed), no legend entries
 }
 
 export interface LineChartSpec {
@@ -105,20 +107,40 @@ interface LineRow {
   order: number;
 }
 
-// Non-finite points (a diverged run) and non-positive ones on a log axis cannot be drawn; drop them.
-function lineRows(spec: LineChartSpec): LineRow[] {
+// Non-finite points (a diverged run) and non-positive ones on a log axis cannot be drawn.
+const drawable = (spec: LineChartSpec, x: number, y: number): boolean =>
+  Number.isFinite(x) && Number.isFinite(y) && !(spec.logX && x <= 0) && !(spec.logY && y <= 0);
+
+function rowsOf(spec: LineChartSpec, series: string, x: number[], y: number[]): LineRow[] {
+  const d = downsample(x, y);
   const rows: LineRow[] = [];
-  for (const s of spec.series) {
-    const d = downsample(s.x, s.y);
-    for (let i = 0; i < d.x.length; i++) {
-      const x = d.x[i];
-      const y = d.y[i];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if ((spec.logX && x <= 0) || (spec.logY && y <= 0)) continue;
-      rows.push({ series: s.name, x, y, order: i });
-    }
-  }
+  for (let i = 0; i < d.x.length; i++)
+    if (drawable(spec, d.x[i], d.y[i])) rows.push({ series, x: d.x[i], y: d.y[i], order: i });
   return rows;
+}
+
+function lineRows(spec: LineChartSpec): LineRow[] {
+  return spec.series.flatMap((s) => rowsOf(spec, s.name, s.x, s.y));
+}
+
+// Each thin line is its own group (`line`), coloured by its series.
+function seedRows(spec: LineChartSpec): (LineRow & { line: string })[] {
+  return spec.series.flatMap((s) =>
+    (s.seeds ?? []).flatMap((t, k) =>
+      rowsOf(spec, s.name, t.x, t.y).map((r) => ({ ...r, line: JSON.stringify([s.name, k]) })),
+    ),
+  );
+}
+
+function bandRows(spec: LineChartSpec): { series: string; x: number; lo: number; hi: number }[] {
+  return spec.series.flatMap((s) => {
+    if (!s.band) return [];
+    const lo = downsample(s.x, s.band.lo);
+    const hi = downsample(s.x, s.band.hi).y;
+    return lo.x
+      .map((x, i) => ({ series: s.name, x, lo: lo.y[i], hi: hi[i] }))
+      .filter((r) => drawable(spec, r.x, r.lo) && drawable(spec, r.x, r.hi));
+  });
 }
 
 // Log scales have no zero; linear ones should not be forced to include it (losses start high).
@@ -126,19 +148,47 @@ function axisScale(log: boolean | undefined): { type: 'log' } | { type: 'linear'
   return log ? { type: 'log' } : { type: 'linear', zero: false };
 }
 
+// Bands and thin lines sit behind the series' lines, in their colours; only the lines make the legend.
+function spreadLayers(spec: LineChartSpec, x: object, y: object, color: object): object[] {
+  const layers: object[] = [];
+  const bands = bandRows(spec);
+  if (bands.length)
+    layers.push({
+      data: { values: bands },
+      mark: { type: 'area', opacity: 0.18, clip: true },
+      encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: { ...color, legend: null } },
+    });
+  const seeds = seedRows(spec);
+  if (seeds.length)
+    layers.push({
+      data: { values: seeds },
+      mark: { type: 'line', strokeWidth: 0.8, opacity: 0.45, clip: true },
+      encoding: {
+        x,
+        y,
+        color: { ...color, legend: null },
+        detail: { field: 'line', type: 'nominal' },
+        order: { field: 'order', type: 'quantitative' },
+      },
+    });
+  return layers;
+}
+
 function lineSpec(spec: LineChartSpec): TopLevelSpec {
   const names = spec.series.map((s) => s.name);
   const yScale = { ...axisScale(spec.logY), ...(spec.yDomain ? { domain: spec.yDomain, clamp: true } : {}) };
   const x = { field: 'x', type: 'quantitative', title: spec.xLabel, scale: axisScale(spec.logX) };
+  const y = { field: 'y', type: 'quantitative', title: spec.yLabel, scale: yScale };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: names, scheme: 'tableau10' },
+  };
   const lines = {
     data: { values: lineRows(spec) },
     mark: { type: 'line', point: spec.points ?? false, clip: true },
-    encoding: {
-      x,
-      y: { field: 'y', type: 'quantitative', title: spec.yLabel, scale: yScale },
-      color: { field: 'series', type: 'nominal', title: null, scale: { domain: names, scheme: 'tableau10' } },
-      order: { field: 'order', type: 'quantitative' },
-    },
+    encoding: { x, y, color, order: { field: 'order', type: 'quantitative' } },
   };
   const top = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -147,9 +197,16 @@ function lineSpec(spec: LineChartSpec): TopLevelSpec {
     height: spec.height ?? 300,
     config: CONFIG,
   };
+  const layers = [...spreadLayers(spec, x, y, color), lines, ...markerLayers(spec, x)];
+  // One colour scale; the legend only from the lines (a merged one would draw bands' faint swatches).
+  const resolve = { legend: { color: 'independent' } };
+  return (layers.length === 1 ? { ...top, ...lines } : { ...top, layer: layers, resolve }) as TopLevelSpec;
+}
+
+// Rules share the lines' x scale; their labels sit at the top edge, left-aligned beside the rule.
+function markerLayers(spec: LineChartSpec, x: object): object[] {
   const markers = (spec.markers ?? []).filter((m) => Number.isFinite(m.x) && !(spec.logX && m.x <= 0));
-  if (markers.length === 0) return { ...top, ...lines } as TopLevelSpec;
-  // Rules share the lines' x scale; their labels sit at the top edge, left-aligned beside the rule.
+  if (markers.length === 0) return [];
   const values = markers.map((m) => ({ x: m.x, label: m.label }));
   const rule = {
     data: { values },
@@ -161,7 +218,7 @@ function lineSpec(spec: LineChartSpec): TopLevelSpec {
     mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, fontSize: 11, color: '#333' },
     encoding: { x, text: { field: 'label' } },
   };
-  return { ...top, layer: [lines, rule, text] } as TopLevelSpec;
+  return [rule, text];
 }
 
 function barSpec(spec: BarChartSpec): TopLevelSpec {
@@ -224,11 +281,18 @@ export function rasterize(svg: string): Buffer {
 function checkLineSpec(spec: LineChartSpec): void {
   if (spec.series.length === 0) throw new Error('lineChart: no series; expected at least 1, got 0');
   for (const s of spec.series) {
-    if (s.x.length !== s.y.length) {
-      throw new Error(
-        `lineChart: series "${s.name}" has x and y of different lengths; expected equal, got ${s.x.length} and ${s.y.length}`,
+    const lengths: [string, number, number][] = [['x and y', s.x.length, s.y.length]];
+    if (s.band)
+      lengths.push(
+        ['x and band.lo', s.x.length, s.band.lo.length],
+        ['x and band.hi', s.x.length, s.band.hi.length],
       );
-    }
+    for (const t of s.seeds ?? []) lengths.push(["a seed line's x and y", t.x.length, t.y.length]);
+    for (const [what, a, b] of lengths)
+      if (a !== b)
+        throw new Error(
+          `lineChart: series "${s.name}" has ${what} of different lengths; expected equal, got ${a} and ${b}`,
+        );
   }
 }
 
