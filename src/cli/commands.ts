@@ -9,6 +9,7 @@ import { modelsCommand } from './models.js';
 import { benchCommand } from './bench.js';
 import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
+import { bookCommand } from './book.js';
 import { expressivityCommand } from './expressivity.js';
 import { kernelCommand } from './kernel.js';
 import { minnormCommand } from './minnorm.js';
@@ -35,6 +36,7 @@ export const COMMANDS: Command[] = [
   workerCommand,
   queueCommand,
   reportCommand,
+  bookCommand,
   examplesCommand,
   memorizationCommand,
   serveCommand,

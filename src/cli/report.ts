@@ -102,6 +102,7 @@ Examples:
             figures: files.figures,
             missing: files.missing,
             tables: files.tables,
+            claims: files.claims,
           }) + '\n',
         );
       } else {

@@ -167,8 +167,8 @@ export async function reportTheoryPreset(
   const command = runCommandFor(p, scale, storeArg(args));
   const files = await writeTheoryReport(dir, p, scale, runs, command);
   if (args.flags.json) {
-    const { html, markdown, figures, missing, tables } = files;
-    io.out(JSON.stringify({ preset: p.name, scale, html, markdown, figures, missing, tables }) + '\n');
+    const { html, markdown, figures, missing, tables, claims } = files;
+    io.out(JSON.stringify({ preset: p.name, scale, html, markdown, figures, missing, tables, claims }) + '\n');
     return 0;
   }
   for (const t of files.tables) io.out(`${markdownTable(t)}\n`);

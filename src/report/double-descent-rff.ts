@@ -4,14 +4,9 @@ import type { RandomFeaturesResult } from '../experiments/theory/random-features
 import type { TheoryPlannedRun } from '../presets/theory-preset.js';
 import type { Claim } from './claims.js';
 import { claimRows } from './claims.js';
-import {
-  curveFigure,
-  findPeak,
-  noiseLabel,
-  nonDecreasing,
-  type Curve,
-  type CurveCheck,
-} from './double-descent.js';
+import { curveFigure, findPeak, noiseLabel, nonDecreasing, type Curve } from './double-descent.js';
+import { datasetLayout } from '../data/index.js';
+import { every, samplingError, type Verdict } from './verdict.js';
 import type { Built } from './figures.js';
 import { lineChart } from './plot.js';
 import { fmtNum, MISSING, type Cell, type Table } from './table.js';
@@ -111,94 +106,114 @@ function perRunTable(curves: { curve: Curve; runs: Done[] }[], n: number): Table
   };
 }
 
-/** The published claims of random-features double descent, measured on the complete runs. */
+/** One run's 95% noise on a difference of two test errors, in points: √2 sampling errors on its test set. */
+function diffNoise(r: Done): number {
+  const d = (r.run.options as { dataset: { name: string; testSize: number | null } }).dataset;
+  const all = datasetLayout(d.name).test;
+  return 100 * Math.SQRT2 * samplingError(r.result.testError, Math.min(d.testSize ?? all, all));
+}
+
+/** The published claims of random-features double descent, measured on the complete runs (one draw each). */
 export function rffClaims(curves: { curve: Curve; runs: Done[] }[], n: number): Claim[] {
   const pct = (c: Curve) => `${Math.round(100 * c.noise)}%`;
-  const withPeak = curves.map(({ curve: c, runs }) => ({ c, runs, peak: findPeak(c.points) }));
-  const check = (f: (x: (typeof withPeak)[number]) => CurveCheck | null) => {
-    const got = withPeak.map(f).filter((x): x is CurveCheck => x !== null);
-    if (!got.length) return { measured: MISSING, holds: null };
-    return { measured: got.map((g) => g.text).join('; '), holds: got.every((g) => g.holds) };
+  const withPeak = curves.map(({ curve: c, runs }) => {
+    const noise = runs.length ? Math.max(...runs.map(diffNoise)) : 0;
+    // A peak must stand above both sides by more than the noise; a smaller interior maximum is inconclusive.
+    return { c, runs, noise, peak: findPeak(c.points, noise), bump: findPeak(c.points, 1e-9) };
+  });
+  const ids = (xs: { runs: Done[] }[]) => xs.flatMap((x) => x.runs.map((r) => r.run.id));
+  const check = (
+    claim: string,
+    f: (x: (typeof withPeak)[number]) => { text: string; verdict: Verdict } | null,
+  ) => {
+    const got = withPeak.map((x) => ({ x, g: f(x) })).filter((y) => y.g !== null);
+    if (!got.length) return { claim, verdict: 'not measured' as const, measured: MISSING, runs: [] };
+    return {
+      claim,
+      measured: got.map((y) => y.g?.text).join('; '),
+      verdict: every(got.map((y) => y.g?.verdict ?? 'not measured')),
+      runs: ids(got.map((y) => y.x)),
+    };
   };
+  const yes = (b: boolean): Verdict => (b ? 'holds' : 'fails');
+  const series = (claim: string, xs: { c: Curve; v: number; runs: Done[] }[], text: (v: number) => string) =>
+    xs.length < 2
+      ? { claim, verdict: 'not measured' as const, measured: MISSING, runs: [] }
+      : {
+          claim,
+          measured: xs.map((x) => `${pct(x.c)}: ${text(x.v)}`).join(' → '),
+          verdict: yes(nonDecreasing(xs.map((x) => x.v))),
+          runs: ids(xs),
+        };
   return [
-    {
-      claim:
-        'Test error peaks at the interpolation threshold N = n (Belkin et al. 2019; here: a peak ≥ 1 point above both sides, at N in [n/2, 2n])',
-      ...check(({ c, peak }) =>
+    check(
+      'Test error peaks at the interpolation threshold N = n (Belkin et al. 2019; here: a peak above both sides beyond the noise, at N in [n/2, 2n])',
+      ({ c, peak, bump, noise }) =>
         c.points.length < 3
           ? null
           : peak
             ? {
                 text: `${pct(c)}: ${peak.testErr.toFixed(1)}% at ${peakRatio(peak.size, n)}`,
-                holds: peak.size >= n / 2 && peak.size <= 2 * n,
+                verdict: yes(peak.size >= n / 2 && peak.size <= 2 * n),
               }
-            : { text: `${pct(c)}: no peak`, holds: false },
-      ),
-    },
-    {
-      claim:
-        'The norm of the minimum-norm solution peaks at N = n too (here: the largest ‖W‖ at N in [n/2, 2n])',
-      ...check(({ c, runs }) => {
+            : bump
+              ? {
+                  text: `${pct(c)}: highest interior point ${bump.testErr.toFixed(1)}% at ${peakRatio(bump.size, n)}, within the noise (±${noise.toFixed(1)} points)`,
+                  verdict: 'inconclusive',
+                }
+              : { text: `${pct(c)}: no peak`, verdict: 'fails' },
+    ),
+    check(
+      'The norm of the minimum-norm solution peaks at N = n too (here: the largest ‖W‖ at N in [n/2, 2n])',
+      ({ c, runs }) => {
         if (runs.length < 3) return null;
         const top = runs.reduce((a, b) => (b.result.norm > a.result.norm ? b : a));
         const N = top.result.features;
         return {
           text: `${pct(c)}: ${top.result.norm.toPrecision(3)} at ${peakRatio(N, n)}`,
-          holds: N >= n / 2 && N <= 2 * n,
+          verdict: yes(N >= n / 2 && N <= 2 * n),
         };
-      }),
-    },
-    {
-      claim: 'Past the peak, more features help: the largest N has lower test error than the peak',
-      ...check(({ c, peak }) => {
+      },
+    ),
+    check(
+      'Past the peak, more features help: the largest N has lower test error than the peak (beyond the noise)',
+      ({ c, peak, noise }) => {
         if (!peak) return null;
         const last = c.points[c.points.length - 1];
+        const d = last.testErr - peak.testErr;
         return {
           text: `${pct(c)}: ${peak.testErr.toFixed(1)}% → ${last.testErr.toFixed(1)}% at N = ${fmtNum(last.size)}`,
-          holds: last.testErr < peak.testErr,
+          verdict: d < -noise ? 'holds' : d > noise ? 'fails' : 'inconclusive',
         };
-      }),
-    },
-    {
-      claim:
-        'Past the threshold the best model beats every under-parametrized one (Belkin et al. 2019; here: the best N > 2n below the best N < n/2)',
-      ...check(({ c, runs }) => {
+      },
+    ),
+    check(
+      'Past the threshold the best model beats every under-parametrized one (Belkin et al. 2019; here: the best N > 2n below the best N < n/2, beyond the noise)',
+      ({ c, runs, noise }) => {
         const best = (xs: Done[]) => Math.min(...xs.map((r) => 100 * r.result.testError));
         const small = runs.filter((r) => r.result.features < n / 2);
         const large = runs.filter((r) => r.result.features > 2 * n);
         if (!small.length || !large.length) return null;
         const [a, b] = [best(small), best(large)];
-        return { text: `${pct(c)}: ${b.toFixed(1)}% vs. ${a.toFixed(1)}%`, holds: b < a };
+        return {
+          text: `${pct(c)}: ${b.toFixed(1)}% vs. ${a.toFixed(1)}%`,
+          verdict: b - a < -noise ? 'holds' : b - a > noise ? 'fails' : 'inconclusive',
+        };
+      },
+    ),
+    series(
+      'Label noise raises the peak (Nakkiran et al. 2019; here: peak test error never lower with more noise)',
+      withPeak.flatMap((x) => (x.peak ? [{ c: x.c, v: x.peak.testErr, runs: x.runs }] : [])),
+      (v) => `${v.toFixed(1)}%`,
+    ),
+    series(
+      'Label noise raises the test error around the threshold (here: mean test error over N in [n/2, 2n] never lower with more noise; at N = n itself it can sit at chance for every noise level)',
+      curves.flatMap(({ curve: c, runs }) => {
+        const xs = c.points.filter((q) => q.size >= n / 2 && q.size <= 2 * n).map((q) => q.testErr);
+        return xs.length ? [{ c, v: xs.reduce((a, b) => a + b, 0) / xs.length, runs }] : [];
       }),
-    },
-    {
-      claim:
-        'Label noise raises the peak (Nakkiran et al. 2019; here: peak test error never lower with more noise)',
-      ...(() => {
-        const ps = withPeak.filter((x) => x.peak !== null);
-        if (ps.length < 2) return { measured: MISSING, holds: null };
-        return {
-          measured: ps.map((x) => `${pct(x.c)}: ${x.peak?.testErr.toFixed(1)}%`).join(' → '),
-          holds: nonDecreasing(ps.map((x) => x.peak?.testErr ?? NaN)),
-        };
-      })(),
-    },
-    {
-      claim:
-        'Label noise raises the test error around the threshold (here: mean test error over N in [n/2, 2n] never lower with more noise; at N = n itself it can sit at chance for every noise level)',
-      ...(() => {
-        const near = curves.map(({ curve: c }) => {
-          const xs = c.points.filter((q) => q.size >= n / 2 && q.size <= 2 * n).map((q) => q.testErr);
-          return { c, mean: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN };
-        });
-        const ok = near.filter((x) => Number.isFinite(x.mean));
-        if (ok.length < 2) return { measured: MISSING, holds: null };
-        return {
-          measured: ok.map((x) => `${pct(x.c)}: ${x.mean.toFixed(1)}%`).join(' → '),
-          holds: nonDecreasing(ok.map((x) => x.mean)),
-        };
-      })(),
-    },
+      (v) => `${v.toFixed(1)}%`,
+    ),
   ];
 }
 
@@ -244,6 +259,7 @@ export async function doubleDescentRff(runs: { run: TheoryPlannedRun; result: un
     });
     tables.push(peakTable(curves, n), perRunTable(curves, n));
   }
-  tables.push(claimRows(rffClaims(curves, n)));
-  return { figures, tables };
+  const claims = rffClaims(curves, n);
+  tables.push(claimRows(claims));
+  return { figures, tables, claims };
 }

@@ -16,6 +16,11 @@ const BUILDERS: Record<TheoryReportKind, (runs: TheoryReportRun[]) => Built | Pr
   'double-descent-rff': doubleDescentRff,
 };
 
+/** A theory preset's figures, tables and claims from its runs, in memory. */
+export async function buildTheoryReport(p: TheoryPreset, runs: TheoryReportRun[]): Promise<Built> {
+  return BUILDERS[p.report](runs);
+}
+
 const statusOf = (runs: TheoryReportRun[]) => runs.map((r) => ({ id: r.run.id, done: r.result !== null }));
 
 /** A theory preset's report in memory (the dashboard's preset page): Markdown, HTML and the missing runs. */
