@@ -41,12 +41,15 @@ export interface BookSection {
   claims: Claim[];
 }
 
-/** The most seeds found in the store for a fit preset at a scale: the scale's own, or more where `--seeds N` made them. */
+/**
+ * The seeds a fit preset was run with at a scale: the scale's own, or more where `--seeds N` made every run of
+ * each further seed (some may be there from another preset: the same config is the same run).
+ */
 function seedsInStore(p: Preset, scale: ScaleName, has: (id: string) => boolean): number {
   let n = p.scales[scale].seeds;
   for (;;) {
     const next = planPreset(p, scale, {}, n + 1).filter((r) => r.replicate === n);
-    if (next.length === 0 || !next.some((r) => has(r.id))) return n;
+    if (next.length === 0 || !next.every((r) => has(r.id))) return n;
     n++;
   }
 }
