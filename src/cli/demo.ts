@@ -34,13 +34,13 @@ const DEMO_FLAGS: FlagSpec[] = [
   OVERRIDE_FLAGS.find((f) => f.name === 'set') as FlagSpec,
 ];
 
-/** The demo's runs: the fig1a preset at a scale, with the demo's flags and --set as overrides. */
+/** The demo's runs: the fig1a preset at a scale with one seed (genlab run fig1a adds the scale's other seeds), the demo's flags and --set as overrides. */
 export function demoPlan(args: Parsed): { plan: PlannedRun[]; overrides: PartialConfig } {
   const overrides = mergeConfig<PartialConfig>(
     parseOverrides((args.flags.set as string[] | undefined) ?? [], 'genlab demo'),
     configFromFlags(args, DEMO_FLAGS),
   );
-  return { plan: planPreset(loadPreset('fig1a'), args.flags.scale as ScaleName, overrides), overrides };
+  return { plan: planPreset(loadPreset('fig1a'), args.flags.scale as ScaleName, overrides, 1), overrides };
 }
 
 export const demoCommand: Command = {
@@ -48,7 +48,8 @@ export const demoCommand: Command = {
   summary: 'the main job: Figure 1a — a standard network fits random labels and random pixels perfectly',
   usage: '[--scale smoke|cpu|paper] [--train-size N] [--model M] [--set key=value …] [--out DIR] [--json]',
   description: `
-Runs the fig1a preset (genlab run fig1a) at --scale in this process and reports it. At the cpu scale:
+Runs the fig1a preset (genlab run fig1a) at --scale with one seed in this process and reports it
+(genlab run fig1a adds the scale's other seeds and their spread). At the cpu scale:
 the randomization test of Figure 1a on a Fashion-MNIST subset with MLP 1×512: true labels,
 random labels, shuffled pixels, random pixels and Gaussian inputs, each trained with the paper's SGD
 settings until it fits 100% of its training set. Writes the loss-vs-steps figure (PNG, SVG) and a
