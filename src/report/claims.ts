@@ -88,7 +88,6 @@ const byModel = (cells: ReportCell[]) => {
 };
 const sortByP = (cells: ReportCell[]) => [...cells].sort((a, b) => p(a) - p(b));
 const pts = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
-const pct = (x: number) => `${x.toFixed(2)}%`;
 
 /** A cell's metric as an interval (percent for accuracies); null when none of its runs gives a value. */
 function cellInterval(c: ReportCell, of: (r: Done) => number | null, oneSeed = 0): Interval | null {
@@ -487,8 +486,10 @@ function fig2b(cells: ReportCell[], x: Ctx): Claim[] {
   if (bn && nobn) {
     const gap = missing('with and without BN', bn, nobn);
     const eq = gap ? null : atEqualEpochs(bn, nobn);
-    if (gap) (effect.push(gap), steadier.push(gap));
-    else if (eq) {
+    if (gap) {
+      effect.push(gap);
+      steadier.push(gap);
+    } else if (eq) {
       const d = difference(eq.a, eq.b);
       effect.push({
         text: `${showInterval(d)} points at epoch ${eq.epoch}`,
@@ -597,7 +598,7 @@ function widthClaims(cells: ReportCell[]): Claim[] {
       'The peak lies near the interpolation threshold (here: within 4× of the smallest model that fits the training set)',
       noisy
         .filter(({ part }) => part !== null)
-        .map(({ c, peak, part }): Part => {
+        .map(({ c, peak }): Part => {
           const fit = firstFit(c);
           if (c.gap) return c.gap;
           if (!peak) return { text: `${c.name}: no peak`, verdict: 'not measured', runs: c.runs };
