@@ -1,6 +1,7 @@
 // The paper's figures and tables from a preset's runs: Figure 1b/1c/2b, Table 1, the appendix table, early stopping.
 import { RunDir, type FitSummary } from '../store/run-dir.js';
 import type { ReportRun } from './seeds.js';
+import type { Claim } from './claims.js';
 import { labelCorruption } from '../randomize/index.js';
 import { lineChart, type Figure, type Series } from './plot.js';
 import { comparisonCell, comparisonColumns, fmtPct, type Cell, type Table } from './table.js';
@@ -11,6 +12,7 @@ export type { ReportRun } from './seeds.js';
 export interface Built {
   figures: { name: string; caption: string; figure: Figure }[];
   tables: Table[];
+  claims?: Claim[]; // the paper's claims with their verdicts (their table is among `tables`)
 }
 
 /** The paper's model that a run's model is (or stands in for at this scale), if any. */

@@ -16,7 +16,7 @@ import {
 } from './figures.js';
 import { doubleDescentWidth } from './double-descent-width.js';
 import { htmlReport, type ReportSection } from './html.js';
-import { claimsTable } from './claims.js';
+import { claimRows, claimsOf, type Claim } from './claims.js';
 import { htmlTable, markdownTable, type Table } from './table.js';
 import { writeFigure } from './plot.js';
 
@@ -26,6 +26,7 @@ export interface PresetReportFiles {
   figures: { png: string; svg: string }[];
   tables: Table[];
   missing: string[]; // run ids not complete
+  claims: Claim[];
 }
 
 async function fig1a(runs: ReportRun[], title: string): Promise<Built> {
@@ -137,7 +138,8 @@ export function builtReport(
 /** A fit preset's report in memory: its built figures and tables (claims included), Markdown and HTML. */
 export async function presetReport(p: Preset, scale: ScaleName, runs: ReportRun[], command: string) {
   const built = await build(p, scale, runs);
-  built.tables.push(claimsTable(p.report, runs, p.scales[scale].standsFor ?? {}));
+  built.claims = claimsOf(p.report, runs, p.scales[scale].standsFor ?? {});
+  built.tables.push(claimRows(built.claims));
   const status = runs.map((r) => ({ id: r.run.id, done: r.summary !== null }));
   return { built, ...builtReport(p, scale, built, status, command) };
 }
@@ -183,5 +185,5 @@ async function writeReportFiles(
   writeFileSync(md, report.markdown);
   const html = path.join(dir, `${name}.html`);
   writeFileSync(html, report.html);
-  return { html, markdown: md, figures, tables: built.tables, missing: report.missing };
+  return { html, markdown: md, figures, tables: built.tables, missing: report.missing, claims: built.claims ?? [] };
 }
