@@ -1,9 +1,10 @@
 // One report per preset: its figures (PNG, SVG), tables (Markdown, HTML) and one self-contained HTML page, from stored runs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FitSummary } from '../store/run-dir.js';
 import type { Preset, ScaleName } from '../presets/preset.js';
-import { fig1aFigure, fig1aTable } from './fig1a.js';
+import { fig1aCaption, fig1aFigure, fig1aTable } from './fig1a.js';
+import { cellsOf, seedsNote } from './seeds.js';
+import { summaries } from './spread.js';
 import {
   earlyStopping,
   fig1b,
@@ -30,19 +31,14 @@ export interface PresetReportFiles {
 }
 
 async function fig1a(runs: ReportRun[], title: string): Promise<Built> {
-  const done = runs.map((r) => r.summary).filter((s): s is FitSummary => s !== null);
-  if (done.length === 0) return { figures: [], tables: [fig1aTable([])] };
-  const figure = await fig1aFigure(done, title);
-  return {
-    figures: [
-      {
-        name: 'fig1a',
-        caption: 'Average training loss (mean over the last epoch of steps) vs. SGD steps.',
-        figure,
-      },
-    ],
-    tables: [fig1aTable(done)],
-  };
+  const all = cellsOf(runs);
+  const cells = all
+    .filter((c) => c.done.length > 0)
+    .map((c) => ({ done: summaries(c), planned: c.runs.length }));
+  const table = fig1aTable(cells, seedsNote(all));
+  if (cells.length === 0) return { figures: [], tables: [table] };
+  const figure = await fig1aFigure(cells, title);
+  return { figures: [{ name: 'fig1a', caption: fig1aCaption(cells), figure }], tables: [table] };
 }
 
 async function build(p: Preset, scale: ScaleName, runs: ReportRun[]): Promise<Built> {
@@ -185,5 +181,12 @@ async function writeReportFiles(
   writeFileSync(md, report.markdown);
   const html = path.join(dir, `${name}.html`);
   writeFileSync(html, report.html);
-  return { html, markdown: md, figures, tables: built.tables, missing: report.missing, claims: built.claims ?? [] };
+  return {
+    html,
+    markdown: md,
+    figures,
+    tables: built.tables,
+    missing: report.missing,
+    claims: built.claims ?? [],
+  };
 }
