@@ -1,23 +1,17 @@
 // Model-wise double descent (double-descent-width preset): test error of MLP 1×W against its parameter count.
 import { datasetLayout } from '../data/index.js';
 import { labelCorruption } from '../randomize/index.js';
-import type { Claim } from './claims.js';
-import {
-  curveFigure,
-  findPeak,
-  noiseLabel,
-  nonDecreasing,
-  ratioText,
-  smallestFit,
-  type Curve,
-  type CurveCheck,
-} from './double-descent.js';
+import { findPeak, noiseLabel, ratioText, smallestFit, type Curve } from './double-descent.js';
 import type { Built, ReportRun } from './figures.js';
 import { fmtNum, MISSING, type Cell, type Table } from './table.js';
+import type { FitSummary } from '../store/run-dir.js';
+import { lineChart, type Figure, type Marker } from './plot.js';
+import { cellsOf, cellStat, fmtStat, seedsNote, type ReportCell, type Stat } from './seeds.js';
+import { meanSeries, summaries, toFitCell, withCellSeeds } from './spread.js';
 
-type Done = ReportRun & { summary: NonNullable<ReportRun['summary']> };
-const noise = (r: ReportRun) => labelCorruption(r.run.config.randomization.labels);
-const err = (acc: number) => 100 * (1 - acc);
+const noise = (c: ReportCell) => labelCorruption(c.run.config.randomization.labels);
+const errStat = (c: ReportCell, acc: (s: FitSummary) => number) =>
+  cellStat(c, (r) => 100 * (1 - acc(r.summary)));
 
 /** n × classes: the parameter count at which a least-squares model can just fit n examples' one-hot labels. */
 export function interpolationThreshold(runs: ReportRun[]): number | null {
@@ -26,39 +20,47 @@ export function interpolationThreshold(runs: ReportRun[]): number | null {
   return r.summary.trainSize * datasetLayout(r.run.config.dataset.name).classes;
 }
 
-/** One curve per label-noise level over the complete runs, in increasing parameter count. */
-export function widthCurves(runs: ReportRun[]): { curve: Curve; runs: Done[] }[] {
-  const done = runs.filter((r): r is Done => r.summary !== null);
-  const levels = [...new Set(done.map(noise))].sort((a, b) => a - b);
+/** A width's cell with complete runs: its parameter count and its errors (%) over its seeds. */
+interface WidthCell {
+  cell: ReportCell;
+  params: number;
+  testErr: Stat;
+  trainErr: Stat;
+}
+
+/** One curve per label-noise level through each width's mean errors over its complete runs, in increasing size. */
+export function widthCurves(runs: ReportRun[]): { curve: Curve; cells: WidthCell[] }[] {
+  const done = cellsOf(runs).flatMap((cell): WidthCell[] => {
+    const testErr = errStat(cell, (s) => s.testAcc);
+    const trainErr = errStat(cell, (s) => s.trainAcc);
+    if (!testErr || !trainErr) return [];
+    return [{ cell, params: cell.done[0].summary.params, testErr, trainErr }];
+  });
+  const levels = [...new Set(done.map((w) => noise(w.cell)))].sort((a, b) => a - b);
   return levels.map((p) => {
-    const mine = done.filter((r) => noise(r) === p).sort((a, b) => a.summary.params - b.summary.params);
-    const points = mine.map((r) => ({
-      size: r.summary.params,
-      testErr: err(r.summary.testAcc),
-      trainErr: err(r.summary.trainAcc),
-    }));
-    return { curve: { noise: p, points }, runs: mine };
+    const cells = done.filter((w) => noise(w.cell) === p).sort((a, b) => a.params - b.params);
+    const points = cells.map((w) => ({ size: w.params, testErr: w.testErr.mean, trainErr: w.trainErr.mean }));
+    return { curve: { noise: p, points }, cells };
   });
 }
 
 const NK = 'n·K';
 
-function perRunTable(runs: ReportRun[], nk: number | null): Table {
-  const rows: Cell[][] = [...runs]
-    .sort((a, b) => noise(a) - noise(b))
-    .map((r) => {
-      const s = r.summary;
-      return [
-        noiseLabel(noise(r)),
-        r.run.config.model.name,
-        s ? fmtNum(s.params) : MISSING,
-        s && nk ? ratioText(s.params, nk, NK) : MISSING,
-        s ? err(s.trainAcc).toFixed(2) : MISSING,
-        s ? err(s.testAcc).toFixed(2) : MISSING,
-        s ? (s.epochsToFit ?? `not fitted (${s.epochs} epochs)`) : MISSING,
-      ];
-    });
-  return {
+function cellTable(runs: ReportRun[], nk: number | null): Table {
+  const cells = cellsOf(runs).sort((a, b) => noise(a) - noise(b));
+  const rows: Cell[][] = cells.map((c) => {
+    const params = c.done[0]?.summary.params;
+    return [
+      noiseLabel(noise(c)),
+      c.run.config.model.name,
+      params === undefined ? MISSING : fmtNum(params),
+      params !== undefined && nk ? ratioText(params, nk, NK) : MISSING,
+      fmtStat(errStat(c, (s) => s.trainAcc)),
+      fmtStat(errStat(c, (s) => s.testAcc)),
+      toFitCell(summaries(c), (s) => s.epochsToFit),
+    ];
+  });
+  const table: Table = {
     title: 'Every width: errors at the end of training',
     columns: [
       'label noise',
@@ -74,20 +76,26 @@ function perRunTable(runs: ReportRun[], nk: number | null): Table {
       'n·K: training examples × classes, the interpolation threshold of least squares (Belkin et al. 2019). Training stops once the whole training set is classified correctly, or when the epoch budget runs out.',
     ],
   };
+  return withCellSeeds(table, cells);
 }
 
-function peakTable(curves: Curve[], nk: number | null): Table {
-  const rows = curves.map((c) => {
+function peakTable(
+  curves: { curve: Curve; cells: WidthCell[] }[],
+  nk: number | null,
+  note: string | null,
+): Table {
+  const size = (n: number) => `${fmtNum(n)}${nk ? ` (${ratioText(n, nk, NK)})` : ''}`;
+  const rows = curves.map(({ curve: c, cells }) => {
     const peak = findPeak(c.points);
     const fit = smallestFit(c.points);
-    const last = c.points[c.points.length - 1];
+    const last = cells[cells.length - 1];
     return [
       noiseLabel(c.noise),
-      fit ? `${fmtNum(fit.size)}${nk ? ` (${ratioText(fit.size, nk, NK)})` : ''}` : 'none fits',
-      peak ? `${fmtNum(peak.size)}${nk ? ` (${ratioText(peak.size, nk, NK)})` : ''}` : 'no peak',
-      peak ? peak.testErr.toFixed(2) : MISSING,
+      fit ? size(fit.size) : 'none fits',
+      peak ? size(peak.size) : 'no peak',
+      peak ? fmtStat(cells[peak.index].testErr) : MISSING,
       peak ? `+${peak.rise.toFixed(2)} / +${peak.fall.toFixed(2)}` : MISSING,
-      last ? last.testErr.toFixed(2) : MISSING,
+      last ? fmtStat(last.testErr) : MISSING,
     ];
   });
   return {
@@ -103,34 +111,55 @@ function peakTable(curves: Curve[], nk: number | null): Table {
     rows,
     notes: [
       'Published (Nakkiran et al. 2019, Figures 1 and 4; Belkin et al. 2019, Figure 4 on MNIST): test error peaks near the interpolation threshold, the size at which the model can just fit the training set, then falls again; label noise makes the peak higher and moves it to larger models. A peak here: an interior maximum at least 1 point above both the best smaller and the best larger model.',
+      ...(note ? [`${note} Peaks and fits are found on the mean curve.`] : []),
     ],
   };
 }
 
-/** The width report: test and training error against parameters, n·K marked; the per-run and per-noise tables. */
+/** Error (test or train, %) against parameters on a log axis: one line per noise level through the means, min–max shaded. */
+function widthFigure(
+  title: string,
+  curves: { curve: Curve; cells: WidthCell[] }[],
+  which: 'testErr' | 'trainErr',
+  markers: Marker[],
+): Promise<Figure> {
+  return lineChart({
+    title,
+    xLabel: 'parameters of MLP 1×W (log scale)',
+    yLabel: which === 'testErr' ? 'test error (%)' : 'training error (%)',
+    logX: true,
+    points: true,
+    width: 560,
+    series: curves.map(({ curve, cells }) =>
+      meanSeries(
+        noiseLabel(curve.noise),
+        cells.map((w) => ({ x: w.params, s: w[which] })),
+      ),
+    ),
+    markers,
+  });
+}
+
+/** The width report: test and training error against parameters, n·K marked; the per-cell and per-noise tables. */
 export async function doubleDescentWidth(runs: ReportRun[]): Promise<Built> {
-  const curves = widthCurves(runs).map((c) => c.curve);
+  const curves = widthCurves(runs);
   const nk = interpolationThreshold(runs);
   const markers = nk ? [{ x: nk, label: `n·K = ${fmtNum(nk)}` }] : [];
+  const seeds = curves.some((c) => c.cells.some((w) => w.testErr.n > 1));
+  const band = seeds ? ' Lines: the mean over seeds; shaded: their min–max.' : '';
   const figures = [];
   if (curves.length) {
-    const xLabel = 'parameters of MLP 1×W (log scale)';
     figures.push({
       name: 'double-descent-width',
-      caption: `Test error vs. parameters of MLP 1×W, one line per label-noise level; the dashed line marks n·K (training examples × classes).`,
-      figure: await curveFigure({
-        title: 'Model-wise double descent',
-        xLabel,
-        curves,
-        which: 'testErr',
-        markers,
-      }),
+      caption: `Test error vs. parameters of MLP 1×W, one line per label-noise level; the dashed line marks n·K (training examples × classes).${band}`,
+      figure: await widthFigure('Model-wise double descent', curves, 'testErr', markers),
     });
     figures.push({
       name: 'double-descent-width-train',
-      caption: 'Training error at the end of training: the models right of where it reaches 0 interpolate.',
-      figure: await curveFigure({ title: 'Training error', xLabel, curves, which: 'trainErr', markers }),
+      caption: `Training error at the end of training: the models right of where it reaches 0 interpolate.${band}`,
+      figure: await widthFigure('Training error', curves, 'trainErr', markers),
     });
   }
-  return { figures, tables: [peakTable(curves, nk), perRunTable(runs, nk)] };
+  const note = seedsNote(cellsOf(runs));
+  return { figures, tables: [peakTable(curves, nk, note), cellTable(runs, nk)] };
 }
