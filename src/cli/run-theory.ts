@@ -168,7 +168,9 @@ export async function reportTheoryPreset(
   const files = await writeTheoryReport(dir, p, scale, runs, command);
   if (args.flags.json) {
     const { html, markdown, figures, missing, tables, claims } = files;
-    io.out(JSON.stringify({ preset: p.name, scale, html, markdown, figures, missing, tables, claims }) + '\n');
+    io.out(
+      JSON.stringify({ preset: p.name, scale, html, markdown, figures, missing, tables, claims }) + '\n',
+    );
     return 0;
   }
   for (const t of files.tables) io.out(`${markdownTable(t)}\n`);

@@ -50,7 +50,8 @@ const labels = (r: PlannedRun) => r.config.randomization.labels;
 
 test('fig1a: every variant fits, and random pixels and Gaussian fit faster than random labels', () => {
   const p = plan('fig1a');
-  const steps = (v: Record<string, number | null>) => runsOf(p, (r) => ({ fit: r.variant in v ? v[r.variant] : 100 }));
+  const steps = (v: Record<string, number | null>) =>
+    runsOf(p, (r) => ({ fit: r.variant in v ? v[r.variant] : 100 }));
   // One seed's noise: one epoch (10 steps) each, 14 on a difference.
   assert.deepEqual(verdicts('fig1a', steps({ 'random labels': 500, 'random pixels': 300, Gaussian: 300 })), [
     'holds',
