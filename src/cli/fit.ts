@@ -145,7 +145,7 @@ Examples:
             io.err(`interrupted after epoch ${s.epochs}; continue with: genlab fit --resume ${s.run}\n`);
           printSummary(io, s);
         }
-        return outcome.interrupted ? 130 : 0;
+        return outcome.interrupted ? interrupt.exitCode() : 0;
       } finally {
         interrupt.release();
       }

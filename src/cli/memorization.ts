@@ -136,7 +136,7 @@ Examples:
         io.err(
           `${left.length} of ${plan.length} models not fitted; run the same command again to continue\n`,
         );
-        return sweep.interrupt.stopped() ? 130 : 1;
+        return sweep.interrupt.stopped() ? sweep.interrupt.exitCode() : 1;
       }
       const m = memorizationScores(store, plan);
       const top = mostMemorized(m, args.flags.top as number);

@@ -145,7 +145,7 @@ export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Pr
           ? `${failed.length} of ${plan.length} runs not complete; run the same command again to continue\n`
           : `all ${plan.length} runs complete; next: genlab report ${p.name} --scale ${scale}${storeArg(args)}\n`,
       );
-    return interrupt.stopped() ? 130 : failed.length ? 1 : 0;
+    return interrupt.stopped() ? interrupt.exitCode() : failed.length ? 1 : 0;
   } finally {
     interrupt.release();
     store.close();

@@ -254,7 +254,7 @@ Examples:
             ? `${failed.length} of ${plan.length} runs not complete (${useLine(use)}); run the same command again to continue\n`
             : `all ${plan.length} runs complete ${useLine(use)}; next: genlab report ${preset.name} --scale ${scale}${args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : ''}\n`,
         );
-      return sweep.interrupt.stopped() ? 130 : failed.length ? 1 : 0;
+      return sweep.interrupt.stopped() ? sweep.interrupt.exitCode() : failed.length ? 1 : 0;
     } finally {
       sweep.interrupt.release();
       store.close();
