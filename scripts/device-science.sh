@@ -4,6 +4,8 @@
 # double-descent-width, one after the other under a deadline (fig1c and early-stopping reuse fig1b's and
 # table1's runs). Each preset gets what is left of the budget; at the deadline the sweep gets SIGINT (its
 # workers stop after their epoch's checkpoint; the same command later resumes them) and SIGKILL 20 s on.
+# A preset that fails with runs left is run once more (genlab skips complete runs, resumes partial ones);
+# CUDA failing at the first preset sends it and the rest to the CPU.
 # Then the store, without checkpoints, is packed for the trip back.
 #
 #   here:   GPU_BUNDLE_FULL_DATA=1 GPU_BUNDLE_TSC=0 bash scripts/make-gpu-bundle.sh   (right before the call)
@@ -53,9 +55,11 @@ mkdir -p "$LOGS"
 . scripts/device-setup.sh
 device_log science.log
 
-COMMIT=$(git rev-parse HEAD 2>/dev/null || sed -n 's/.* from commit \([0-9a-f]*\).*/\1/p' .gpu/MANIFEST.txt 2>/dev/null)
+# The bundle's commit (what its dist/ was compiled from) and git's HEAD here (a .git copied along to the GPU
+# machine can be stale; without the bundle, git's is the one).
+COMMIT="$(sed -n 's/.* from commit \([0-9a-f]*\).*/\1/p' .gpu/MANIFEST.txt 2>/dev/null | grep . || echo none) (the bundle's), $(git rev-parse HEAD 2>/dev/null || echo none) (git HEAD here)"
 say "genlab science: presets [$PRESETS] at scale $SCALE on $DEV, store $STORE, logs in $OUT, budget ${BUDGET}s"
-note "commit: ${COMMIT:-unknown}"
+note "commit: $COMMIT"
 [ -f .gpu/MANIFEST.txt ] && sed 's/^/bundle: /' .gpu/MANIFEST.txt | head -3
 
 # ---- 1. the machine, node and dist/, the addon, genlab info (scripts/device-setup.sh) ---------------
@@ -143,21 +147,33 @@ complete() {
   done <"$LOGS/$1.plan"
   echo "$c/$n complete (seeds:${seeds:- none})"
 }
+# sweep_noted PRESET: sweep, then its line in the summary (and the end of its stderr where it failed).
+sweep_noted() {
+  sweep "$1"
+  note "$1: exit $RC in ${WALL}s$( ((STOPPED)) && echo ', stopped at the deadline'); $(complete "$1"); $(tail -1 "$WORK/commands.txt")"
+  ((RC == 0 || STOPPED)) || tail -5 "$LOGS/$1-$DEV.err" | sed 's/^/  /'
+}
 FIRST=1
 for p in $PRESETS; do
   if (($(date +%s) >= DEADLINE - 10)); then
     note "$p: SKIPPED (the ${BUDGET}s budget is spent); $(complete "$p")"
     continue
   fi
-  sweep "$p"
-  note "$p: exit $RC in ${WALL}s$( ((STOPPED)) && echo ', stopped at the deadline'); $(complete "$p"); $(tail -1 "$WORK/commands.txt")"
-  ((RC == 0 || STOPPED)) || tail -5 "$LOGS/$p-$DEV.err" | sed 's/^/  /'
-  # CUDA failing at the first preset (no run complete, not our deadline): the rest on the CPU.
-  if ((FIRST)) && [ "$DEV" != cpu ] && ((RC != 0 && !STOPPED)) && [[ $(complete "$p") == 0/* ]]; then
-    DEV=cpu JOBS_RUN=$JOBS_CPU
-    note "FALLBACK: $p failed on cuda with no run complete; it and the rest run on the CPU, --jobs $JOBS_RUN"
-    sweep "$p"
-    note "$p: exit $RC in ${WALL}s$( ((STOPPED)) && echo ', stopped at the deadline'); $(complete "$p"); $(tail -1 "$WORK/commands.txt")"
+  sweep_noted "$p"
+  if ((RC != 0 && !STOPPED)); then
+    done_=$(complete "$p") # "C/N complete (seeds: …)"
+    planned=${done_#*/}
+    planned=${planned%% *}
+    if ((FIRST)) && [ "$DEV" != cpu ] && [[ $done_ == 0/* ]]; then
+      # CUDA failing at the first preset (no run complete): it and the rest on the CPU.
+      DEV=cpu JOBS_RUN=$JOBS_CPU
+      note "FALLBACK: $p failed on cuda with no run complete; it and the rest run on the CPU, --jobs $JOBS_RUN"
+      sweep_noted "$p"
+    elif [ "${done_%%/*}" != "$planned" ] && (($(date +%s) < DEADLINE - 10)); then
+      # Runs left after a failure (a run's error, or the sweep's own): once more, as genlab advises.
+      note "RETRY: $p failed with $done_; the same command once more (complete runs are skipped, partial ones resume)"
+      sweep_noted "$p"
+    fi
   fi
   FIRST=0
 done
