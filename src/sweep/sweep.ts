@@ -146,6 +146,8 @@ function runWorker(
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let threads = o.threads;
+  // A worker that has just exited cannot take a threads line (EPIPE): it needs none, and the sweep goes on.
+  child.stdin.on('error', () => undefined);
   setThreads((n) => {
     if (n === threads || !child.stdin.writable) return;
     threads = n;
