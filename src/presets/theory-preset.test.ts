@@ -162,3 +162,58 @@ test('theory preset documents: errors name the file and the key path', () => {
     },
   );
 });
+
+test('a theory plan with seeds: replicate 0 is the run without seeds, replicate k has the seed moved by k', () => {
+  const p = table3();
+  const plan = planTheoryPreset(p, 'smoke', {}, 3);
+  assert.equal(plan.length, 18);
+  assert.deepEqual(
+    plan.filter((r) => r.replicate === 0).map((r) => r.id),
+    TABLE3_SMOKE,
+  );
+  assert.deepEqual(
+    plan.slice(0, 3).map((r) => [r.label, r.replicate, (r.options as { seed: number }).seed]),
+    [
+      ['features=pixels ridge=0 seed 1/3', 0, 0],
+      ['features=pixels ridge=0 seed 2/3', 1, 1],
+      ['features=pixels ridge=0 seed 3/3', 2, 2],
+    ],
+  );
+  assert.equal(new Set(plan.map((r) => r.id)).size, 18);
+  // The seed is the only thing that moves: the same cell, the same options otherwise.
+  assert.deepEqual(plan[1].coords, plan[0].coords);
+  assert.deepEqual({ ...(plan[1].options as object), seed: 0 }, plan[0].options);
+  assert.deepEqual(planTheoryPreset(p, 'smoke', {}, 1), planTheoryPreset(p, 'smoke'));
+  // Seeds move from the options' own seed (--set seed=5): replicate 0 is the run --set seed=5 plans alone.
+  const five = parseTheoryOverrides(p, ['seed=5'], 'w');
+  const moved = planTheoryPreset(p, 'smoke', five, 2);
+  assert.deepEqual(
+    moved.filter((r) => r.replicate === 0).map((r) => r.id),
+    planTheoryPreset(p, 'smoke', five).map((r) => r.id),
+  );
+  assert.deepEqual(
+    moved.slice(0, 2).map((r) => (r.options as { seed: number }).seed),
+    [5, 6],
+  );
+  assert.throws(() => planTheoryPreset(p, 'smoke', {}, 0), {
+    message: 'table3 (smoke): seeds: expected an integer from 1 to 100, got 0',
+  });
+});
+
+test('a theory scale\'s "seeds": its plan\'s default, from 1 to 100', () => {
+  const doc = JSON.parse(readFileSync(path.join(presetDir(), 'double-descent-rff.json'), 'utf8')) as {
+    scales: Record<string, Record<string, unknown>>;
+  };
+  doc.scales.smoke.seeds = 2;
+  const p = parseTheoryPreset(doc, 'presets/double-descent-rff.json');
+  assert.equal(p.scales.smoke.seeds, 2);
+  assert.equal(p.scales.cpu.seeds, 1);
+  const plan = planTheoryPreset(p, 'smoke');
+  assert.equal(plan.length, 24);
+  assert.match(plan[1].label, /^count=20 labels=true seed 2\/2$/);
+  assert.equal(planTheoryPreset(p, 'smoke', {}, 1).length, 12);
+  doc.scales.smoke.seeds = 0;
+  assert.throws(() => parseTheoryPreset(doc, 'presets/double-descent-rff.json'), {
+    message: 'presets/double-descent-rff.json: scales.smoke.seeds: expected a number ≥ 1, got 0',
+  });
+});

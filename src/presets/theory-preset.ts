@@ -6,6 +6,7 @@ import { mergeConfig } from '../config/config.js';
 import { parseSetPairs, planGrid, type Grid } from './grid.js';
 import {
   loadPreset,
+  MAX_SEEDS,
   presetExperiment,
   readPresetDoc,
   SCALES,
@@ -24,6 +25,7 @@ export interface TheoryScale {
   description: string;
   differences: string[]; // shown in reports: how this scale departs from the paper
   grid?: Grid; // axes that replace the preset's
+  seeds: number; // each run repeated with this many seeds (genlab run --seeds overrides it)
   options: Layer;
 }
 
@@ -44,6 +46,7 @@ export interface TheoryPlannedRun {
   label: string; // grid point and variant, for people
   coords: Record<string, unknown>;
   variant: string;
+  replicate: number; // which seed of its cell: 0 is the run with the options' own seed
   experiment: TheoryName;
   options: unknown; // resolved: every default filled in
   id: string;
@@ -56,6 +59,7 @@ const scale = z.strictObject({
   description: text,
   differences: z.array(z.string()).default([]),
   grid: grid.optional(),
+  seeds: z.int().min(1).max(MAX_SEEDS).default(1),
   options: layer.default({}),
 });
 const DOC = z.strictObject({
@@ -126,12 +130,32 @@ function axisName(keyPath: string): string {
   return keys.length > 1 && keys[keys.length - 1] === 'name' ? keys[keys.length - 2] : keys[keys.length - 1];
 }
 
-/** Every run of a theory preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked. */
-export function planTheoryPreset(p: TheoryPreset, s: ScaleName, overrides: Layer = {}): TheoryPlannedRun[] {
+/** A theory run's options with its seed (subsets, label noise, features: every draw it makes) moved by k. */
+function reseededOptions(options: unknown, k: number, where: string): unknown {
+  if (k === 0) return options;
+  const seed = (options as { seed?: unknown }).seed;
+  if (typeof seed !== 'number')
+    throw new InputError(`${where}: seeds: expected an experiment with a seed option, got none`);
+  return { ...(options as Layer), seed: seed + k };
+}
+
+/**
+ * Every run of a theory preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked;
+ * each repeated with `seeds` seeds (default: the scale's), replicate k with the options' seed + k (0: today's run).
+ */
+export function planTheoryPreset(
+  p: TheoryPreset,
+  s: ScaleName,
+  overrides: Layer = {},
+  seeds?: number,
+): TheoryPlannedRun[] {
   const e = theoryExperiment(p.experiment, p.name);
   const sc = p.scales[s];
+  const n = seeds ?? sc.seeds;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SEEDS)
+    throw new InputError(`${p.name} (${s}): seeds: expected an integer from 1 to ${MAX_SEEDS}, got ${n}`);
   const variants = p.variants.length ? p.variants : [{ label: '', options: {} }];
-  return planGrid({ ...p.grid, ...(sc.grid ?? {}) }, variants, overrides, (coords, point, v) => {
+  const cells = planGrid({ ...p.grid, ...(sc.grid ?? {}) }, variants, overrides, (coords, point, v) => {
     const label = [...Object.entries(coords).map(([k, x]) => `${axisName(k)}=${String(x)}`), v.label]
       .filter(Boolean)
       .join(' ');
@@ -141,9 +165,20 @@ export function planTheoryPreset(p: TheoryPreset, s: ScaleName, overrides: Layer
       label,
       coords,
       variant: v.label,
+      replicate: 0,
       experiment: p.experiment,
       options,
       id: theoryRunId(e, options),
     };
   });
+  if (n === 1) return cells;
+  const runs = cells.flatMap((r) =>
+    Array.from({ length: n }, (_, k) => {
+      const options = reseededOptions(r.options, k, `${p.name} (${s})`);
+      const label = [r.label, `seed ${k + 1}/${n}`].filter(Boolean).join(' ');
+      return { ...r, label, replicate: k, options, id: theoryRunId(e, options) };
+    }),
+  );
+  const seen = new Set<string>();
+  return runs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }

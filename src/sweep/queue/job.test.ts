@@ -61,3 +61,11 @@ test('a theory job is accepted with its run id and refused, by key, when tampere
     },
   );
 });
+
+test("a theory job of a further seed is accepted: its options' seed moved, its own run id", () => {
+  const second = planTheoryPreset(preset, 'smoke', {}, 2)[1];
+  assert.equal(second.replicate, 1);
+  const c = { experiment: second.experiment, options: second.options };
+  assert.deepEqual(checkJob(second.id, jobData(c, second.label, 'w')), { config: c, label: second.label });
+  assert.match(refused(run.id, { config: c, label: '' }), /^job .*: id: expected the config's run id /);
+});
