@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   loadPreset,
+  MAX_SEEDS,
   planPreset,
   presetNames,
   presetExperiment,
@@ -42,16 +43,22 @@ export interface BookSection {
 }
 
 /**
- * The seeds a fit preset was run with at a scale: the scale's own, or more where `--seeds N` made every run of
- * each further seed (some may be there from another preset: the same config is the same run).
+ * The seeds a preset was run with at a scale: the scale's own (`start`), or more where `--seeds N` made every run
+ * of each further seed (some may be there from another preset: the same config is the same run). `plan(n)` is the
+ * preset's plan with n seeds.
  */
-function seedsInStore(p: Preset, scale: ScaleName, has: (id: string) => boolean): number {
-  let n = p.scales[scale].seeds;
-  for (;;) {
-    const next = planPreset(p, scale, {}, n + 1).filter((r) => r.replicate === n);
+function seedsInStore(
+  start: number,
+  plan: (n: number) => { replicate: number; id: string }[],
+  has: (id: string) => boolean,
+): number {
+  let n = start;
+  while (n < MAX_SEEDS) {
+    const next = plan(n + 1).filter((r) => r.replicate === n);
     if (next.length === 0 || !next.every((r) => has(r.id))) return n;
     n++;
   }
+  return n;
 }
 
 async function fitSection(
@@ -61,7 +68,7 @@ async function fitSection(
   storeArg: string,
 ): Promise<BookSection | null> {
   const has = (id: string) => storedSummary(store, id) !== null;
-  const seeds = seedsInStore(p, scale, has);
+  const seeds = seedsInStore(p.scales[scale].seeds, (n) => planPreset(p, scale, {}, n), has);
   const plan = planPreset(p, scale, {}, seeds);
   const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
   const complete = runs.filter((r) => r.summary !== null).length;
@@ -86,17 +93,21 @@ async function theorySection(
   store: RunStore,
   storeArg: string,
 ): Promise<BookSection | null> {
-  const plan = planTheoryPreset(p, scale);
+  const has = (id: string) => storedTheoryResult(store, id) !== null;
+  const seeds = seedsInStore(p.scales[scale].seeds, (n) => planTheoryPreset(p, scale, {}, n), has);
+  const plan = planTheoryPreset(p, scale, {}, seeds);
   const runs = plan.map((run) => ({ run, result: storedTheoryResult(store, run.id) }));
   const complete = runs.filter((r) => r.result !== null).length;
   if (complete === 0) return null;
+  const seedsArg = seeds !== p.scales[scale].seeds ? ` --seeds ${seeds}` : '';
+  const run = `${runCommandFor(p, scale, storeArg)}${seedsArg}`;
   const built = await buildTheoryReport(p, runs);
   return {
     ...about(p, scale),
-    seeds: 1,
+    seeds,
     planned: plan.length,
     complete,
-    commands: [runCommandFor(p, scale, storeArg), `genlab report ${p.name} --scale ${scale}${storeArg}`],
+    commands: [run, `genlab report ${p.name} --scale ${scale}${seedsArg}${storeArg}`],
     built,
     claims: built.claims ?? [],
   };

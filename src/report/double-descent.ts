@@ -1,5 +1,4 @@
 // Double descent (Belkin et al. 2019; Nakkiran et al. 2019): test-error curves against model size, their peak and interpolation threshold.
-import { lineChart, type Figure, type Marker } from './plot.js';
 import { fmtNum } from './table.js';
 
 /** One model size on a curve: its size (parameters or features) and its errors, in % (NaN: not measured). */
@@ -58,30 +57,6 @@ export const noiseLabel = (p: number) => `label noise ${Math.round(100 * p)}%`;
 export function ratioText(size: number, ref: number, refName: string): string {
   const r = size / ref;
   return `${r >= 10 || r < 0.1 ? fmtNum(r, 1) : r.toFixed(2)}× ${refName}`;
-}
-
-/** A figure of error (test or train, %) against size on a log axis, one line per noise level, with markers. */
-export async function curveFigure(o: {
-  title: string;
-  xLabel: string;
-  curves: Curve[];
-  which: 'testErr' | 'trainErr';
-  markers: Marker[];
-}): Promise<Figure> {
-  return lineChart({
-    title: o.title,
-    xLabel: o.xLabel,
-    yLabel: o.which === 'testErr' ? 'test error (%)' : 'training error (%)',
-    logX: true,
-    points: true,
-    width: 560,
-    series: o.curves.map((c) => ({
-      name: noiseLabel(c.noise),
-      x: c.points.map((p) => p.size),
-      y: c.points.map((p) => p[o.which]),
-    })),
-    markers: o.markers,
-  });
 }
 
 /** One claim's per-curve verdicts, as the claims table joins them. */

@@ -23,7 +23,8 @@ export interface ReportCell {
 const isDone = (r: ReportRun): r is Done => r.summary !== null;
 
 /** The cell a planned run belongs to: its grid point and variant, whatever its seed. */
-export const cellKey = (r: PlannedRun): string => JSON.stringify([r.variant, r.coords]);
+export const cellKey = (r: { variant: string; coords: Record<string, unknown> }): string =>
+  JSON.stringify([r.variant, r.coords]);
 
 /** Runs grouped by cell, in the plan's order. */
 export function cellsOf(runs: readonly ReportRun[]): ReportCell[] {
@@ -91,7 +92,7 @@ export function fmtStat(s: Stat | null, digits = 2, unit = ''): string {
 }
 
 /** The note a table with seeds carries: how many seeds its cells have and how to read them. */
-export function seedsNote(cells: readonly ReportCell[]): string | null {
+export function seedsNote(cells: readonly { runs: readonly unknown[] }[]): string | null {
   const ns = [...new Set(cells.map((c) => c.runs.length))];
   if (ns.length === 1 && ns[0] === 1) return null;
   const seeds = ns.length === 1 ? `${ns[0]} seeds` : `${Math.min(...ns)}–${Math.max(...ns)} seeds`;

@@ -26,8 +26,8 @@ export function statComparison(
   return [fmtStat(s, opts.digits ?? 2, opts.unit ?? ''), p, delta];
 }
 
-// fmtStat's layout with a number format of its own.
-function layout(s: Stat, f: (x: number) => string): string {
+/** fmtStat's layout with a number format of its own (e.g. toPrecision for norms). */
+export function fmtStatWith(s: Stat, f: (x: number) => string): string {
   if (s.n === 1) return f(s.mean);
   const ci = s.half === null ? '' : ` ± ${f(s.half)}`;
   return `${f(s.mean)}${ci} (${f(s.min)}–${f(s.max)})`;
@@ -42,7 +42,7 @@ const count = (x: number) =>
  */
 export function fmtCount(s: Stat | null): Cell {
   if (s === null) return null;
-  return s.n === 1 ? s.mean : layout(s, count);
+  return s.n === 1 ? s.mean : fmtStatWith(s, count);
 }
 
 /**
@@ -71,7 +71,13 @@ export interface SeedCount {
   planned: number;
 }
 
-export const seedCount = (c: ReportCell): SeedCount => ({ done: c.done.length, planned: c.runs.length });
+/** A cell's seeds, fit or theory: its planned runs and the complete ones. */
+interface Seeded {
+  runs: readonly unknown[];
+  done: readonly unknown[];
+}
+
+export const seedCount = (c: Seeded): SeedCount => ({ done: c.done.length, planned: c.runs.length });
 
 /**
  * A per-cell table with its seeds: when any row stands for several, a "seeds" column ("3", or "1 of 2" while
@@ -89,7 +95,7 @@ export function withSeeds(t: Table, counts: SeedCount[], note: string | null): T
 }
 
 /** withSeeds for a table with one row per cell, in the cells' order. */
-export const withCellSeeds = (t: Table, cells: ReportCell[]): Table =>
+export const withCellSeeds = (t: Table, cells: readonly Seeded[]): Table =>
   withSeeds(t, cells.map(seedCount), seedsNote(cells));
 
 /** A line through each point's mean; its min–max as a shaded band where any point has several seeds. */

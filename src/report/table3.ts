@@ -1,9 +1,11 @@
 // Table 3's form (Section 5): data set × features × ridge → test error and RKHS norm of kernel interpolation, beside the paper.
 import type { KernelExperimentResult, KernelOptions } from '../experiments/theory/kernel.js';
-import type { TheoryPlannedRun } from '../presets/theory-preset.js';
 import type { Built } from './figures.js';
 import { KERNEL_RESULTS } from './paper.js';
-import { comparisonCell, comparisonColumns, type Table } from './table.js';
+import { fmtStat } from './seeds.js';
+import { statComparison, withCellSeeds } from './spread.js';
+import { comparisonColumns, type Table } from './table.js';
+import { resultStat, theoryCellsOf, type TheoryReportRun } from './theory-cells.js';
 
 /** The paper's Section 5 number for a row (MNIST for the MNIST-shaped sets, CIFAR-10 for CIFAR), if it gives one. */
 function paperRow(
@@ -23,28 +25,37 @@ function paperRow(
 const sameDataset = (a: string, b: string): boolean =>
   a.toLowerCase().replace('-', '') === b.toLowerCase().replace('-', '');
 
-/** One row per complete kernel run, in plan order; the notes say how the runs differ from the paper's. */
-export function table3(runs: { run: TheoryPlannedRun; result: unknown }[]): Built {
-  const rows: Table['rows'] = [];
+/** One row per cell (features × ridge) with complete runs, in plan order: each number its seeds' mean and spread. */
+export function table3(runs: TheoryReportRun[]): Built {
+  const cells = theoryCellsOf<KernelExperimentResult>(runs).filter((c) => c.done.length > 0);
   let differs = '';
-  let o: KernelOptions | undefined;
-  for (const { run, result } of runs) {
-    if (result === null) continue;
-    const r = result as KernelExperimentResult;
-    o = run.options as KernelOptions;
+  const rows: Table['rows'] = cells.map((c) => {
+    const r = c.done[0].result;
     const paper = paperRow(r.dataset, r.features, r.ridge);
     if (paper && !sameDataset(paper.dataset, r.dataset)) differs = paper.dataset;
-    rows.push([
+    return [
       r.dataset,
       r.features,
       r.ridge,
       r.n,
-      ...comparisonCell(r.testError * 100, paper?.testError ?? null, { unit: '%' }),
-      ...comparisonCell(r.norm, paper?.norm ?? null, { digits: 1 }),
+      ...statComparison(
+        resultStat(c, (x) => x.testError * 100),
+        paper?.testError ?? null,
+        { unit: '%' },
+      ),
+      ...statComparison(
+        resultStat(c, (x) => x.norm),
+        paper?.norm ?? null,
+        { digits: 1 },
+      ),
       r.solver,
-      r.seconds.toFixed(1),
-    ]);
-  }
+      fmtStat(
+        resultStat(c, (x) => x.seconds),
+        1,
+      ),
+    ];
+  });
+  const o = cells.at(-1)?.run.options as KernelOptions | undefined;
   const f = o?.features;
   const table: Table = {
     title: "Kernel interpolation (Section 5, Table 3's form): test error and RKHS norm √tr(αᵀKα)",
@@ -78,5 +89,5 @@ export function table3(runs: { run: TheoryPlannedRun; result: unknown }[]): Buil
         : []),
     ],
   };
-  return { figures: [], tables: [table] };
+  return { figures: [], tables: [withCellSeeds(table, cells)] };
 }

@@ -1,15 +1,13 @@
 // Reports of presets whose runs are theory experiments: each report kind's builder, and the files.
 import type { ScaleName } from '../presets/preset.js';
-import type { TheoryPlannedRun, TheoryPreset, TheoryReportKind } from '../presets/theory-preset.js';
+import type { TheoryPreset, TheoryReportKind } from '../presets/theory-preset.js';
 import type { Built } from './figures.js';
 import { builtReport, writeBuiltReport, type PresetReportFiles } from './preset-report.js';
 import { table3 } from './table3.js';
 import { doubleDescentRff } from './double-descent-rff.js';
+import type { TheoryReportRun } from './theory-cells.js';
 
-export interface TheoryReportRun {
-  run: TheoryPlannedRun;
-  result: unknown; // null: not complete
-}
+export type { TheoryReportRun } from './theory-cells.js';
 
 const BUILDERS: Record<TheoryReportKind, (runs: TheoryReportRun[]) => Built | Promise<Built>> = {
   table3,
