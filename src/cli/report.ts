@@ -10,7 +10,7 @@ import { markdownTable } from '../report/table.js';
 import { InputError } from '../engine/index.js';
 import type { Command, Io } from './command.js';
 import type { Parsed } from './args.js';
-import { OVERRIDE_FLAGS, SCALE_FLAG, SEEDS_FLAG, planFromFlags, refuseSeeds, theoryPresetOf } from './run.js';
+import { OVERRIDE_FLAGS, SCALE_FLAG, SEEDS_FLAG, planFromFlags, theoryPresetOf } from './run.js';
 import { reportTheoryPreset } from './run-theory.js';
 import { readTheoryRun } from '../experiments/theory/stored.js';
 
@@ -80,10 +80,7 @@ Examples:
         return await reportRuns(args, io, store);
       }
       const theory = theoryPresetOf(args);
-      if (theory) {
-        refuseSeeds(args, 'genlab report', theory.name);
-        return await reportTheoryPreset(theory, args, io, store);
-      }
+      if (theory) return await reportTheoryPreset(theory, args, io, store);
       const { preset, scale, plan } = planFromFlags(args, 'genlab report');
       const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
       const dir =

@@ -43,11 +43,14 @@ function theoryPlan(
   where: string,
 ): { scale: ScaleName; plan: TheoryPlannedRun[] } {
   const scale = args.flags.scale as ScaleName;
-  return { scale, plan: planTheoryPreset(p, scale, parseTheoryOverrides(p, overridePairs(args), where)) };
+  const overrides = parseTheoryOverrides(p, overridePairs(args), where);
+  return { scale, plan: planTheoryPreset(p, scale, overrides, args.flags.seeds as number | undefined) };
 }
 
 const storeArg = (args: Parsed): string =>
   args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : '';
+const seedsArg = (args: Parsed): string =>
+  args.given.has('seeds') ? ` --seeds ${String(args.flags.seeds)}` : '';
 
 /** One line per run as it is skipped, starts and ends; progress bars for its long stages. */
 function display(io: Io, total: number, headline: (r: unknown) => string): (e: TheorySweepEvent) => void {
@@ -143,7 +146,7 @@ export async function runTheoryPreset(p: TheoryPreset, args: Parsed, io: Io): Pr
       io.err(
         failed.length
           ? `${failed.length} of ${plan.length} runs not complete; run the same command again to continue\n`
-          : `all ${plan.length} runs complete; next: genlab report ${p.name} --scale ${scale}${storeArg(args)}\n`,
+          : `all ${plan.length} runs complete; next: genlab report ${p.name} --scale ${scale}${seedsArg(args)}${storeArg(args)}\n`,
       );
     return interrupt.stopped() ? interrupt.exitCode() : failed.length ? 1 : 0;
   } finally {
@@ -164,7 +167,7 @@ export async function reportTheoryPreset(
   const dir =
     (args.flags['report-dir'] as string | undefined) ??
     path.join(store.root, 'reports', `${p.name}-${scale}`);
-  const command = runCommandFor(p, scale, storeArg(args));
+  const command = `${runCommandFor(p, scale, storeArg(args))}${seedsArg(args)}`;
   const files = await writeTheoryReport(dir, p, scale, runs, command);
   if (args.flags.json) {
     const { html, markdown, figures, missing, tables, claims } = files;

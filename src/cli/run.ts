@@ -6,7 +6,6 @@ import {
   parseOverrides,
   planPreset,
   presetNames,
-  presetNamesOf,
   SCALES,
   type PlannedRun,
   type Preset,
@@ -60,16 +59,8 @@ export const SEEDS_FLAG: FlagSpec = {
   min: 1,
   max: MAX_SEEDS,
   placeholder: 'N',
-  help: "repeat every run with N seeds: initialization, example order and the randomization's draw move together (train.seed and randomization.seed + 0 … N−1; the first is the run without --seeds). Reports give each cell's mean and spread over its seeds. Default: the scale's (genlab run PRESET --dry-run shows the plan)",
+  help: "repeat every run with N seeds (+ 0 … N−1; the first is the run without --seeds). A fit's initialization, example order and randomization's draw move together (train.seed and randomization.seed); a theory run's seed moves its subsets, label noise and features: a new sample each seed. Reports give each cell's mean and spread over its seeds. Default: the scale's (genlab run PRESET --dry-run shows the plan)",
 };
-
-/** Theory presets take no --seeds yet: refused rather than ignored. */
-export function refuseSeeds(args: Parsed, where: string, preset: string): void {
-  if (args.given.has('seeds'))
-    throw new InputError(
-      `${where}: --seeds: ${preset} is a preset of theory runs, which take no seeds axis yet; expected a preset of fits (${presetNamesOf('fit').join(', ')}), or --set with the experiment's own seed option`,
-    );
-}
 
 /** One single-threaded worker per core: separate processes share no thread pool, so no thread waits on another's (docs/measurements.md). */
 export const SCALE_FLAG: FlagSpec = {
@@ -193,10 +184,7 @@ Examples:
   ],
   async run(args, io) {
     const theory = theoryPresetOf(args);
-    if (theory) {
-      refuseSeeds(args, 'genlab run', theory.name);
-      return runTheoryPreset(theory, args, io);
-    }
+    if (theory) return runTheoryPreset(theory, args, io);
     const { preset, scale, plan } = planFromFlags(args, 'genlab run');
     const device = runDevice(args, 'genlab run');
     const store = new RunStore(args.flags.out as string);

@@ -60,6 +60,46 @@ test('genlab run/report double-descent-rff --scale smoke: min-norm fits on N fea
   assert.equal(liveTensors(), before, 'live tensors after the runs');
 });
 
+test('double-descent-rff --seeds 2: each N run twice with its seed moved, reported per cell; the book finds the seeds', async () => {
+  const root = tempDir('genlab-rff-seeds-');
+  const before = liveTensors();
+  const smoke = ['double-descent-rff', '--scale', 'smoke', '--seeds', '2', '--out', root];
+  const run = await genlab(['run', ...smoke]);
+  assert.equal(run.code, 0, run.err);
+  assert.equal(run.err.match(/: complete in /g)?.length, 24, run.err);
+  assert.match(run.err, /count=150 labels=corrupted:0\.2 seed 2\/2: complete in /);
+  assert.match(run.err, /next: genlab report double-descent-rff --scale smoke --seeds 2 --out /);
+
+  const report = await genlab(['report', ...smoke, '--json']);
+  assert.equal(report.code, 0, report.err);
+  const files = JSON.parse(report.out) as {
+    missing: string[];
+    tables: { columns: string[]; rows: string[][]; notes: string[] }[];
+    claims: { verdict: string }[];
+  };
+  assert.deepEqual(files.missing, []);
+  const [peaks, perN] = files.tables;
+  assert.equal(perN.rows.length, 12, 'one row per N and noise level');
+  assert.equal(perN.columns[perN.columns.length - 1], 'seeds');
+  assert.ok(perN.rows.every((r) => r[r.length - 1] === '2'));
+  assert.match(perN.rows[0][4], /^[\d.]+ \([\d.]+–[\d.]+\)$/, 'two seeds: the mean (min–max)');
+  assert.ok(peaks.notes.some((n) => n.includes('the mean over its 2 seeds')));
+  assert.equal(files.claims.length, 6);
+
+  const book = await genlab(['book', '--out', root, '--dir', path.join(root, 'book'), '--json']);
+  assert.equal(book.code, 0, book.err);
+  const sections = (
+    JSON.parse(book.out) as { sections: { preset: string; seeds: number; commands: string[] }[] }
+  ).sections;
+  assert.deepEqual(
+    sections.map((s) => [s.preset, s.seeds]),
+    [['double-descent-rff', 2]],
+  );
+  assert.match(sections[0].commands[0], /^genlab run double-descent-rff --scale smoke --out .* --seeds 2$/);
+  assert.match(sections[0].commands[1], /^genlab report double-descent-rff --scale smoke --seeds 2 --out /);
+  assert.equal(liveTensors(), before, 'live tensors after the runs');
+});
+
 test('random-features options: bad values name the key; an unknown feature map gets a did-you-mean', async () => {
   const root = tempDir('genlab-rff-bad-');
   try {
