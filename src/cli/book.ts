@@ -24,6 +24,12 @@ Examples:
   flags: [
     { name: 'out', type: 'string', default: 'runs', placeholder: 'STORE', help: 'run store directory' },
     {
+      name: 'about',
+      type: 'string',
+      placeholder: 'TEXT',
+      help: 'where and how the runs were made (machine, device, --jobs), printed under the header',
+    },
+    {
       name: 'dir',
       type: 'string',
       placeholder: 'DIR',
@@ -37,10 +43,13 @@ Examples:
         `genlab book: --out ${root}: no such run store; expected a directory made by genlab run PRESET --out ${root}`,
       );
     const dir = (args.flags.dir as string | undefined) ?? path.join(root, 'book');
+    const about = args.flags.about as string | undefined;
+    const quoted = (t: string) => `'${t.replace(/'/g, "'\\''")}'`;
     const command = [
       'genlab book',
       args.given.has('out') ? `--out ${root}` : '',
       args.given.has('dir') ? `--dir ${dir}` : '',
+      about ? `--about ${quoted(about)}` : '',
     ]
       .filter(Boolean)
       .join(' ');
@@ -52,7 +61,7 @@ Examples:
         throw new InputError(
           `genlab book: ${root} holds no complete run of any preset; expected runs made by genlab run PRESET --out ${root}`,
         );
-      const files = await writeBook(dir, sections, command);
+      const files = await writeBook(dir, sections, command, about ?? '');
       if (args.flags.json)
         io.out(
           JSON.stringify({

@@ -95,7 +95,7 @@ function cellInterval(c: ReportCell, of: (r: Done) => number | null, oneSeed = 0
   return s ? intervalOf(s, oneSeed) : null;
 }
 const showInterval = (x: Interval, digits = 2, unit = '') =>
-  x.n > 1 || x.hi > x.lo
+  x.hi > x.lo
     ? `${x.value.toFixed(digits)}${unit} [${x.lo.toFixed(digits)}, ${x.hi.toFixed(digits)}]`
     : `${x.value.toFixed(digits)}${unit}`;
 
@@ -491,16 +491,30 @@ function fig2b(cells: ReportCell[], x: Ctx): Claim[] {
       steadier.push(gap);
     } else if (eq) {
       const d = difference(eq.a, eq.b);
-      effect.push({
-        text: `${showInterval(d)} points at epoch ${eq.epoch}`,
-        verdict: between(d, 1, 6),
-        runs: ids(bn, nobn),
-      });
       const trained = (c: ReportCell) => c.done.every((r) => r.summary.trainAcc >= 0.9);
       const untrained = [bn, nobn].filter((c) => !trained(c));
-      if (untrained.length)
+      const notTrained = untrained
+        .map(
+          (c) =>
+            `${label(c, x)} does not train (train ${fmtStat(stat(c.done.map((r) => 100 * r.summary.trainAcc)), 1, '%')})`,
+        )
+        .join('; ');
+      effect.push(
+        notTrained
+          ? {
+              text: `${notTrained}: BN's effect between networks that train is not measured (${showInterval(d)} points at epoch ${eq.epoch})`,
+              verdict: 'not measured',
+              runs: ids(bn, nobn),
+            }
+          : {
+              text: `${showInterval(d)} points at epoch ${eq.epoch}`,
+              verdict: between(d, 1, 6),
+              runs: ids(bn, nobn),
+            },
+      );
+      if (notTrained)
         steadier.push({
-          text: `${untrained.map((c) => `${label(c, x)} does not train (train ${fmtStat(stat(c.done.map((r) => 100 * r.summary.trainAcc)), 1, '%')})`).join('; ')}: steadiness of a network that does not learn says nothing`,
+          text: `${notTrained}: steadiness of a network that does not learn says nothing`,
           verdict: 'not measured',
           runs: ids(bn, nobn),
         });
