@@ -138,11 +138,44 @@ test('--set on a grid axis narrows the grid to that value: labels and variants f
     loadPreset('table1'),
     'cpu',
     parseOverrides(['model.name=mlp-3x512'], 'genlab run'),
+    1,
   );
   // Table 1's crop variants are only for the conv nets: an MLP gets wd, none and random labels.
   assert.deepEqual(
     plan.map((r) => r.label),
     ['name=mlp-3x512 wd', 'name=mlp-3x512 none', 'name=mlp-3x512 random labels'],
+  );
+  // The cpu scale's own 2 seeds: each run twice, the first the run planned with one seed.
+  const seeded = planPreset(
+    loadPreset('table1'),
+    'cpu',
+    parseOverrides(['model.name=mlp-3x512'], 'genlab run'),
+  );
+  assert.deepEqual(
+    seeded.map((r) => r.label),
+    [
+      'name=mlp-3x512 wd seed 1/2',
+      'name=mlp-3x512 wd seed 2/2',
+      'name=mlp-3x512 none seed 1/2',
+      'name=mlp-3x512 none seed 2/2',
+      'name=mlp-3x512 random labels seed 1/2',
+      'name=mlp-3x512 random labels seed 2/2',
+    ],
+  );
+  assert.deepEqual(
+    seeded.filter((r) => r.replicate === 0).map((r) => r.id),
+    plan.map((r) => r.id),
+  );
+  assert.deepEqual(
+    seeded.map((r) => [r.config.train.seed, r.config.randomization.seed]),
+    [
+      [0, 0],
+      [1, 1],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+      [1, 1],
+    ],
   );
   assert.ok(plan.every((r) => r.config.model.name === 'mlp-3x512' && r.config.train.augment.length === 0));
 });
