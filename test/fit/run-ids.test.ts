@@ -416,10 +416,13 @@ const FIT_IDS: [string, string][] = [
 ];
 
 test('every preset plans the run ids it planned before the config schema', () => {
+  // Each run's first seed is the run planned before seeds existed (a scale's further seeds are new runs).
   for (const [key, ids] of Object.entries(PRESET_IDS)) {
     const [name, scale] = key.split(' ');
     assert.deepEqual(
-      planPreset(loadPreset(name), scale as ScaleName).map((r) => r.id),
+      planPreset(loadPreset(name), scale as ScaleName)
+        .filter((r) => r.replicate === 0)
+        .map((r) => r.id),
       ids,
       key,
     );
