@@ -1,7 +1,7 @@
 // What the theory commands share: the run store flag, threads, progress bars per stage, and running one stored experiment.
 import type { z } from 'zod';
 import { RunStore } from '../store/store.js';
-import { parseOptions } from '../config/options.js';
+import { parseOptions } from '../config/schema.js';
 import { runTheory, type OnProgress, type TheoryExperiment } from '../experiments/theory/index.js';
 import type { TheoryRunOutcome } from '../experiments/theory/index.js';
 import type { FlagSpec, Parsed } from './args.js';

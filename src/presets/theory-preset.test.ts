@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseOptions, partialOf } from '../config/options.js';
+import { parseOptions, partialOf } from '../config/schema.js';
 import { presetDir, SCALES } from './preset.js';
 import {
   isTheoryPreset,
@@ -35,10 +35,10 @@ test('kernel options: defaults filled in, errors name the key path', () => {
   assert.equal(d.gamma, null);
   assert.throws(bad({ ridge: -1 }), { message: 'genlab kernel: ridge: expected a number ≥ 0, got -1' });
   assert.throws(bad({ dataset: { trainSize: 0 } }), {
-    message: 'genlab kernel: dataset.trainSize: expected an integer ≥ 1, got 0',
+    message: 'genlab kernel: dataset.trainSize: expected an integer ≥ 1 or null, got 0',
   });
   assert.throws(bad({ dataset: { trainSize: 2.5 } }), {
-    message: 'genlab kernel: dataset.trainSize: expected an integer or null, got 2.5',
+    message: 'genlab kernel: dataset.trainSize: expected an integer ≥ 1 or null, got 2.5',
   });
   assert.throws(bad({ features: { filterSize: 4 } }), {
     message: 'genlab kernel: features.filterSize: expected an odd size, got 4',
@@ -108,7 +108,7 @@ test('--set on a theory preset: checked against the options schema; an axis narr
   assert.equal(plan.length, 3);
   assert.ok(plan.every((r) => (r.options as { dataset: { trainSize: number } }).dataset.trainSize === 50));
   assert.throws(() => parseTheoryOverrides(p, ['ridge=x'], 'genlab run'), {
-    message: 'genlab run: --set ridge: expected a number, got "x"',
+    message: 'genlab run: --set ridge: expected a number ≥ 0, got "x"',
   });
   assert.throws(() => parseTheoryOverrides(p, ['featurs.name=gabor'], 'genlab run'), {
     message:
@@ -214,6 +214,6 @@ test('a theory scale\'s "seeds": its plan\'s default, from 1 to 100', () => {
   assert.equal(planTheoryPreset(p, 'smoke', {}, 1).length, 12);
   doc.scales.smoke.seeds = 0;
   assert.throws(() => parseTheoryPreset(doc, 'presets/double-descent-rff.json'), {
-    message: 'presets/double-descent-rff.json: scales.smoke.seeds: expected a number ≥ 1, got 0',
+    message: 'presets/double-descent-rff.json: scales.smoke.seeds: expected an integer in [1, 100], got 0',
   });
 });

@@ -1,7 +1,7 @@
 // Presets whose runs are theory experiments ("experiment": "kernel" …): validated by that experiment's options schema, planned like fits.
 import { z } from 'zod';
 import { InputError } from '../engine/index.js';
-import { leafAt, parseLeafValue, parseOptions, partialOf } from '../config/options.js';
+import { leafAt, parseLeafValue, parseOptions, partialOf } from '../config/schema.js';
 import { mergeConfig } from '../config/config.js';
 import { parseSetPairs, planGrid, type Grid } from './grid.js';
 import {

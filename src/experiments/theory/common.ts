@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { checkDatasetName } from '../../data/index.js';
 import { labelCorruption } from '../../randomize/index.js';
-import { checkedString } from '../../config/options.js';
+import { checkedString } from '../../config/schema.js';
 
 function datasetKeys(o: { trainSize: number | null; minTrain?: number }) {
   return {

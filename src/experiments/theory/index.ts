@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { RunStore } from '../../store/store.js';
 import { runIdOf } from '../../store/ids.js';
-import { parseOptions } from '../../config/options.js';
+import { parseOptions } from '../../config/schema.js';
 import type { OnProgress, TheoryExperiment } from './experiment.js';
 import { readTheoryRun, writeTheoryResult } from './stored.js';
 

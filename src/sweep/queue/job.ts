@@ -4,7 +4,7 @@ import { InputError } from '../../engine/index.js';
 import { canonicalJson } from '../../store/ids.js';
 import { checkPartial, resolveConfig, type FitConfig } from '../../config/config.js';
 import { runId } from '../../experiments/fit-kind.js';
-import { parseOptions } from '../../config/options.js';
+import { parseOptions } from '../../config/schema.js';
 import { theoryExperiment, theoryRunId } from '../../experiments/theory/index.js';
 import { isTheoryConfig, type TheoryConfig } from '../../experiments/theory/stored.js';
 
