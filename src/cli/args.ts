@@ -14,6 +14,7 @@ export interface FlagSpec {
   repeat?: boolean; // may be given several times (string values collected in an array)
   placeholder?: string; // shown in help, e.g. N, DIR
   config?: string; // the config key path this flag sets (see fit-flags.ts)
+  option?: string; // the options key path this flag sets, on a theory command (see option-flags.ts)
   check?(value: string | number | boolean | string[], where: string): unknown; // e.g. the schema's bounds
 }
 

@@ -5,53 +5,11 @@ import {
   type ExpressivityResult,
 } from '../experiments/theory/expressivity.js';
 import type { Command, Io } from './command.js';
-import type { FlagSpec, Parsed } from './args.js';
-import { DATASET_FLAGS } from './fit-flags.js';
+import type { FlagSpec } from './args.js';
+import { fromFlags, optionFlags } from './option-flags.js';
 import { STORE_FLAG, runStored } from './theory.js';
 
-const D = EXPRESSIVITY_OPTIONS.parse({}); // the defaults, shown in --help
-
-const FLAGS: FlagSpec[] = [
-  ...DATASET_FLAGS,
-  {
-    name: 'train-size',
-    type: 'int',
-    min: 1,
-    placeholder: 'N',
-    help: 'points to fit, a seeded subset (default: the whole training split)',
-  },
-  {
-    name: 'test-size',
-    type: 'int',
-    min: 1,
-    placeholder: 'N',
-    help: 'test points evaluated (default: the whole test split)',
-  },
-  {
-    name: 'labels',
-    type: 'string',
-    default: D.labels,
-    placeholder: 'true|random|corrupted:P',
-    help: 'labels to fit',
-  },
-  {
-    name: 'depth',
-    type: 'int',
-    min: 1,
-    default: D.depth,
-    placeholder: 'K',
-    help: 'hidden ReLU layers: 1 is Theorem 1; K > 1 uses width ⌈n/K⌉ + 3',
-  },
-  {
-    name: 'seed',
-    type: 'int',
-    min: 0,
-    default: D.seed,
-    placeholder: 'S',
-    help: 'seed of the labels and of the direction a',
-  },
-  STORE_FLAG,
-];
+const FLAGS: FlagSpec[] = [...optionFlags(EXPRESSIVITY_OPTIONS, 'genlab expressivity'), STORE_FLAG];
 
 function print(r: ExpressivityResult, id: string, io: Io): void {
   const f = (x: number | string): string =>
@@ -73,20 +31,6 @@ function print(r: ExpressivityResult, id: string, io: Io): void {
     `  ${f(r.seconds)} s (build ${f(r.solveSeconds)} s, evaluate ${f(r.evalSeconds)} s; loading ${f(r.loadSeconds)} s)\n`,
   );
   io.out(`  run ${id}\n`);
-}
-
-function options(f: Parsed['flags']): unknown {
-  return {
-    dataset: {
-      name: f.dataset,
-      dataDir: f['data-dir'] ?? null,
-      trainSize: f['train-size'] ?? null,
-      testSize: f['test-size'] ?? null,
-    },
-    labels: f.labels,
-    depth: f.depth,
-    seed: f.seed,
-  };
 }
 
 export const expressivityCommand: Command = {
@@ -112,7 +56,7 @@ Examples:
   genlab expressivity --train-size 20000 --depth 10        width 2,003, 10 hidden layers`,
   flags: FLAGS,
   async run(args, io) {
-    const { id, result } = await runStored(expressivityExperiment, options(args.flags), args, io);
+    const { id, result } = await runStored(expressivityExperiment, fromFlags(args, FLAGS), args, io);
     if (args.flags.json) io.out(JSON.stringify({ run: id, ...result }) + '\n');
     else print(result, id, io);
     return result.fittedFraction === 1 ? 0 : 1;

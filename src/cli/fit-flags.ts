@@ -2,34 +2,23 @@
 import { parseDevice } from '../engine/index.js';
 import { configField, resolveConfig, setPath, type FitConfig, type PartialConfig } from '../config/config.js';
 import { CONFIG_SCHEMA } from '../config/config-schema.js';
-import { FIELD_INFO, choicesOf, defaultOf, kindOf, leafPaths, parseWith } from '../config/schema.js';
+import { parseWith } from '../config/schema.js';
 import type { FlagSpec, Parsed } from './args.js';
+import { flagPaths, fromFlags, schemaFlag } from './option-flags.js';
 import { threadsFlag } from './threads.js';
 
 /** The flag that sets a config field: its name, help, kind, choices and default come from the schema. */
 export function configFlag(keyPath: string, o: { help?: string; noDefault?: boolean } = {}): FlagSpec {
   const f = configField(keyPath, 'fit-flags');
-  const info = FIELD_INFO.get(f);
-  if (!info?.flag) throw new Error(`fit-flags: ${keyPath}: the schema gives it no flag`);
-  const kind = kindOf(f);
-  if (kind === 'object') throw new Error(`fit-flags: ${keyPath}: a section, not a field`);
-  const def = defaultOf(f) as FlagSpec['default'] | null;
   return {
-    name: info.flag,
-    type: kind,
-    help: o.help ?? info.help,
-    placeholder: info.placeholder,
-    choices: choicesOf(f) ?? undefined,
-    default: o.noDefault || def === null ? undefined : def,
+    ...schemaFlag(CONFIG_SCHEMA, keyPath, 'fit-flags', o),
     config: keyPath,
     check: (v, where) => parseWith(f, v, where),
   };
 }
 
 /** Every config key path that has a flag, in the schema's order. */
-export const FLAG_PATHS: readonly string[] = leafPaths(CONFIG_SCHEMA).filter(
-  (k) => FIELD_INFO.get(configField(k, 'fit-flags'))?.flag !== undefined,
-);
+export const FLAG_PATHS: readonly string[] = flagPaths(CONFIG_SCHEMA);
 const flagsUnder = (prefix: string, except: string[] = []): FlagSpec[] =>
   FLAG_PATHS.filter((k) => k.startsWith(prefix) && !except.includes(k)).map((k) => configFlag(k));
 
@@ -41,15 +30,16 @@ export const TRAIN_FLAGS: FlagSpec[] = [...flagsUnder('model.'), ...flagsUnder('
 
 /** The partial config the given flags spell (defaults are left to the schema). */
 export function configFromFlags(p: Parsed, specs: readonly FlagSpec[]): PartialConfig {
-  const out: PartialConfig = {};
-  for (const s of specs) {
-    if (s.config === undefined || !p.given.has(s.name)) continue;
-    const v = p.flags[s.name];
-    // --lr-decay 1 is a constant schedule (as it always was: its runs keep their ids).
-    if (s.config === 'train.schedule.gamma' && v === 1) setPath(out, 'train.schedule.kind', 'constant');
-    else setPath(out, s.config, v);
-  }
-  return out;
+  return fromFlags(
+    p,
+    specs,
+    (s) => s.config,
+    (out, keyPath, v) => {
+      // --lr-decay 1 is a constant schedule (as it always was: its runs keep their ids).
+      if (keyPath === 'train.schedule.gamma' && v === 1) setPath(out, 'train.schedule.kind', 'constant');
+      else setPath(out, keyPath, v);
+    },
+  );
 }
 
 /** `genlab fit`'s config: flags → partial config → resolve, the path `genlab run --set` takes. */

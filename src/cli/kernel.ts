@@ -1,153 +1,18 @@
 // genlab kernel: exact kernel interpolation Kα = Y on real data (Section 5, Table 3's form), at up to n = 60,000.
-import { AUTO_CG_ABOVE, SOLVERS, KERNELS } from '../theory/kernel.js';
-import { FEATURES } from '../theory/features.js';
+import { AUTO_CG_ABOVE } from '../theory/kernel.js';
 import {
   KERNEL_OPTIONS,
   kernelExperiment,
   type KernelExperimentResult,
 } from '../experiments/theory/kernel.js';
 import type { Command, Io } from './command.js';
-import type { FlagSpec, Parsed } from './args.js';
-import { DATASET_FLAGS } from './fit-flags.js';
+import type { FlagSpec } from './args.js';
+import { fromFlags, optionFlags } from './option-flags.js';
 import { STORE_FLAG, applyThreads, runStored } from './theory.js';
 import { threadsFlag } from './threads.js';
 
-const D = KERNEL_OPTIONS.parse({}); // the defaults, shown in --help
-
 const FLAGS: FlagSpec[] = [
-  ...DATASET_FLAGS,
-  {
-    name: 'train-size',
-    type: 'int',
-    min: 1,
-    placeholder: 'N',
-    help: `training points, a seeded subset (default ${D.dataset.trainSize}; 60000: all of (Fashion-)MNIST)`,
-  },
-  {
-    name: 'test-size',
-    type: 'int',
-    min: 1,
-    placeholder: 'N',
-    help: 'test points (default: the whole test split)',
-  },
-  {
-    name: 'labels',
-    type: 'string',
-    default: D.labels,
-    placeholder: 'true|random|corrupted:P',
-    help: 'training labels',
-  },
-  {
-    name: 'seed',
-    type: 'int',
-    min: 0,
-    default: D.seed,
-    placeholder: 'S',
-    help: 'seed of the subsets, the label randomization and random filters',
-  },
-  { name: 'kernel', type: 'enum', choices: KERNELS, default: D.kernel, help: 'k(x, x′)' },
-  {
-    name: 'gamma',
-    type: 'number',
-    min: 0,
-    placeholder: 'X',
-    help: 'kernel scale (default: 0.02 on pixels, else 1 / mean ‖x − x′‖²)',
-  },
-  { name: 'degree', type: 'int', min: 1, default: D.degree, placeholder: 'P', help: 'polynomial degree' },
-  {
-    name: 'ridge',
-    type: 'number',
-    min: 0,
-    default: D.ridge,
-    placeholder: 'λ',
-    help: 'solve (K + λI)α = Y; 0 interpolates exactly',
-  },
-  {
-    name: 'features',
-    type: 'enum',
-    choices: FEATURES,
-    default: D.features.name,
-    help: 'pixels / 255, a Gabor wavelet bank, or random conv features',
-  },
-  {
-    name: 'scales',
-    type: 'int',
-    min: 1,
-    max: 5,
-    default: D.features.scales,
-    placeholder: 'S',
-    help: 'gabor: wavelengths 2, 4, … 2^S pixels',
-  },
-  {
-    name: 'orientations',
-    type: 'int',
-    min: 1,
-    default: D.features.orientations,
-    placeholder: 'O',
-    help: 'gabor: angles',
-  },
-  {
-    name: 'filters',
-    type: 'int',
-    min: 1,
-    default: D.features.filters,
-    placeholder: 'F',
-    help: 'random-conv: random filters',
-  },
-  {
-    name: 'filter-size',
-    type: 'int',
-    min: 1,
-    default: D.features.filterSize,
-    placeholder: 'K',
-    help: 'random-conv: filter side (odd)',
-  },
-  {
-    name: 'pool',
-    type: 'int',
-    min: 1,
-    default: D.features.pool,
-    placeholder: 'P',
-    help: 'gabor / random-conv: average-pooling window',
-  },
-  {
-    name: 'dtype',
-    type: 'enum',
-    choices: ['auto', 'float32', 'float64'],
-    default: D.dtype,
-    help: 'auto: float64 while K fits in 8 GiB (n ≤ 32,768), else float32',
-  },
-  {
-    name: 'solver',
-    type: 'enum',
-    choices: SOLVERS,
-    default: D.solver.name,
-    help: `cholesky (exact), cg (to --tol), auto: cg above n = ${AUTO_CG_ABOVE}`,
-  },
-  {
-    name: 'tol',
-    type: 'number',
-    min: 0,
-    default: D.solver.tol,
-    placeholder: 'T',
-    help: 'cg: stop when ‖Y − (K+λI)α‖ / ‖Y‖ ≤ T for every class',
-  },
-  {
-    name: 'max-iter',
-    type: 'int',
-    min: 1,
-    default: D.solver.maxIter,
-    placeholder: 'I',
-    help: 'cg: iteration limit',
-  },
-  {
-    name: 'landmarks',
-    type: 'int',
-    min: 2,
-    default: D.solver.landmarks,
-    placeholder: 'M',
-    help: 'cg: Nyström preconditioner landmarks (keeps the top M/2 eigenpairs)',
-  },
+  ...optionFlags(KERNEL_OPTIONS, 'genlab kernel'),
   STORE_FLAG,
   threadsFlag(
     'libtorch threads for elementwise work (OpenBLAS uses every CPU unless OPENBLAS_NUM_THREADS says otherwise)',
@@ -175,34 +40,6 @@ function print(r: KernelExperimentResult, id: string, io: Io): void {
     '  paper (MNIST, Section 5): 1.2% on pixels, 0.6% with Gabor features; CIFAR-10: 46% / 17% random conv / 15% with ridge\n',
   );
   io.out(`  run ${id}\n`);
-}
-
-/** The options as the flags give them; the schema fills and checks the rest. */
-function options(f: Parsed['flags']): unknown {
-  return {
-    dataset: {
-      name: f.dataset,
-      dataDir: f['data-dir'] ?? null,
-      trainSize: f['train-size'] ?? D.dataset.trainSize,
-      testSize: f['test-size'] ?? null,
-    },
-    labels: f.labels,
-    seed: f.seed,
-    kernel: f.kernel,
-    gamma: f.gamma ?? null,
-    degree: f.degree,
-    ridge: f.ridge,
-    features: {
-      name: f.features,
-      scales: f.scales,
-      orientations: f.orientations,
-      filters: f.filters,
-      filterSize: f['filter-size'],
-      pool: f.pool,
-    },
-    dtype: f.dtype,
-    solver: { name: f.solver, tol: f.tol, maxIter: f['max-iter'], landmarks: f.landmarks },
-  };
 }
 
 export const kernelCommand: Command = {
@@ -236,7 +73,7 @@ Examples:
   flags: FLAGS,
   async run(args, io) {
     applyThreads(args, io, kernelExperiment);
-    const { id, result } = await runStored(kernelExperiment, options(args.flags), args, io);
+    const { id, result } = await runStored(kernelExperiment, fromFlags(args, FLAGS), args, io);
     if (args.flags.json) io.out(JSON.stringify({ run: id, ...result }) + '\n');
     else print(result, id, io);
     return 0;

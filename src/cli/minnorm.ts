@@ -3,74 +3,11 @@ import { MINNORM_OPTIONS, minnormExperiment, type MinNormResult } from '../exper
 import { minnormFigure } from '../report/minnorm.js';
 import { RunDir } from '../store/run-dir.js';
 import type { Command, Io } from './command.js';
-import type { FlagSpec, Parsed } from './args.js';
-import { DATASET_FLAGS } from './fit-flags.js';
+import type { FlagSpec } from './args.js';
+import { fromFlags, optionFlags } from './option-flags.js';
 import { STORE_FLAG, runStored } from './theory.js';
 
-const D = MINNORM_OPTIONS.parse({}); // the defaults, shown in --help
-
-const FLAGS: FlagSpec[] = [
-  ...DATASET_FLAGS,
-  {
-    name: 'train-size',
-    type: 'int',
-    min: 2,
-    default: D.dataset.trainSize ?? undefined,
-    placeholder: 'N',
-    help: 'examples (rows of X); must be below the feature count',
-  },
-  {
-    name: 'features',
-    type: 'enum',
-    choices: ['pixels', 'random'],
-    default: D.features.name,
-    help: 'centred pixels / 255 (d = 784), or relu of random projections',
-  },
-  {
-    name: 'width',
-    type: 'int',
-    min: 1,
-    default: D.features.width,
-    placeholder: 'D',
-    help: 'random features: their number d',
-  },
-  { name: 'epochs', type: 'int', min: 1, default: D.epochs, placeholder: 'E', help: 'SGD epochs' },
-  {
-    name: 'batch-size',
-    type: 'int',
-    min: 1,
-    default: D.batchSize,
-    placeholder: 'B',
-    help: 'SGD batch size (1 with the default lr is Kaczmarz: fastest per epoch on correlated pixels)',
-  },
-  {
-    name: 'lr',
-    type: 'number',
-    min: 0,
-    placeholder: 'LR',
-    help: 'learning rate (default 1 / max ‖xᵢ‖², stable for any batch)',
-  },
-  {
-    name: 'seed',
-    type: 'int',
-    min: 0,
-    default: D.seed,
-    placeholder: 'S',
-    help: 'seed of the subset, batches and the non-zero start',
-  },
-  STORE_FLAG,
-];
-
-function options(f: Parsed['flags']): unknown {
-  return {
-    dataset: { name: f.dataset, dataDir: f['data-dir'] ?? null, trainSize: f['train-size'] },
-    features: { name: f.features, width: f.width },
-    epochs: f.epochs,
-    batchSize: f['batch-size'],
-    lr: f.lr ?? null,
-    seed: f.seed,
-  };
-}
+const FLAGS: FlagSpec[] = [...optionFlags(MINNORM_OPTIONS, 'genlab minnorm'), STORE_FLAG];
 
 function print(r: MinNormResult & { run: string; figure: string }, features: string, io: Io): void {
   io.out(
@@ -103,7 +40,7 @@ Examples:
   genlab minnorm --features random --width 4000 --train-size 500 --json`,
   flags: FLAGS,
   async run(args, io) {
-    const { id, dir, result } = await runStored(minnormExperiment, options(args.flags), args, io);
+    const { id, dir, result } = await runStored(minnormExperiment, fromFlags(args, FLAGS), args, io);
     const fig = await minnormFigure(result);
     const run = new RunDir(dir);
     run.writeArtifact('minnorm.svg', fig.svg);

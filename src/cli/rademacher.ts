@@ -1,83 +1,16 @@
 // genlab rademacher: the empirical Rademacher complexity of a model class on a sample, by fitting random ±1 labels.
-import { RADEMACHER_MODELS } from '../theory/rademacher.js';
 import { RADEMACHER_OPTIONS, rademacherExperiment } from '../experiments/theory/rademacher.js';
 import type { Command } from './command.js';
-import type { FlagSpec, Parsed } from './args.js';
-import { DATASET_FLAGS } from './fit-flags.js';
+import type { FlagSpec } from './args.js';
+import { fromFlags, optionFlags } from './option-flags.js';
 import { STORE_FLAG, applyThreads, runStored } from './theory.js';
 import { threadsFlag } from './threads.js';
 
-const D = RADEMACHER_OPTIONS.parse({}); // the defaults, shown in --help
-
 const FLAGS: FlagSpec[] = [
-  ...DATASET_FLAGS,
-  {
-    name: 'train-size',
-    type: 'int',
-    min: 2,
-    default: D.dataset.trainSize ?? undefined,
-    placeholder: 'N',
-    help: 'sample size n',
-  },
-  {
-    name: 'model',
-    type: 'enum',
-    choices: RADEMACHER_MODELS,
-    default: D.model,
-    help: 'mlp: 784-H-1 ReLU net by SGD; kernel: Gaussian kernel machine (exact when --ridge 0)',
-  },
-  { name: 'draws', type: 'int', min: 1, default: D.draws, placeholder: 'K', help: 'random labellings σ' },
-  { name: 'hidden', type: 'int', min: 1, default: D.hidden, placeholder: 'H', help: 'mlp: hidden units' },
-  { name: 'epochs', type: 'int', min: 1, default: D.epochs, placeholder: 'E', help: 'mlp: SGD epochs' },
-  {
-    name: 'lr',
-    type: 'number',
-    min: 0,
-    default: D.lr,
-    placeholder: 'LR',
-    help: 'mlp: learning rate (momentum 0.9, batch 32)',
-  },
-  {
-    name: 'gamma',
-    type: 'number',
-    min: 0,
-    default: D.gamma,
-    placeholder: 'X',
-    help: 'kernel: exp(−γ‖x − x′‖²) on pixels / 255',
-  },
-  {
-    name: 'ridge',
-    type: 'number',
-    min: 0,
-    default: D.ridge,
-    placeholder: 'λ',
-    help: 'kernel: ridge (a smaller class: the estimate drops below 1)',
-  },
-  {
-    name: 'seed',
-    type: 'int',
-    min: 0,
-    default: D.seed,
-    placeholder: 'S',
-    help: 'seed of the sample, the signs and the weights',
-  },
+  ...optionFlags(RADEMACHER_OPTIONS, 'genlab rademacher'),
   threadsFlag('libtorch threads (1: batches of 32 are too small to share between threads)', 1),
   STORE_FLAG,
 ];
-
-function options(f: Parsed['flags']): unknown {
-  return {
-    dataset: { name: f.dataset, dataDir: f['data-dir'] ?? null, trainSize: f['train-size'] },
-    model: f.model,
-    draws: f.draws,
-    hidden: f.hidden,
-    epochs: f.epochs,
-    lr: f.lr,
-    gamma: f.gamma,
-    ridge: f.ridge,
-    seed: f.seed,
-  };
-}
 
 export const rademacherCommand: Command = {
   name: 'rademacher',
@@ -97,7 +30,7 @@ Examples:
   flags: FLAGS,
   async run(args, io) {
     applyThreads(args, io, rademacherExperiment);
-    const { id, result: r } = await runStored(rademacherExperiment, options(args.flags), args, io);
+    const { id, result: r } = await runStored(rademacherExperiment, fromFlags(args, FLAGS), args, io);
     if (args.flags.json) io.out(JSON.stringify({ run: id, ...r }) + '\n');
     else {
       io.out(

@@ -33,6 +33,9 @@ const cases: [string[], string][] = [
   [['fti'], 'genlab: unknown command "fti"; expected one of demo, fit, runs, models, info, data, bench'],
   [['models', '--input', '3x28'], 'genlab models: --input: expected CxHxW like 3x28x28, got "3x28"\n'],
   [['runs', '--out', ''], '--out: expected a directory, got "" (an empty path is not the current one)\n'],
+  // Theory flags take what their options take: the schema's bounds, in its words, before any store is opened.
+  [['minnorm', '--lr', '0'], 'genlab minnorm: lr: expected a positive number or null, got 0\n'],
+  [['kernel', '--gamma', '-1'], 'genlab kernel: gamma: expected a positive number or null, got -1\n'],
 ];
 
 for (const [args, message] of cases) {

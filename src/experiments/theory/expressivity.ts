@@ -4,15 +4,24 @@ import { Generator, deriveSeed, scope } from '../../engine/index.js';
 import { disposeFlat, loadFlat } from '../../theory/data.js';
 import { disposeTheorem1, theorem1 } from '../../theory/expressivity.js';
 import { depthNetwork, evaluateNetwork, outputClasses } from '../../theory/expressivity-net.js';
+import { field } from '../../config/schema.js';
 import { datasetOptions, labelsOption, seedOption } from './common.js';
 import { defineExperiment, type OnProgress } from './experiment.js';
 import { datasetIdPart } from '../../store/ids.js';
 
 export const EXPRESSIVITY_OPTIONS = z.strictObject({
-  dataset: datasetOptions({ trainSize: null }), // null: the whole training split
-  labels: labelsOption('random'),
-  depth: z.int().min(1).default(1), // hidden ReLU layers: 1 is Theorem 1; K > 1 uses width ⌈n/K⌉ + 3
-  seed: seedOption, // the labels and the direction a
+  dataset: datasetOptions({
+    trainSize: null, // null: the whole training split
+    trainHelp: 'points to fit, a seeded subset (default: the whole training split)',
+    testHelp: 'test points evaluated (default: the whole test split)',
+  }),
+  labels: labelsOption('random', 'labels to fit'),
+  depth: field(z.int().min(1).default(1), {
+    flag: 'depth',
+    placeholder: 'K',
+    help: 'hidden ReLU layers: 1 is Theorem 1; K > 1 uses width ⌈n/K⌉ + 3',
+  }),
+  seed: seedOption('seed of the labels and of the direction a'),
 });
 export type ExpressivityOptions = z.output<typeof EXPRESSIVITY_OPTIONS>;
 

@@ -4,7 +4,8 @@ import type { DType } from '../../engine/index.js';
 import { disposeDataset, loadDataset } from '../../data/index.js';
 import { applyRandomization, drawRandomization, parseRandomization } from '../../randomize/index.js';
 import { DEFAULT_FEATURES, FEATURES } from '../../theory/features.js';
-import { KERNELS, SOLVERS } from '../../theory/kernel.js';
+import { AUTO_CG_ABOVE, KERNELS, SOLVERS } from '../../theory/kernel.js';
+import { field } from '../../config/schema.js';
 import { CG_DEFAULTS } from '../../theory/kernel-cg.js';
 import { runKernel, type KernelResult } from '../../theory/kernel-run.js';
 import { datasetOptions, labelsOption, seedOption } from './common.js';
@@ -14,30 +15,83 @@ import { datasetIdPart } from '../../store/ids.js';
 const posInt = (fallback: number) => z.int().min(1).default(fallback);
 
 export const KERNEL_OPTIONS = z.strictObject({
-  dataset: datasetOptions({ trainSize: 10000 }),
-  labels: labelsOption('true'),
-  seed: seedOption, // the subsets, the label randomization, random filters and CG's landmarks
-  kernel: z.enum(KERNELS).default('gaussian'),
-  gamma: z.number().positive().nullable().default(null), // null: 0.02 on pixels, else 1 / mean ‖x − x′‖²
-  degree: posInt(3), // polynomial
-  ridge: z.number().min(0).default(0), // (K + λI)α = Y; 0 interpolates exactly
+  dataset: datasetOptions({
+    trainSize: 10000,
+    trainHelp: 'training points, a seeded subset (60000: all of (Fashion-)MNIST)',
+    testHelp: 'test points (default: the whole test split)',
+  }),
+  labels: labelsOption('true', 'training labels'),
+  seed: seedOption('seed of the subsets, the label randomization and random filters'), // and CG's landmarks
+  kernel: field(z.enum(KERNELS).default('gaussian'), { flag: 'kernel', help: 'k(x, x′)' }),
+  // null: 0.02 on pixels, else 1 / mean ‖x − x′‖²
+  gamma: field(z.number().positive().nullable().default(null), {
+    flag: 'gamma',
+    placeholder: 'X',
+    help: 'kernel scale (default: 0.02 on pixels, else 1 / mean ‖x − x′‖²)',
+  }),
+  degree: field(posInt(3), { flag: 'degree', placeholder: 'P', help: 'polynomial degree' }),
+  ridge: field(z.number().min(0).default(0), {
+    flag: 'ridge',
+    placeholder: 'λ',
+    help: 'solve (K + λI)α = Y; 0 interpolates exactly',
+  }),
   features: z
     .strictObject({
-      name: z.enum(FEATURES).default('pixels'),
-      scales: z.int().min(1).max(5).default(DEFAULT_FEATURES.scales),
-      orientations: posInt(DEFAULT_FEATURES.orientations),
-      filters: posInt(DEFAULT_FEATURES.filters),
-      filterSize: posInt(DEFAULT_FEATURES.filterSize).refine((k) => k % 2 === 1, 'expected an odd size'),
-      pool: posInt(DEFAULT_FEATURES.pool),
+      name: field(z.enum(FEATURES).default('pixels'), {
+        flag: 'features',
+        help: 'pixels / 255, a Gabor wavelet bank, or random conv features',
+      }),
+      scales: field(z.int().min(1).max(5).default(DEFAULT_FEATURES.scales), {
+        flag: 'scales',
+        placeholder: 'S',
+        help: 'gabor: wavelengths 2, 4, … 2^S pixels',
+      }),
+      orientations: field(posInt(DEFAULT_FEATURES.orientations), {
+        flag: 'orientations',
+        placeholder: 'O',
+        help: 'gabor: angles',
+      }),
+      filters: field(posInt(DEFAULT_FEATURES.filters), {
+        flag: 'filters',
+        placeholder: 'F',
+        help: 'random-conv: random filters',
+      }),
+      filterSize: field(
+        posInt(DEFAULT_FEATURES.filterSize).refine((k) => k % 2 === 1, 'expected an odd size'),
+        { flag: 'filter-size', placeholder: 'K', help: 'random-conv: filter side (odd)' },
+      ),
+      pool: field(posInt(DEFAULT_FEATURES.pool), {
+        flag: 'pool',
+        placeholder: 'P',
+        help: 'gabor / random-conv: average-pooling window',
+      }),
     })
     .prefault({}),
-  dtype: z.enum(['auto', 'float32', 'float64']).default('auto'), // auto: float64 while K fits in 8 GiB
+  dtype: field(z.enum(['auto', 'float32', 'float64']).default('auto'), {
+    flag: 'dtype',
+    help: 'auto: float64 while K fits in 8 GiB (n ≤ 32,768), else float32',
+  }),
   solver: z
     .strictObject({
-      name: z.enum(SOLVERS).default('auto'),
-      tol: z.number().positive().default(CG_DEFAULTS.tol),
-      maxIter: posInt(CG_DEFAULTS.maxIter),
-      landmarks: z.int().min(2).default(CG_DEFAULTS.landmarks),
+      name: field(z.enum(SOLVERS).default('auto'), {
+        flag: 'solver',
+        help: `cholesky (exact), cg (to --tol), auto: cg above n = ${AUTO_CG_ABOVE}`,
+      }),
+      tol: field(z.number().positive().default(CG_DEFAULTS.tol), {
+        flag: 'tol',
+        placeholder: 'T',
+        help: 'cg: stop when ‖Y − (K+λI)α‖ / ‖Y‖ ≤ T for every class',
+      }),
+      maxIter: field(posInt(CG_DEFAULTS.maxIter), {
+        flag: 'max-iter',
+        placeholder: 'I',
+        help: 'cg: iteration limit',
+      }),
+      landmarks: field(z.int().min(2).default(CG_DEFAULTS.landmarks), {
+        flag: 'landmarks',
+        placeholder: 'M',
+        help: 'cg: Nyström preconditioner landmarks (keeps the top M/2 eigenpairs)',
+      }),
     })
     .prefault({}),
 });

@@ -3,21 +3,42 @@ import { z } from 'zod';
 import { Generator, deriveSeed, keep, randn, scope, zeros, type Tensor } from '../../engine/index.js';
 import { disposeFlat, loadFlat } from '../../theory/data.js';
 import { minNormSolution, randomInit, sgdLeastSquares, type MinNormPoint } from '../../theory/minnorm.js';
+import { field } from '../../config/schema.js';
 import { sampleOptions, seedOption } from './common.js';
 import { defineExperiment, type OnProgress } from './experiment.js';
 
 export const MINNORM_OPTIONS = z.strictObject({
-  dataset: sampleOptions({ trainSize: 100, minTrain: 2 }), // n: below the feature count
+  dataset: sampleOptions({
+    trainSize: 100,
+    minTrain: 2,
+    trainHelp: 'examples (rows of X); must be below the feature count',
+  }),
   features: z
     .strictObject({
-      name: z.enum(['pixels', 'random']).default('pixels'), // centred pixels / 255 (d = 784), or relu random features
-      width: z.int().min(1).default(2000), // random: their number d
+      name: field(z.enum(['pixels', 'random']).default('pixels'), {
+        flag: 'features',
+        help: 'centred pixels / 255 (d = 784), or relu of random projections',
+      }),
+      width: field(z.int().min(1).default(2000), {
+        flag: 'width',
+        placeholder: 'D',
+        help: 'random features: their number d',
+      }),
     })
     .prefault({}),
-  epochs: z.int().min(1).default(300),
-  batchSize: z.int().min(1).default(1), // 1 with the default lr is Kaczmarz
-  lr: z.number().positive().nullable().default(null), // null: 1 / max ‖xᵢ‖², stable for any batch
-  seed: seedOption, // the subset, batches and the non-zero start
+  epochs: field(z.int().min(1).default(300), { flag: 'epochs', placeholder: 'E', help: 'SGD epochs' }),
+  batchSize: field(z.int().min(1).default(1), {
+    flag: 'batch-size',
+    placeholder: 'B',
+    help: 'SGD batch size (1 with the default lr is Kaczmarz: fastest per epoch on correlated pixels)',
+  }),
+  // null: 1 / max ‖xᵢ‖², stable for any batch
+  lr: field(z.number().positive().nullable().default(null), {
+    flag: 'lr',
+    placeholder: 'LR',
+    help: 'learning rate (default 1 / max ‖xᵢ‖², stable for any batch)',
+  }),
+  seed: seedOption('seed of the subset, batches and the non-zero start'),
 });
 export type MinNormOptions = z.output<typeof MINNORM_OPTIONS>;
 

@@ -2,19 +2,35 @@
 import { z } from 'zod';
 import { disposeFlat, loadFlat } from '../../theory/data.js';
 import { RADEMACHER_MODELS, estimateRademacher, type RademacherEstimate } from '../../theory/rademacher.js';
+import { field } from '../../config/schema.js';
 import { sampleOptions, seedOption } from './common.js';
 import { defineExperiment, type OnProgress } from './experiment.js';
 
 export const RADEMACHER_OPTIONS = z.strictObject({
-  dataset: sampleOptions({ trainSize: 200, minTrain: 2 }), // the sample, n
-  model: z.enum(RADEMACHER_MODELS).default('mlp'), // mlp: 784-H-1 ReLU net by SGD; kernel: Gaussian kernel machine
-  draws: z.int().min(1).default(5), // random labellings σ
-  hidden: z.int().min(1).default(512), // mlp
-  epochs: z.int().min(1).default(100), // mlp
-  lr: z.number().positive().default(0.01), // mlp (momentum 0.9, batch 32)
-  gamma: z.number().positive().default(0.02), // kernel: exp(−γ‖x − x′‖²) on pixels / 255
-  ridge: z.number().min(0).default(0), // kernel: a smaller class, the estimate drops below 1
-  seed: seedOption, // the sample, the signs and the weights
+  dataset: sampleOptions({ trainSize: 200, minTrain: 2, trainHelp: 'sample size n' }),
+  model: field(z.enum(RADEMACHER_MODELS).default('mlp'), {
+    flag: 'model',
+    help: 'mlp: 784-H-1 ReLU net by SGD; kernel: Gaussian kernel machine (exact when --ridge 0)',
+  }),
+  draws: field(z.int().min(1).default(5), { flag: 'draws', placeholder: 'K', help: 'random labellings σ' }),
+  hidden: field(z.int().min(1).default(512), { flag: 'hidden', placeholder: 'H', help: 'mlp: hidden units' }),
+  epochs: field(z.int().min(1).default(100), { flag: 'epochs', placeholder: 'E', help: 'mlp: SGD epochs' }),
+  lr: field(z.number().positive().default(0.01), {
+    flag: 'lr',
+    placeholder: 'LR',
+    help: 'mlp: learning rate (momentum 0.9, batch 32)',
+  }),
+  gamma: field(z.number().positive().default(0.02), {
+    flag: 'gamma',
+    placeholder: 'X',
+    help: 'kernel: exp(−γ‖x − x′‖²) on pixels / 255',
+  }),
+  ridge: field(z.number().min(0).default(0), {
+    flag: 'ridge',
+    placeholder: 'λ',
+    help: 'kernel: ridge (a smaller class: the estimate drops below 1)',
+  }),
+  seed: seedOption('seed of the sample, the signs and the weights'),
 });
 export type RademacherOptions = z.output<typeof RADEMACHER_OPTIONS>;
 export type RademacherResult = RademacherEstimate & {

@@ -18,7 +18,7 @@ export const RANDOM_FEATURES_OPTIONS = z.strictObject({
       gamma: z.number().positive().default(0.02), // fourier: exp(−γ‖x − x′‖²) on pixels / 255
     })
     .prefault({}),
-  seed: seedOption, // the subsets, the label noise and the features
+  seed: seedOption(), // the subsets, the label noise and the features
 });
 export type RandomFeaturesOptions = z.output<typeof RANDOM_FEATURES_OPTIONS>;
 
