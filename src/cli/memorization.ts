@@ -1,18 +1,11 @@
 // genlab memorization: K models on random subsets of one training set, and each example's memorization score.
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
-import { mergeConfig, type PartialConfig } from '../config/config.js';
-import {
-  DEFAULT_FRACTION,
-  MEMORIZATION_SCALES,
-  MEMORIZATION_SETTINGS,
-  memorizationScores,
-  mostMemorized,
-  planMemorization,
-  type MemorizationScale,
-} from '../experiments/memorization.js';
+import { getPath, mergeConfig, type PartialConfig } from '../config/config.js';
+import { memorizationScores, mostMemorized } from '../experiments/memorization.js';
 import { withRunTrainingSet } from '../experiments/examples.js';
-import { parseOverrides } from '../presets/preset.js';
+import { loadPreset, MAX_RANGE, parseOverrides, presetScales, type ScaleName } from '../presets/preset.js';
+import { planMemorization } from '../presets/memorization.js';
 import { RunStore } from '../store/store.js';
 import type { SweepEvent } from '../sweep/sweep.js';
 import { QUEUE_FLAG } from './worker.js';
@@ -25,6 +18,10 @@ import { OVERRIDE_FLAGS } from './run.js';
 import { SweepDisplay } from './sweep-display.js';
 import { threadsFlag } from './threads.js';
 import { checkWritableDir } from '../store/files.js';
+
+// The scales, their K models and the fraction each trains on are presets/memorization.json's.
+const PRESET = loadPreset('memorization');
+const SCALES = presetScales(PRESET);
 
 const LABELS_FLAG = configFlag('randomization.labels', {
   help: "label randomization of the shared training set (default: the scale's corrupted labels)",
@@ -45,7 +42,9 @@ over the models' last epochs, with its standard error, and reports a histogram o
 memorized images and, with corrupted labels, the ROC AUC of the score as a detector of corrupted labels,
 beside Feldman & Zhang's claim that the most memorized examples are atypical or mislabeled.
 
-Scales: ${MEMORIZATION_SCALES.map((s) => `${s}: ${MEMORIZATION_SETTINGS[s].description}`).join('; ')}.
+The models are the memorization preset's (src/presets/memorization.json): \`genlab run memorization\` fits
+the same runs and \`genlab report memorization\` reports the same scores. Scales:
+${SCALES.map((s) => `  ${s}: ${PRESET.scales[s]?.description}`).join('\n')}
 
 Examples:
   genlab memorization --scale smoke --json | jq .auc
@@ -56,17 +55,23 @@ Examples:
     {
       name: 'scale',
       type: 'enum',
-      choices: MEMORIZATION_SCALES,
+      choices: SCALES,
       default: 'cpu',
       help: 'smoke: seconds (CI); cpu: MLP 1×512 on 2,000 examples, about an hour on 2 cores',
     },
-    { name: 'k', type: 'int', min: 2, max: 100_000, placeholder: 'K', help: "models (default: the scale's)" },
+    {
+      name: 'k',
+      type: 'int',
+      min: 2,
+      max: MAX_RANGE,
+      placeholder: 'K',
+      help: "models: train.seed = 0…K−1 (default: the scale's)",
+    },
     {
       name: 'subset',
       type: 'number',
-      default: DEFAULT_FRACTION,
       placeholder: 'X',
-      help: 'fraction of the training set each model trains on (Feldman & Zhang: 0.7)',
+      help: `fraction of the training set each model trains on (default: the preset's ${String(getPath(PRESET.base, 'train.fraction'))}, Feldman & Zhang's)`,
       check: (v, where) => configFlag('train.fraction').check!(v, where),
     },
     LABELS_FLAG,
@@ -101,7 +106,7 @@ Examples:
       throw new InputError(
         `genlab memorization: expected no positional argument, got "${args.positionals[0]}"`,
       );
-    const scale = args.flags.scale as MemorizationScale;
+    const scale = args.flags.scale as ScaleName;
     const overrides = mergeConfig<PartialConfig>(
       parseOverrides((args.flags.set as string[] | undefined) ?? [], 'genlab memorization'),
       configFromFlags(args, [...OVERRIDE_FLAGS, LABELS_FLAG]),
@@ -109,7 +114,7 @@ Examples:
     const plan = planMemorization({
       scale,
       k: args.flags.k as number | undefined,
-      fraction: args.flags.subset as number,
+      fraction: args.flags.subset as number | undefined,
       overrides,
     });
     const device = runDevice(args, 'genlab memorization');

@@ -88,7 +88,7 @@ Examples:
         path.join(store.root, 'reports', `${preset.name}-${scale}`);
       const outArg = args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : '';
       const command = runCommandFor(preset, scale, outArg);
-      const files = await writePresetReport(dir, preset, scale, runs, command);
+      const files = await writePresetReport(dir, preset, scale, runs, command, store);
       if (args.flags.json) {
         io.out(
           JSON.stringify({

@@ -6,6 +6,7 @@ import {
   parseOverrides,
   planPreset,
   presetNames,
+  presetScale,
   SCALES,
   type PlannedRun,
   type Preset,
@@ -199,7 +200,7 @@ Examples:
     try {
       if (!args.flags.json)
         io.err(
-          `${preset.name} at scale ${scale}: ${plan.length} runs, ${sweep.where}. ${preset.scales[scale].description}\n`,
+          `${preset.name} at scale ${scale}: ${plan.length} runs, ${sweep.where}. ${presetScale(preset, scale).description}\n`,
         );
       const cache = new ThroughputCache(store.root, (c) => calibrate(c, device));
       const estimate = (only: (id: string) => boolean) =>

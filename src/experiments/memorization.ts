@@ -2,76 +2,12 @@
 // example the accuracy of the models that trained on it less that of the models that held it out.
 import { InputError } from '../engine/index.js';
 import { bitAt } from '../train/index.js';
-import { resolveConfig, type PartialConfig } from '../config/config.js';
-import { runId, type PlannedRun } from './fit-kind.js';
+import type { PlannedRun } from './fit-kind.js';
 import { TRAIN_CORRECT, trainMembers } from './fit.js';
 import { withRunTrainingSet } from './examples.js';
 import type { RunStore } from '../store/store.js';
 
-export const MEMORIZATION_SCALES = ['smoke', 'cpu'] as const;
-export type MemorizationScale = (typeof MEMORIZATION_SCALES)[number];
-
-/** A scale: the shared config of the K models, K, and how it departs from Feldman & Zhang's setting. */
-export interface MemorizationSetting {
-  description: string;
-  k: number;
-  config: PartialConfig;
-}
-
-// Feldman & Zhang train thousands of ResNets on 70% subsets of CIFAR-100 and ImageNet; these are small stand-ins.
-export const MEMORIZATION_SETTINGS: Record<MemorizationScale, MemorizationSetting> = {
-  smoke: {
-    description: 'CI check: 16 MLPs 1×64 on 64 Fashion-MNIST examples, half of the labels redrawn (seconds)',
-    k: 16,
-    config: {
-      dataset: { name: 'fashion-mnist', trainSize: 64, testSize: 64 },
-      randomization: { labels: 'corrupted:0.5' },
-      model: { name: 'mlp-1x64' },
-      train: { epochs: 60, lr: 0.05, batchSize: 32 },
-    },
-  },
-  cpu: {
-    description:
-      'MLPs 1×512 on 2,000 Fashion-MNIST examples with 20% of the labels redrawn, each fitted on its 70% (about an hour on 2 cores)',
-    k: 200,
-    config: {
-      dataset: { name: 'fashion-mnist', trainSize: 2000, testSize: 500 },
-      randomization: { labels: 'corrupted:0.2' },
-      model: { name: 'mlp-1x512' },
-      train: { epochs: 60, lr: 0.05, batchSize: 64, schedule: { kind: 'constant' } },
-    },
-  },
-};
-
-export interface MemorizationOptions {
-  scale: MemorizationScale;
-  k?: number; // models (default: the scale's)
-  fraction?: number; // of the training set each model trains on (default 0.7, Feldman & Zhang's)
-  overrides?: PartialConfig; // --labels, --dataset, --set …
-}
-
-export const DEFAULT_FRACTION = 0.7;
-
-/** The K runs: one config but for train.seed = 0…K−1, which draws each model's subset and initial weights. */
-export function planMemorization(o: MemorizationOptions): PlannedRun[] {
-  const s = MEMORIZATION_SETTINGS[o.scale];
-  const k = o.k ?? s.k;
-  const fraction = o.fraction ?? DEFAULT_FRACTION;
-  return Array.from({ length: k }, (_, seed) => {
-    const config = resolveConfig(
-      [s.config, o.overrides ?? {}, { train: { seed, fraction } }],
-      `memorization (${o.scale}) model ${seed}`,
-    );
-    return {
-      label: `model ${seed}`,
-      coords: { 'train.seed': seed },
-      variant: '',
-      replicate: 0,
-      config,
-      id: runId(config),
-    };
-  });
-}
+// The K runs are presets/memorization.json's plan (presets/memorization.ts); these are their scores.
 
 export interface MemorizationScores {
   models: number; // fitted models the scores come from
@@ -155,6 +91,20 @@ export function rocAuc(scores: readonly number[], positive: readonly boolean[]):
     start = end + 1;
   }
   return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/**
+ * The standard error of a ROC AUC from nPos positives and nNeg negatives (Hanley & McNeil 1982, their
+ * exponential approximation): the noise an AUC of that many examples has, for the claim that it beats 0.5.
+ * An AUC of 0 or 1 is still uncertain by about half an example of the smaller class, as samplingError has it.
+ */
+export function aucStdErr(auc: number, nPos: number, nNeg: number): number {
+  const eps = 0.5 / Math.min(nPos, nNeg);
+  const a = Math.min(Math.max(auc, eps), 1 - eps);
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  const v = a * (1 - a) + (nPos - 1) * (q1 - a * a) + (nNeg - 1) * (q2 - a * a);
+  return Math.sqrt(Math.max(v, 0) / (nPos * nNeg));
 }
 
 /**

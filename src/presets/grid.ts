@@ -1,9 +1,39 @@
-// The one planner's skeleton, for presets of every kind: grid axes (narrowed by overrides), their product,
-// each variant where its `only` admits the point, runs deduplicated by id; and `--set key=value` pairs.
-import { InputError } from '../engine/index.js';
+// The one planner's skeleton, for presets of every kind: grid axes (lists, or ranges of integers; narrowed by
+// overrides), their product, each variant where its `only` admits the point, runs deduplicated by id; and
+// `--set key=value` pairs.
+import { InputError, unknownName } from '../engine/index.js';
 import { getPath, setPath, type PartialConfig } from '../config/config.js';
 
 export type Grid = Record<string, unknown[]>;
+
+/** The most values a grid's {"range": [from, to]} may stand for (genlab memorization --k's bound). */
+export const MAX_RANGE = 100_000;
+
+/** The integers from ≤ i < to of a grid axis written {"range": [from, to]}. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+/** A grid axis's values: a non-empty list, or {"range": [from, to]} for the integers from ≤ i < to. */
+export function axisValues(vs: unknown, where: string): unknown[] {
+  if (Array.isArray(vs) && vs.length > 0) return vs;
+  const expected = `expected a non-empty list of values or {"range": [from, to]}`;
+  if (vs === null || typeof vs !== 'object' || Array.isArray(vs))
+    throw new InputError(`${where}: ${expected}, got ${JSON.stringify(vs)}`);
+  const o = vs as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'range') throw unknownName(where, 'key', k, ['range']);
+  const r = o.range;
+  const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+  if (!Array.isArray(r) || r.length !== 2 || !isInt(r[0]) || !isInt(r[1]) || r[0] >= r[1])
+    throw new InputError(
+      `${where}.range: expected [from, to], integers with from < to (the values from, from + 1, …, to − 1), got ${JSON.stringify(r)}`,
+    );
+  if (r[1] - r[0] > MAX_RANGE)
+    throw new InputError(
+      `${where}.range: expected at most ${MAX_RANGE.toLocaleString('en-US')} values, got ${JSON.stringify(r)} (${(r[1] - r[0]).toLocaleString('en-US')})`,
+    );
+  return range(r[0], r[1]);
+}
 
 /** Every combination of the axes' values, in the axes' order. */
 export function gridPoints(grid: Grid): Record<string, unknown>[] {

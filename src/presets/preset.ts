@@ -12,7 +12,9 @@ import {
 } from '../config/config.js';
 import { runId, type PlannedRun } from '../experiments/fit-kind.js';
 import { kindOf, parseWith } from '../config/schema.js';
-import { parseSetPairs, planGrid } from './grid.js';
+import { axisValues, parseSetPairs, planGrid } from './grid.js';
+
+export { MAX_RANGE, range } from './grid.js';
 
 export { resolveConfig } from '../config/config.js';
 
@@ -27,6 +29,7 @@ export const REPORTS = [
   'fig2b',
   'early-stopping',
   'double-descent-width',
+  'memorization',
 ] as const;
 export type ReportKind = (typeof REPORTS)[number];
 const CONFIG_SECTIONS = ['dataset', 'randomization', 'model', 'train'];
@@ -56,7 +59,8 @@ export interface Preset {
   base: PartialConfig;
   grid: Record<string, unknown[]>;
   variants: Variant[];
-  scales: Record<ScaleName, Scale>;
+  scales: Partial<Record<ScaleName, Scale>>; // the scales it offers (smoke always)
+  absent: Partial<Record<ScaleName, string>>; // the scales it does not, each with why
 }
 
 export type { PlannedRun } from '../experiments/fit-kind.js';
@@ -90,18 +94,20 @@ function str(x: unknown, where: string): string {
   return x;
 }
 
+/** Grid axes, each key a config field and each value checked against it; ranges expanded. */
 function checkGrid(x: unknown, where: string): Record<string, unknown[]> {
   if (x === null || typeof x !== 'object' || Array.isArray(x))
     throw new InputError(
       `${where}: expected an object of key path → list of values, got ${JSON.stringify(x)}`,
     );
-  for (const [k, vs] of Object.entries(x)) {
+  const grid: Record<string, unknown[]> = {};
+  for (const [k, raw] of Object.entries(x)) {
     const f = configField(k, where);
-    if (!Array.isArray(vs) || vs.length === 0)
-      throw new InputError(`${where}.${k}: expected a non-empty list of values, got ${JSON.stringify(vs)}`);
+    const vs = axisValues(raw, `${where}.${k}`);
     vs.forEach((v, i) => parseWith(f, v, `${where}.${k}[${i}]`));
+    grid[k] = vs;
   }
-  return x as Record<string, unknown[]>;
+  return grid;
 }
 
 function splitConfig(x: Record<string, unknown>, meta: string[], where: string): PartialConfig {
@@ -177,7 +183,56 @@ function parseRunsOf(o: Record<string, unknown>, report: ReportKind, where: stri
     grid: {},
     variants: [],
     scales: { smoke: empty, cpu: empty, mid: empty, full: empty, paper: empty },
+    absent: {},
   };
+}
+
+const isAbsent = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === 'object' && !Array.isArray(x) && 'absent' in x;
+
+/**
+ * Every scale, each a scale the preset offers or {"absent": "why"} for one it cannot sensibly offer (smoke is
+ * never absent: CI runs it). A scale whose runs are a grid over train.seed takes one seed: further seeds
+ * would move randomization.seed too (see reseeded), so its runs would no longer share one randomization.
+ */
+function parseScales(
+  x: unknown,
+  grid: Record<string, unknown[]>,
+  where: string,
+): Pick<Preset, 'scales' | 'absent'> {
+  if (x === null || typeof x !== 'object' || Array.isArray(x))
+    throw new InputError(
+      `${where}: scales: expected an object with ${SCALES.join(', ')}, got ${JSON.stringify(x)}`,
+    );
+  const o = x as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!(SCALES as readonly string[]).includes(k)) throw unknownName(`${where}: scales`, 'scale', k, SCALES);
+  const out: Pick<Preset, 'scales' | 'absent'> = { scales: {}, absent: {} };
+  for (const s of SCALES) {
+    const at = `${where}: scales.${s}`;
+    const v = o[s];
+    if (v === undefined)
+      throw new InputError(
+        `${at}: missing; expected every scale (${SCALES.join(', ')}), one the preset does not offer as {"absent": "why"}`,
+      );
+    if (!isAbsent(v)) {
+      const sc = parseScale(v, at);
+      if (sc.seeds > 1 && 'train.seed' in { ...grid, ...sc.grid })
+        throw new InputError(
+          `${at}.seeds: expected 1 (its runs are a grid over train.seed sharing one randomization; more seeds would redraw randomization.seed), got ${sc.seeds}`,
+        );
+      out.scales[s] = sc;
+      continue;
+    }
+    for (const k of Object.keys(v))
+      if (k !== 'absent') throw new InputError(`${at}: ${k}: not allowed with absent; expected only absent`);
+    if (s === 'smoke')
+      throw new InputError(
+        `${at}: expected a scale (every preset has a smoke scale, for CI), got {"absent": …}`,
+      );
+    out.absent[s] = str(v.absent, `${at}.absent`);
+  }
+  return out;
 }
 
 /** Validates a preset document; `where` prefixes every error (the file's name). */
@@ -190,30 +245,19 @@ export function parsePreset(doc: unknown, where: string): Preset {
   if (!(REPORTS as readonly string[]).includes(report))
     throw unknownName(`${where}: report`, 'report', report, REPORTS);
   if (o.runsOf !== undefined) return parseRunsOf(o, report as ReportKind, where);
-  const scales = o.scales as Record<string, unknown> | undefined;
-  if (scales === null || typeof scales !== 'object')
-    throw new InputError(
-      `${where}: scales: expected an object with ${SCALES.join(', ')}, got ${JSON.stringify(scales)}`,
-    );
-  for (const k of Object.keys(scales))
-    if (!(SCALES as readonly string[]).includes(k)) throw unknownName(`${where}: scales`, 'scale', k, SCALES);
-  for (const s of SCALES)
-    if (!(s in scales))
-      throw new InputError(`${where}: scales.${s}: missing; expected every scale (${SCALES.join(', ')})`);
   const base = o.base ?? {};
   checkPartial(base, `${where}: base`);
+  const grid = o.grid === undefined ? {} : checkGrid(o.grid, `${where}: grid`);
   return {
+    ...parseScales(o.scales, grid, where),
     name: str(o.name, `${where}: name`),
     title: str(o.title, `${where}: title`),
     description: str(o.description, `${where}: description`),
     report: report as ReportKind,
     runsOf: o.runsOf === undefined ? null : str(o.runsOf, `${where}: runsOf`),
     base: base as PartialConfig,
-    grid: o.grid === undefined ? {} : checkGrid(o.grid, `${where}: grid`),
+    grid,
     variants: parseVariants(o.variants, `${where}: variants`),
-    scales: Object.fromEntries(
-      SCALES.map((s) => [s, parseScale(scales[s], `${where}: scales.${s}`)]),
-    ) as Record<ScaleName, Scale>,
   };
 }
 
@@ -262,6 +306,25 @@ export function loadPreset(name: string): Preset {
   };
 }
 
+/** The scales a preset offers, in SCALES' order. */
+export function presetScales(p: { scales: Partial<Record<ScaleName, unknown>> }): ScaleName[] {
+  return SCALES.filter((s) => p.scales[s] !== undefined);
+}
+
+/** "a", "a or b", "a, b or c". */
+const orList = (xs: readonly string[]) =>
+  xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
+
+/** One scale of a preset; a one-line error, with why and the scales it does offer, where it has none. */
+export function presetScale(p: Preset, scale: ScaleName): Scale {
+  const sc = p.scales[scale];
+  if (sc) return sc;
+  const why = p.absent[scale];
+  throw new InputError(
+    `${p.name} has no ${scale} scale${why ? ` (${why})` : ''}; expected ${orList(presetScales(p))}`,
+  );
+}
+
 /** Reads `--set key=value`'s value as the field's kind (null, numbers, booleans, comma lists), then checks it. */
 function parseFieldValue(keyPath: string, raw: string, where: string): unknown {
   const f = configField(keyPath, `${where}: --set`);
@@ -295,6 +358,14 @@ export function reseeded(c: FitConfig, k: number): FitConfig {
 }
 
 /**
+ * Whether a preset's runs at a scale may be repeated with further seeds: not when they are a grid over train.seed
+ * (memorization's K models), for a further seed would move randomization.seed too (see reseeded).
+ */
+export function takesSeeds(p: Preset, scale: ScaleName): boolean {
+  return !('train.seed' in { ...p.grid, ...(p.scales[scale]?.grid ?? {}) });
+}
+
+/**
  * Every run of a preset at a scale: base ← scale ← grid point ← variant ← overrides, resolved and checked;
  * each repeated with `seeds` seeds (default: the scale's), replicate 0 being the run with the config's own seeds.
  */
@@ -304,12 +375,17 @@ export function planPreset(
   overrides: PartialConfig = {},
   seeds?: number,
 ): PlannedRun[] {
-  const sc = p.scales[scale];
+  const sc = presetScale(p, scale);
   const n = seeds ?? sc.seeds;
   if (!Number.isInteger(n) || n < 1 || n > MAX_SEEDS)
     throw new InputError(`${p.name} (${scale}): seeds: expected an integer from 1 to ${MAX_SEEDS}, got ${n}`);
+  const grid = { ...p.grid, ...(sc.grid ?? {}) };
+  if (n > 1 && !takesSeeds(p, scale))
+    throw new InputError(
+      `${p.name} (${scale}): seeds: expected 1, got ${n}: its runs are a grid over train.seed sharing one randomization, and further seeds would redraw randomization.seed`,
+    );
   const variants = p.variants.length ? p.variants : [{ label: '', config: {} }];
-  const cells = planGrid({ ...p.grid, ...(sc.grid ?? {}) }, variants, overrides, (coords, point, v) => {
+  const cells = planGrid(grid, variants, overrides, (coords, point, v) => {
     const label = [...Object.entries(coords).map(([k, x]) => `${k.split('.').pop()}=${String(x)}`), v.label]
       .filter(Boolean)
       .join(' ');

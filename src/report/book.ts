@@ -8,6 +8,7 @@ import {
   MAX_SEEDS,
   planPreset,
   presetNames,
+  takesSeeds,
   presetExperiment,
   readPresetDoc,
   SCALES,
@@ -67,15 +68,19 @@ async function fitSection(
   store: RunStore,
   storeArg: string,
 ): Promise<BookSection | null> {
+  const sc = p.scales[scale];
+  if (!sc) return null; // a scale the preset does not offer
   const has = (id: string) => storedSummary(store, id) !== null;
-  const seeds = seedsInStore(p.scales[scale].seeds, (n) => planPreset(p, scale, {}, n), has);
+  const seeds = takesSeeds(p, scale)
+    ? seedsInStore(sc.seeds, (n) => planPreset(p, scale, {}, n), has)
+    : sc.seeds;
   const plan = planPreset(p, scale, {}, seeds);
   const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
   const complete = runs.filter((r) => r.summary !== null).length;
   if (complete === 0) return null;
-  const seedsArg = seeds !== p.scales[scale].seeds ? ` --seeds ${seeds}` : '';
+  const seedsArg = seeds !== sc.seeds ? ` --seeds ${seeds}` : '';
   const run = `${runCommandFor(p, scale, storeArg)}${seedsArg}`;
-  const { built } = await presetReport(p, scale, runs, run);
+  const { built } = await presetReport(p, scale, runs, run, store);
   return {
     ...about(p, scale),
     seeds,
@@ -118,8 +123,8 @@ const about = (p: Preset | TheoryPreset, scale: ScaleName) => ({
   title: p.title,
   description: p.description,
   scale,
-  scaleDescription: p.scales[scale].description,
-  differences: p.scales[scale].differences,
+  scaleDescription: p.scales[scale]?.description ?? '',
+  differences: p.scales[scale]?.differences ?? [],
 });
 
 /** Every preset and scale with at least one complete run in the store, in the presets' and scales' order. */

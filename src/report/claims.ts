@@ -692,6 +692,8 @@ export function claimsOf(kind: ReportKind, runs: ReportRun[], sf: Record<string,
       return fig2b(cells, x);
     case 'double-descent-width':
       return widthClaims(cells);
+    case 'memorization':
+      return []; // measured on per-example records, not summaries: memorizationClaim, by the report's builder
   }
 }
 

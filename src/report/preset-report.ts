@@ -1,7 +1,8 @@
 // One report per preset: its figures (PNG, SVG), tables (Markdown, HTML) and one self-contained HTML page, from stored runs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Preset, ScaleName } from '../presets/preset.js';
+import { presetScale, type Preset, type ScaleName } from '../presets/preset.js';
+import type { RunStore } from '../store/store.js';
 import { fig1aCaption, fig1aFigure, fig1aTable } from './fig1a.js';
 import { cellsOf, seedsNote } from './seeds.js';
 import { summaries } from './spread.js';
@@ -16,6 +17,7 @@ import {
   type ReportRun,
 } from './figures.js';
 import { doubleDescentWidth } from './double-descent-width.js';
+import { memorizationReport } from './memorization.js';
 import { htmlReport, type ReportSection } from './html.js';
 import { claimRows, claimsOf, type Claim } from './claims.js';
 import { htmlTable, markdownTable, type Table } from './table.js';
@@ -41,8 +43,9 @@ async function fig1a(runs: ReportRun[], title: string): Promise<Built> {
   return { figures: [{ name: 'fig1a', caption: fig1aCaption(cells), figure }], tables: [table] };
 }
 
-async function build(p: Preset, scale: ScaleName, runs: ReportRun[]): Promise<Built> {
-  const sf = p.scales[scale].standsFor ?? {};
+/** A report kind's figures and tables; `store` for the kinds that read more than summaries (memorization). */
+async function build(p: Preset, scale: ScaleName, runs: ReportRun[], store?: RunStore): Promise<Built> {
+  const sf = presetScale(p, scale).standsFor ?? {};
   switch (p.report) {
     case 'fig1a':
       return fig1a(runs, p.title);
@@ -60,6 +63,9 @@ async function build(p: Preset, scale: ScaleName, runs: ReportRun[]): Promise<Bu
       return fig2b(runs, sf);
     case 'double-descent-width':
       return doubleDescentWidth(runs);
+    case 'memorization':
+      if (!store) throw new Error(`${p.name}: its report reads each model's records; expected the run store`);
+      return memorizationReport(runs, store);
   }
 }
 
@@ -77,7 +83,7 @@ export interface ReportedPreset {
   name: string;
   title: string;
   description: string;
-  scales: Record<ScaleName, { description: string; differences: string[] }>;
+  scales: Partial<Record<ScaleName, { description: string; differences: string[] }>>;
 }
 
 function scaleSection(
@@ -87,6 +93,7 @@ function scaleSection(
   command: string,
 ): ReportSection {
   const sc = p.scales[scale];
+  if (!sc) throw new Error(`${p.name}: no ${scale} scale to report`); // planning it failed first
   const missing = runs.filter((r) => !r.done);
   const lines = [
     `Scale "${scale}": ${sc.description}`,
@@ -131,10 +138,19 @@ export function builtReport(
   return { html, markdown: markdown(p, built, intro), missing };
 }
 
-/** A fit preset's report in memory: its built figures and tables (claims included), Markdown and HTML. */
-export async function presetReport(p: Preset, scale: ScaleName, runs: ReportRun[], command: string) {
-  const built = await build(p, scale, runs);
-  built.claims = claimsOf(p.report, runs, p.scales[scale].standsFor ?? {});
+/**
+ * A fit preset's report in memory: its built figures and tables (claims included), Markdown and HTML. The store
+ * is needed by the kinds whose report reads more than the runs' summaries (memorization).
+ */
+export async function presetReport(
+  p: Preset,
+  scale: ScaleName,
+  runs: ReportRun[],
+  command: string,
+  store?: RunStore,
+) {
+  const built = await build(p, scale, runs, store);
+  built.claims ??= claimsOf(p.report, runs, presetScale(p, scale).standsFor ?? {});
   built.tables.push(claimRows(built.claims));
   const status = runs.map((r) => ({ id: r.run.id, done: r.summary !== null }));
   return { built, ...builtReport(p, scale, built, status, command) };
@@ -147,8 +163,9 @@ export async function writePresetReport(
   scale: ScaleName,
   runs: ReportRun[],
   command: string,
+  store?: RunStore,
 ): Promise<PresetReportFiles> {
-  const report = await presetReport(p, scale, runs, command);
+  const report = await presetReport(p, scale, runs, command, store);
   return writeReportFiles(dir, p.name, report.built, report);
 }
 

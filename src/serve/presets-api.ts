@@ -1,7 +1,14 @@
 // The paper's figures and tables as `genlab report` makes them, from the runs in the store, with the runs still missing:
 // every preset, of fits or of theory runs.
 import type { FastifyInstance } from 'fastify';
-import { SCALES, planPreset, presetNames, type Preset, type ScaleName } from '../presets/preset.js';
+import {
+  SCALES,
+  planPreset,
+  presetNames,
+  presetScales,
+  type Preset,
+  type ScaleName,
+} from '../presets/preset.js';
 import type { RunStore } from '../store/store.js';
 import { storedSummary } from '../sweep/sweep.js';
 import {
@@ -44,7 +51,7 @@ function planOf(preset: Preset | TheoryPreset, scale: ScaleName, store: RunStore
   return {
     runs: plan,
     done: (i) => runs[i].summary !== null,
-    report: (command) => presetReport(preset, scale, runs, command),
+    report: (command) => presetReport(preset, scale, runs, command, store),
   };
 }
 
@@ -56,7 +63,8 @@ export function registerPresets(app: FastifyInstance, store: RunStore, storeArg:
     presets: presetNames().map((name) => {
       const p = loadAnyPreset(name);
       const kind = isTheoryPreset(p) ? p.experiment : 'fit';
-      return { name, title: p.title, kind, report: p.report, runsOf: isTheoryPreset(p) ? null : p.runsOf };
+      const runsOf = isTheoryPreset(p) ? null : p.runsOf;
+      return { name, title: p.title, kind, report: p.report, runsOf, scales: presetScales(p) };
     }),
   }));
   app.get<{ Params: { name: string }; Querystring: { scale?: string } }>(

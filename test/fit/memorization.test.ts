@@ -1,5 +1,6 @@
 // genlab memorization (Feldman & Zhang 2020): the estimator and the ROC AUC on hand-computed cases, and the
-// smoke scale end to end — a score per example, an AUC with corrupted labels, models reused on a rerun.
+// smoke scale end to end — a score per example, an AUC with corrupted labels, models reused on a rerun and
+// by genlab run/report memorization.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -9,11 +10,11 @@ import { liveTensors } from '../../src/engine/index.js';
 import {
   memScore,
   memorizationScores,
-  planMemorization,
   precisionAtPositives,
   rocAuc,
   tallyModels,
 } from '../../src/experiments/memorization.js';
+import { planMemorization } from '../../src/presets/memorization.js';
 import { TRAIN_CORRECT, trainMembers } from '../../src/experiments/fit.js';
 import { RunStore } from '../../src/store/store.js';
 import { bitAt } from '../../src/train/index.js';
@@ -115,6 +116,27 @@ test('memorization --scale smoke --json: a score per example, an AUC, and the mo
     assert.equal(again.err.match(/already complete/g)?.length, 16, again.err);
     assert.match(again.out, /\| corrupted +\| +\d+ \|/);
     assert.match(again.out, /ROC AUC of the score as a detector of corrupted labels: 0\.\d+/);
+
+    // The same models are the memorization preset's: genlab run finds them, genlab report scores them alike.
+    const run = genlab(['run', 'memorization', '--scale', 'smoke', '--out', out]);
+    assert.equal(run.code, 0, run.err);
+    assert.equal(run.err.match(/already complete/g)?.length, 16, run.err);
+    const report = genlab(['report', 'memorization', '--scale', 'smoke', '--out', out, '--json']);
+    assert.equal(report.code, 0, report.err);
+    const rep = JSON.parse(report.out) as {
+      missing: string[];
+      figures: { png: string }[];
+      tables: { notes: string[] }[];
+      claims: { verdict: string; measured: string }[];
+    };
+    assert.deepEqual(rep.missing, []);
+    assert.deepEqual(
+      rep.figures.map((f) => path.basename(f.png)),
+      ['memorization.png', 'most-memorized.png'],
+    );
+    assert.ok(rep.tables[0].notes[0].includes(`detector of corrupted labels: ${m.auc.toFixed(3)}`));
+    assert.match(rep.claims[0].measured, new RegExp(`^ROC AUC ${m.auc.toFixed(3)} \\[`));
+    assert.ok(['holds', 'inconclusive'].includes(rep.claims[0].verdict), rep.claims[0].verdict);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import {
   planPreset,
   presetExperiment,
   presetNames,
+  presetScales,
   readPresetDoc,
 } from '../../src/presets/preset.js';
 import { parseTheoryPreset, planTheoryPreset } from '../../src/presets/theory-preset.js';
@@ -126,7 +127,8 @@ test('every preset with one value replaced or removed: a one-line InputError, or
         cleanly(p.where, () => {
           if (presetExperiment(doc) === 'fit') {
             const preset = parsePreset(doc, p.where);
-            for (const s of SCALES) for (const r of planPreset(preset, s)) accepted(p.where, r.config);
+            for (const s of presetScales(preset))
+              for (const r of planPreset(preset, s)) accepted(p.where, r.config);
           } else {
             const preset = parseTheoryPreset(doc, p.where);
             for (const s of SCALES) planTheoryPreset(preset, s);

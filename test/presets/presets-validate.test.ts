@@ -11,6 +11,8 @@ import {
   presetDir,
   presetNames,
   presetNamesOf,
+  presetScale,
+  presetScales,
   SCALES,
 } from '../../src/presets/preset.js';
 import { resolveConfig } from '../../src/config/config.js';
@@ -23,6 +25,7 @@ const EXPECTED = [
   'fig1b',
   'fig1c',
   'fig2b',
+  'memorization',
   'table-random-regularized',
   'table1',
 ];
@@ -31,18 +34,30 @@ function doc(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(presetDir(), `${name}.json`), 'utf8')) as Record<string, unknown>;
 }
 
-test('every preset loads and plans at every scale, with unique run ids', () => {
+// Memorization's smoke scale is K = 16 models of seconds each: fewer leave most examples unscored.
+const SMOKE_RUNS: Record<string, number> = { memorization: 16 };
+
+test('every preset loads and plans at every scale it offers, with unique run ids', () => {
   assert.deepEqual(presetNames(), [...EXPECTED, 'double-descent-rff', 'table3'].sort());
   assert.deepEqual(presetNamesOf('fit'), EXPECTED);
   for (const name of presetNamesOf('fit')) {
     const p = loadPreset(name);
-    for (const scale of SCALES) {
+    const offered = presetScales(p);
+    assert.deepEqual(
+      offered,
+      name === 'memorization' ? ['smoke', 'cpu'] : SCALES,
+      `${name}: every scale, unless it says why not`,
+    );
+    for (const scale of offered) {
       const plan = planPreset(p, scale);
       assert.ok(plan.length > 0, `${name} ${scale}: no runs`);
       assert.equal(new Set(plan.map((r) => r.id)).size, plan.length);
-      assert.ok(p.scales[scale].description.length > 0);
+      assert.ok(presetScale(p, scale).description.length > 0);
     }
-    assert.ok(planPreset(p, 'smoke').length <= 6, `${name}: smoke scale should stay tiny`);
+    assert.ok(
+      planPreset(p, 'smoke').length <= (SMOKE_RUNS[name] ?? 6),
+      `${name}: smoke scale should stay tiny`,
+    );
   }
 });
 
@@ -96,7 +111,7 @@ test('schema errors name the key path', () => {
     bad((d) => delete d.scales.paper),
     {
       message:
-        'presets/fig1b.json: scales.paper: missing; expected every scale (smoke, cpu, mid, full, paper)',
+        'presets/fig1b.json: scales.paper: missing; expected every scale (smoke, cpu, mid, full, paper), one the preset does not offer as {"absent": "why"}',
     },
   );
   assert.throws(
@@ -195,7 +210,7 @@ test('model.init: pytorch spelled out is the default run (same id); others are r
 });
 
 // Presets beyond the paper (issue 17) choose their own scales: double descent sweeps MLP widths on 1-channel images.
-const BEYOND_PAPER = new Set(['double-descent-width']);
+const BEYOND_PAPER = new Set(['double-descent-width', 'memorization']);
 
 test('full scale: every run on all of Fashion-MNIST; mid: the conv rows on 10,000 images', () => {
   const conv = (m: string) => m.startsWith('inception') || m.startsWith('alexnet');

@@ -32,6 +32,7 @@ test('every fit preset at smoke scale: runs once, shares runs across presets, an
         'smoke',
         results.map((r) => ({ run: r.run, summary: r.summary })),
         `genlab run ${name} --scale smoke`,
+        store, // memorization's report reads each model's per-example records
       );
       assert.deepEqual(files.missing, []);
       const html = readFileSync(files.html, 'utf8');
@@ -50,6 +51,11 @@ test('every fit preset at smoke scale: runs once, shares runs across presets, an
         );
         assert.match(readFileSync(files.figures[0].svg, 'utf8'), /n·K = 1,000/);
       }
+      if (name === 'memorization')
+        assert.deepEqual(
+          files.figures.map((f) => path.basename(f.png)),
+          ['memorization.png', 'most-memorized.png'],
+        );
     }
     assert.ok(
       [...fitted.values()].every((n) => n === 1),
