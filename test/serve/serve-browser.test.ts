@@ -140,7 +140,7 @@ test('presets show the report with the runs still missing and the command that m
   assert.match(frame, /<table/);
 });
 
-test('the presets page lists every preset and plans a theory preset like a preset of fits', async () => {
+test('the presets page lists every preset and plans a theory preset and memorization like a preset of fits', async () => {
   const errors: string[] = [];
   const onError = (e: Error) => errors.push(e.message);
   page.on('pageerror', onError);
@@ -157,7 +157,7 @@ test('the presets page lists every preset and plans a theory preset like a prese
       listed.presets.map((p) => p.name),
       presetNames(),
     );
-    for (const name of ['double-descent-rff', 'table3']) {
+    for (const name of ['double-descent-rff', 'table3', 'memorization']) {
       await page.goto(`${server.url}/#/presets/${name}?scale=smoke`);
       await page.waitForSelector('#missing', { timeout: 60_000 });
       const runs = (await page.$$eval('table.grid tr', (trs) => trs.length)) as number;
@@ -167,6 +167,15 @@ test('the presets page lists every preset and plans a theory preset like a prese
       );
       assert.ok(runs > 1, `${name}: its runs planned`);
     }
+    // A scale a preset does not offer: listed, not linked, and said so.
+    await page.goto(`${server.url}/#/presets?scale=full`);
+    await page.waitForSelector('#presets tr');
+    const row = await page.$eval('#presets tr[data-name="memorization"]', (tr) => ({
+      links: tr.querySelectorAll('a').length,
+      text: tr.textContent ?? '',
+    }));
+    assert.deepEqual(row.links, 0);
+    assert.match(row.text, /no full scale \(smoke, cpu\)/);
   } finally {
     page.off('pageerror', onError);
   }

@@ -4,7 +4,14 @@ import { el } from './dom.js';
 
 interface PresetList {
   scales: string[];
-  presets: { name: string; title: string; kind: string; report: string; runsOf: string | null }[];
+  presets: {
+    name: string;
+    title: string;
+    kind: string;
+    report: string;
+    runsOf: string | null;
+    scales: string[]; // the scales it offers
+  }[];
 }
 
 interface PresetView {
@@ -42,10 +49,21 @@ function listing(root: HTMLElement, scale: string): void {
               el(
                 'tr',
                 { 'data-name': p.name },
-                el('td', {}, el('a', { href: `#/presets/${enc(p.name)}?scale=${scale}` }, p.name)),
+                el(
+                  'td',
+                  {},
+                  p.scales.includes(scale)
+                    ? el('a', { href: `#/presets/${enc(p.name)}?scale=${scale}` }, p.name)
+                    : p.name,
+                ),
                 el('td', {}, p.title),
                 el('td', { class: 'muted' }, p.kind === 'fit' ? 'fits' : `${p.kind} runs`),
-                el('td', { class: 'muted' }, p.runsOf ? `runs of ${p.runsOf}` : ''),
+                el(
+                  'td',
+                  { class: 'muted' },
+                  p.runsOf ? `runs of ${p.runsOf}` : '',
+                  p.scales.includes(scale) ? '' : `no ${scale} scale (${p.scales.join(', ')})`,
+                ),
               ),
             ),
           ),
