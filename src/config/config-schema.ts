@@ -101,7 +101,7 @@ const MODEL = z.strictObject({
 // The paper's SGD (PAPER.md §4–5): momentum 0.9, ×0.95 per 50,000 examples, batch 128.
 const SCHEDULE = z.strictObject({
   kind: field(oneOf(SCHEDULES).default('exponential'), {
-    help: 'learning-rate schedule: constant, or step/exponential decay by gamma every `every` examples',
+    help: 'learning-rate schedule: constant, step/exponential decay by gamma every `every` examples, or per-epoch: by gamma after every epoch of the training set',
   }),
   gamma: field(z.number().gt(0).lte(1).default(0.95), {
     flag: 'lr-decay',

@@ -205,6 +205,8 @@ test("channels: 3 puts a gray image in each of 3 channels (the paper's input); o
   const gray = loadDataset({ name: 'mnist', dataDir: dir });
   try {
     assert.deepEqual(ds.shape, [3, 6, 5]);
+    assert.equal(ds.replicated, true); // Gaussian inputs are then drawn per pixel (randomize.test.ts)
+    assert.equal(gray.replicated, false);
     assert.deepEqual(ds.train.images.shape, [12, 3, 6, 5]);
     scope(() => {
       for (let c = 0; c < 3; c++) {

@@ -35,6 +35,7 @@ export interface LoadedDataset {
   train: Split;
   test: Split;
   preprocessing: PreprocessSpec; // resolved, recorded in runs
+  replicated?: boolean; // true: each image is one gray channel repeated (config dataset.channels: 3)
   source: { dir: string; trainIndices?: number[] | null; testIndices?: number[] | null }; // the subset drawn (null: all)
 }
 export interface LoadOptions {
@@ -131,6 +132,7 @@ export function loadDataset(opts: LoadOptions): LoadedDataset {
     train: ds.train,
     test: ds.test,
     preprocessing,
+    replicated: channels !== raw.shape[0],
     source: { dir, trainIndices, testIndices },
   };
 }

@@ -30,6 +30,8 @@ export const REPORTS = [
   'early-stopping',
   'double-descent-width',
   'memorization',
+  'random-labels-protocol',
+  'random-labels-capacity',
 ] as const;
 export type ReportKind = (typeof REPORTS)[number];
 const CONFIG_SECTIONS = ['dataset', 'randomization', 'model', 'train'];

@@ -209,8 +209,12 @@ export function loadArtifact(dir: string): RandomizationArtifact {
     rec,
     'gaussian',
     file,
-    (v) => v === null || (isNumArray((v as Json).mean) && isNumArray((v as Json).std)),
-    'null or { mean, std }',
+    (v) =>
+      v === null ||
+      (isNumArray((v as Json).mean) &&
+        isNumArray((v as Json).std) &&
+        [undefined, true, false].includes((v as Json).perPixel as boolean | undefined)),
+    'null or { mean, std, perPixel? }',
   );
   const a: RandomizationArtifact = {
     spec,

@@ -38,7 +38,19 @@ export interface RandomizationArtifact {
   train: SplitDraw;
   test: SplitDraw | null; // null: the test set keeps its labels and (except shuffled pixels) its images
   pixelPermutation: Int32Array | null; // shuffled-pixels: one permutation of the H·W positions
-  gaussian: { mean: number[]; std: number[] } | null; // per channel (equal entries for 'global')
+  gaussian: GaussianDraw | null;
+}
+
+/**
+ * The Gaussian inputs' moments per channel (equal entries for 'global'). perPixel: the data set's gray
+ * channel replicated (dataset.channels 3), so one draw per pixel is replicated across the channels like the
+ * images it replaces — the data's own 784 dimensions, as for random pixels. Artifacts from before it have
+ * no perPixel and keep their independent draws per channel.
+ */
+export interface GaussianDraw {
+  mean: number[];
+  std: number[];
+  perPixel?: boolean;
 }
 
 export const PIXEL_CHUNK = 4096;
@@ -94,16 +106,19 @@ function chunkPermutations(pixelSeed: number, c: number, len: number, hw: number
   return scope(() => tensor(out, [len, hw]).to('int64'));
 }
 
-/** (len, C, H, W) Gaussian draws with per-channel mean and std. */
+/** (len, C, H, W) Gaussian draws with per-channel mean and std; one per pixel across the channels if g.perPixel. */
 function chunkGaussian(
   pixelSeed: number,
   c: number,
   len: number,
   shape: readonly number[],
-  g: { mean: number[]; std: number[] },
+  g: GaussianDraw,
 ): Tensor {
-  const ch = shape[0];
-  const z = randn([len, ...shape], { generator: new Generator(deriveSeed(pixelSeed, c)) });
+  const [ch, h, w] = shape;
+  const generator = new Generator(deriveSeed(pixelSeed, c));
+  const z = g.perPixel
+    ? randn([len, 1, h, w], { generator }).expand(len, ch, h, w)
+    : randn([len, ...shape], { generator });
   return z
     .mul(tensor(Float32Array.from(g.std), [1, ch, 1, 1]))
     .add(tensor(Float32Array.from(g.mean), [1, ch, 1, 1]));
@@ -127,16 +142,18 @@ function pixelCheck(
 function gaussianStats(
   images: Tensor,
   stats: RandomizationSpec['gaussianStats'],
-): { mean: number[]; std: number[] } {
-  return scope(() => {
+  replicated: boolean,
+): GaussianDraw {
+  const moments = scope(() => {
     const x = images.to('float64');
     const c = images.shape[1];
     if (stats === 'global') {
       const [m, s] = [x.mean().item(), x.std(undefined, false).item()];
-      return { mean: Array(c).fill(m), std: Array(c).fill(s) };
+      return { mean: Array<number>(c).fill(m), std: Array<number>(c).fill(s) };
     }
     return { mean: x.mean([0, 2, 3]).toArray(), std: x.std([0, 2, 3], false).toArray() };
   });
+  return replicated ? { ...moments, perPixel: true } : moments;
 }
 
 function drawSplit(
@@ -166,7 +183,10 @@ export function drawRandomization(ds: LoadedDataset, spec: RandomizationSpec): R
       `randomize.corruption: wrong-class needs at least 2 classes; got ${ds.classes.length}`,
     );
   }
-  const gaussian = spec.inputs === 'gaussian' ? gaussianStats(ds.train.images, spec.gaussianStats) : null;
+  const gaussian =
+    spec.inputs === 'gaussian'
+      ? gaussianStats(ds.train.images, spec.gaussianStats, ds.replicated ?? false)
+      : null;
   const pixelPermutation =
     spec.inputs === 'shuffled-pixels'
       ? scope(() =>

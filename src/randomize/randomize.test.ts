@@ -233,6 +233,36 @@ test("Gaussian inputs match the training images' mean and std, per channel or gl
   assert.equal(liveTensors(), before);
 });
 
+test('Gaussian inputs of a gray data set in 3 channels: one draw per pixel, equal across channels, like the images; round-trips', () => {
+  const before = liveTensors();
+  const gray = (n: number, seed: number): Tensor =>
+    scope(() => noise(n, seed, [1, 8, 8]).mul(2).add(1).repeat(1, 3, 1, 1));
+  const ds = { ...synthetic(gray(4000, 6), gray(10, 7)), replicated: true };
+  const a = drawRandomization(ds, spec({ inputs: 'gaussian', seed: 3 }));
+  assert.equal(a.gaussian!.perPixel, true);
+  const dir = tempDir('gaussian-replicated');
+  saveArtifact(dir, a, writeAtomic);
+  const loaded = loadArtifact(dir);
+  assert.equal(loaded.gaussian!.perPixel, true);
+  const g = applyRandomization(ds, loaded);
+  scope(() => {
+    const x = g.train.images;
+    for (const c of [1, 2])
+      assert.ok(same(x.narrow(1, c, 1), x.narrow(1, 0, 1)), `channel ${c} differs from channel 0`);
+    assert.ok(Math.abs(x.mean().item() - 1) < 0.02, `mean ${x.mean().item()}`);
+    assert.ok(Math.abs(x.narrow(1, 0, 1).std(undefined, false).item() / 2 - 1) < 0.01);
+  });
+  // A data set whose channels are its own draws them independently (and so did every artifact before perPixel).
+  const own = synthetic(gray(100, 8), gray(10, 9));
+  const b = drawRandomization(own, spec({ inputs: 'gaussian', seed: 3 }));
+  assert.equal(b.gaussian!.perPixel, undefined);
+  const h = applyRandomization(own, b);
+  assert.ok(!scope(() => same(h.train.images.narrow(1, 1, 1), h.train.images.narrow(1, 0, 1))));
+  for (const d of [g, ds, h, own]) disposeDataset(d);
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(liveTensors(), before);
+});
+
 test('artifacts round-trip through disk and re-apply identically; damaged ones are clear errors', () => {
   const before = liveTensors();
   const ds = synthetic(noise(300, 1, [1, 4, 4]), noise(40, 2, [1, 4, 4]));

@@ -694,6 +694,9 @@ export function claimsOf(kind: ReportKind, runs: ReportRun[], sf: Record<string,
       return widthClaims(cells);
     case 'memorization':
       return []; // measured on per-example records, not summaries: memorizationClaim, by the report's builder
+    case 'random-labels-protocol':
+    case 'random-labels-capacity':
+      return []; // measured on per-epoch records: fitsClaim, by the report's builder (random-labels.ts)
   }
 }
 

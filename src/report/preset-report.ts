@@ -18,6 +18,7 @@ import {
 } from './figures.js';
 import { doubleDescentWidth } from './double-descent-width.js';
 import { memorizationReport } from './memorization.js';
+import { randomLabelsCapacity, randomLabelsProtocol } from './random-labels.js';
 import { htmlReport, type ReportSection } from './html.js';
 import { claimRows, claimsOf, type Claim } from './claims.js';
 import { htmlTable, markdownTable, type Table } from './table.js';
@@ -66,6 +67,10 @@ async function build(p: Preset, scale: ScaleName, runs: ReportRun[], store?: Run
     case 'memorization':
       if (!store) throw new Error(`${p.name}: its report reads each model's records; expected the run store`);
       return memorizationReport(runs, store);
+    case 'random-labels-protocol':
+      return randomLabelsProtocol(runs, p.title);
+    case 'random-labels-capacity':
+      return randomLabelsCapacity(runs, p.title);
   }
 }
 

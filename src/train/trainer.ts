@@ -148,7 +148,7 @@ export class Trainer {
     try {
       for (const [start, end] of ranges) {
         if (c.maxSteps !== null && s.step >= c.maxSteps) break;
-        this.optimizer.lr = learningRate(c.lr, c.schedule, s.examplesSeen);
+        this.optimizer.lr = learningRate(c.lr, c.schedule, s.examplesSeen, s.epoch);
         const loss = scope(() => this.step(order.slice(0, start, end)));
         s.step++;
         s.examplesSeen += end - start;

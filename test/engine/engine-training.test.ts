@@ -139,6 +139,11 @@ test("learningRate: the paper's ×0.95 per 50,000 examples, and constant", () =>
   assert.equal(learningRate(0.01, exp, 50_000), 0.01 * 0.95);
   assert.equal(learningRate(0.01, exp, 250_000), 0.01 * 0.95 ** 5);
   assert.equal(learningRate(0.1, { kind: 'constant' }, 1e9), 0.1);
+  // per-epoch: ×gamma per epoch of whatever size (the literal reading of §4), not per 50,000 examples
+  const perEpoch = { kind: 'per-epoch', gamma: 0.95, every: 50_000 } as const;
+  assert.equal(learningRate(0.01, perEpoch, 59_999, 0), 0.01);
+  assert.equal(learningRate(0.01, perEpoch, 60_000, 1), 0.01 * 0.95);
+  assert.equal(learningRate(0.01, perEpoch, 64, 3), 0.01 * 0.95 ** 3);
   assert.throws(() => checkSchedule({ kind: 'step', gamma: 1.5, every: 10 }), {
     message: 'schedule: decay factor must be in (0, 1]; got 1.5',
   });
