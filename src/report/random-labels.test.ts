@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { loadPreset, planPreset, type PlannedRun } from '../presets/preset.js';
 import type { FitSummary } from '../store/run-dir.js';
 import type { EpochRecord } from '../train/index.js';
-import { randomLabelsCapacity, randomLabelsProtocol } from './random-labels.js';
+import { drops, randomLabelsCapacity, randomLabelsProtocol } from './random-labels.js';
 import type { ReportRun } from './seeds.js';
 import { tempDir } from '../../test/support/temp.js';
 
@@ -67,6 +67,7 @@ test('random-labels-protocol: accuracy at epochs 50/100/300 from the metrics; fi
     '3 channels, ×0.95 per epoch': 'not measured',
     '784 inputs, constant': 'not measured',
     '3 channels, constant': 'not measured',
+    '3 channels, half the rate, constant': 'not measured',
   });
   const rows = built.tables[0].rows;
   // 784 inputs, exponential: both fitted by epoch 60, so 100% at 100 and 300; at 50 one seed fitted, one at 50/60.
@@ -80,6 +81,10 @@ test('random-labels-protocol: accuracy at epochs 50/100/300 from the metrics; fi
   assert.equal(rows[1][6], 'not in 300');
   assert.equal(rows[2][6], '200 (1 of 2 fitted)');
   assert.equal(built.figures.length, 1);
+  assert.equal(
+    drops([0.5, 0.6, 0.54, 0.7, 0.2].map((trainAcc, i) => ({ epoch: i + 1, trainAcc }) as EpochRecord)),
+    2,
+  );
 });
 
 test('random-labels-capacity: weights per example in the table; epochs to fit drawn against it for the settings that fitted', async () => {

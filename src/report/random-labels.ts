@@ -103,6 +103,15 @@ function curves(cells: ReportCell[], all: EpochRecord[][][], name: (c: ReportCel
   });
 }
 
+/** Epochs whose training accuracy fell by at least `points` from the epoch before: the constant rate's spikes. */
+export function drops(metrics: readonly EpochRecord[], points = SPIKE_POINTS): number {
+  let n = 0;
+  for (let i = 1; i < metrics.length; i++)
+    if (100 * (metrics[i - 1].trainAcc - metrics[i].trainAcc) >= points) n++;
+  return n;
+}
+const SPIKE_POINTS = 5;
+
 function rowsOf(cells: ReportCell[], all: EpochRecord[][][], first: (c: ReportCell) => Cell[]): Cell[][] {
   return cells.map((c, i) => [
     ...first(c),
@@ -116,12 +125,19 @@ function rowsOf(cells: ReportCell[], all: EpochRecord[][][], first: (c: ReportCe
       '%',
     ),
     epochsToFitCell(c),
+    fmtCount(cellStat(c, (r) => drops(all[i][c.done.indexOf(r)]))),
   ]);
 }
 
-const CHECKPOINT_COLUMNS = [...CHECKPOINT_EPOCHS.map((e) => `train @${e}`), 'best train', 'epochs to fit'];
+const CHECKPOINT_COLUMNS = [
+  ...CHECKPOINT_EPOCHS.map((e) => `train @${e}`),
+  'best train',
+  'epochs to fit',
+  `drops ≥ ${SPIKE_POINTS} points`,
+];
 const TABLE_NOTES = [
   'Training accuracy on the (randomly labelled) training set in evaluation mode at each epoch end; a run that fitted earlier reads 100% (it stops at fit); — where no run reached that epoch.',
+  `Drops: epochs whose training accuracy fell by ${SPIKE_POINTS} points or more from the epoch before (the loss spikes of a high constant rate).`,
 ];
 
 // The protocol ablation: inputs (variant) × schedule (grid), MLP 1×512.
