@@ -45,6 +45,7 @@ export const runsCommand: Command = {
         io.out(
           `${r.run.padEnd(64)} ${r.status.padEnd(9)} ${String(s?.epochs ?? '-').padStart(6)} ${String(s?.stepsToFit ?? '-').padStart(8)} ${pct(s?.trainAcc).padStart(7)} ${pct(s?.testAcc).padStart(7)}\n`,
         );
+        if (r.status === 'failed' && r.error) io.out(`  error: ${r.error}\n`);
       }
       return 0;
     } finally {

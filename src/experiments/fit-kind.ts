@@ -65,7 +65,7 @@ function fitRow(run: RunDir, config: unknown, failed?: string): KindRow | null {
   return {
     info: runInfo(run, config, status),
     error: failed ?? s?.error ?? null,
-    results: s ? resultsOf(s) : null,
+    results: s && s.epochs > 0 ? resultsOf(s) : null, // a run that failed before its first epoch has none
   };
 }
 

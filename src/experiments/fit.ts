@@ -12,7 +12,6 @@ import { runId, runInfo } from './fit-kind.js';
 import { type RunStore } from '../store/store.js';
 import { RunDir, type FitSummary, type RunStatus } from '../store/run-dir.js';
 import { applyRuntime, runtimePolicy, thisMachine } from '../train/runtime.js';
-import { DiskFullError } from '../store/files.js';
 import { RunLockedError, type LockHolder } from '../store/run-lock.js';
 
 export type { FitSummary } from '../store/run-dir.js';
@@ -209,7 +208,10 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
       applyRuntime(runtime);
       return await train(run, config, base, device, o, runtime.threads);
     } catch (e) {
-      if (e instanceof InputError && run.unstarted()) run.remove(); // rejected: leave no directory behind
+      // Bad input refuses the command: a run with nothing in it goes, any other is left as it was.
+      if (!(e instanceof InputError)) recordFailure(run, config, o.store, e as Error);
+      else if (run.unstarted()) run.remove();
+      else refuse(run, o.store);
       throw e;
     } finally {
       lock.release();
@@ -280,9 +282,6 @@ async function train(
     if (!interrupted) run.writeSummary(s);
     o.store.refresh(run.id);
     return { summary: s, alreadyComplete: false, interrupted };
-  } catch (e) {
-    recordFailure(run, o.store, e as Error);
-    throw e;
   } finally {
     trainer?.dispose();
     model.dispose();
@@ -290,20 +289,58 @@ async function train(
   }
 }
 
-/** A failure is recorded in the summary and the index; a full disk is not a failure: the run stays resumable. */
-function recordFailure(run: RunDir, store: RunStore, e: Error): void {
+/** Any error but bad input that ends a run (out of memory, a full disk, a bug) is recorded: status failed
+ * with a one-line reason, in summary.json (made if the run had none yet) and the index. A failed run is not
+ * finished: running its command again resumes it from its last checkpoint. */
+function recordFailure(run: RunDir, config: FitConfig, store: RunStore, e: Error): void {
+  const reason = String(e?.message ?? e).split('\n')[0];
   try {
     run.removeScratch();
-    if (e instanceof DiskFullError || e instanceof InputError) {
-      store.refresh(run.id);
-      return;
-    }
-    const s = run.readSummary();
-    if (s) run.writeSummary({ ...s, status: 'failed', error: e.message });
-    store.refresh(run.id, e.message);
+    run.writeSummary({
+      ...(run.readSummary() ?? unstartedSummary(run, config)),
+      status: 'failed',
+      error: reason,
+    });
   } catch {
-    // the disk may be full or the store gone: the error that brought us here is the one to report
+    // the disk may be full or the summary corrupt: the index below still says failed
   }
+  try {
+    store.refresh(run.id, reason);
+  } catch {
+    // the store may be gone: the error that brought us here is the one to report
+  }
+}
+
+/** Bad input (a corrupt checkpoint, a wrong flag) refuses the command but leaves the run as it was. */
+function refuse(run: RunDir, store: RunStore): void {
+  try {
+    run.removeScratch();
+    store.refresh(run.id);
+  } catch {
+    // as in recordFailure
+  }
+}
+
+/** The summary of a run that failed before its first epoch ended: nothing trained yet. */
+function unstartedSummary(run: RunDir, config: FitConfig): FitSummary {
+  return {
+    ...runInfo(run, config, 'failed'),
+    params: 0,
+    trainSize: 0,
+    epochs: 0,
+    steps: 0,
+    stepsToFit: null,
+    epochsToFit: null,
+    trainAcc: NaN,
+    testAcc: NaN,
+    bestTestAcc: NaN,
+    bestTestEpoch: 0,
+    labelChangedFraction: 0,
+    diverged: false,
+    divergedReason: null,
+    wallSeconds: 0,
+    examplesPerSecond: 0,
+  };
 }
 
 /** A finished run as a writer killed after its last epoch may have left it: its temporary files and

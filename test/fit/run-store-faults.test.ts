@@ -212,7 +212,7 @@ function smallDisk(kb: number): string | null {
   return r.status === 0 ? at : null;
 }
 
-test('a full disk: says so, leaves no temporary files, and the run resumes (not failed) to the same end', (t) => {
+test('a full disk: says so, leaves no temporary files, is recorded failed, and the run resumes to the same end', (t) => {
   const ref = uninterrupted();
   const disk = smallDisk(1024);
   if (!disk)
@@ -232,7 +232,11 @@ test('a full disk: says so, leaves no temporary files, and the run resumes (not 
       readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tmp-\d+$|\.next$/.test(f));
     assert.deepEqual(scratch(out), []);
     const run = new RunDir(path.join(out, ref.run));
-    assert.notEqual(run.readSummary()?.status, 'failed');
+    const listed = JSON.parse(genlab(['runs', '--out', out, '--json']).out) as {
+      runs: { status: string; error: string }[];
+    };
+    assert.equal(listed.runs[0]?.status, 'failed');
+    assert.match(listed.runs[0]?.error, /: disk full \((ENOSPC|SQLITE_FULL)\); .* resume the run$/);
     rmSync(filler);
     const b = genlab(['fit', '--resume', ref.run, '--out', out, '--json']);
     assert.equal(b.code, 0, b.err);
