@@ -187,7 +187,11 @@ function at(where: string, path: readonly PropertyKey[]): string {
   if (path.length === 0) return where.replace(/:$/, '');
   return path.reduce<string>(
     (w, k) =>
-      typeof k === 'number' ? `${w}[${k}]` : w.endsWith(':') ? `${w} ${String(k)}` : `${w}.${String(k)}`,
+      typeof k === 'number'
+        ? `${w.replace(/:$/, '')}[${k}]`
+        : w.endsWith(':')
+          ? `${w} ${String(k)}`
+          : `${w}.${String(k)}`,
     where,
   );
 }

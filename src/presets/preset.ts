@@ -11,7 +11,7 @@ import {
   type PartialConfig,
 } from '../config/config.js';
 import { runId, type PlannedRun } from '../experiments/fit-kind.js';
-import { kindOf, parseWith } from '../config/schema.js';
+import { parseLeafValue, parseWith } from '../config/schema.js';
 import { axisValues, parseSetPairs, planGrid } from './grid.js';
 
 export { MAX_RANGE, range } from './grid.js';
@@ -327,26 +327,11 @@ export function presetScale(p: Preset, scale: ScaleName): Scale {
   );
 }
 
-/** Reads `--set key=value`'s value as the field's kind (null, numbers, booleans, comma lists), then checks it. */
-function parseFieldValue(keyPath: string, raw: string, where: string): unknown {
-  const f = configField(keyPath, `${where}: --set`);
-  const kind = kindOf(f);
-  let v: unknown = raw;
-  if (raw === 'null') v = null;
-  else if (kind === 'int' || kind === 'number')
-    v = raw.trim() === '' ? raw : Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  else if (kind === 'bool') v = raw === 'true' ? true : raw === 'false' ? false : raw;
-  else if (kind === 'list')
-    v = raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  return parseWith(f, v, `${where}: --set ${keyPath}`);
-}
-
 /** `--set key=value` pairs as a partial config, each value checked against the schema. */
 export function parseOverrides(pairs: readonly string[], where: string): PartialConfig {
-  return parseSetPairs(pairs, where, 'train.epochs=20', (key, raw) => parseFieldValue(key, raw, where));
+  return parseSetPairs(pairs, where, 'train.epochs=20', (key, raw) =>
+    parseLeafValue(configField(key, `${where}: --set`), raw, `${where}: --set ${key}`),
+  );
 }
 
 /** A run's config with each of its own seeds moved by k: initialization and order (train.seed) and the randomization's draw. */
