@@ -3,141 +3,28 @@
 // commands that made it — as one Markdown file and one self-contained HTML page, generated, never hand-edited.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  loadPreset,
-  MAX_SEEDS,
-  planPreset,
-  presetNames,
-  takesSeeds,
-  presetExperiment,
-  readPresetDoc,
-  SCALES,
-} from '../presets/preset.js';
-import type { Preset, ScaleName } from '../presets/preset.js';
-import { loadAnyPreset, planTheoryPreset, type TheoryPreset } from '../presets/theory-preset.js';
+import { presetNames, SCALES } from '../presets/preset.js';
+import { loadAnyPreset } from '../presets/theory-preset.js';
 import type { RunStore } from '../store/store.js';
-import { storedSummary } from '../sweep/sweep.js';
-import { storedTheoryResult } from '../experiments/theory/index.js';
 import type { Claim } from './claims.js';
-import type { Built } from './figures.js';
 import { htmlReport, type ReportSection } from './html.js';
 import { writeFigure } from './plot.js';
-import { presetReport, runCommandFor } from './preset-report.js';
+import { doneIn, presetCompletion, presetSection, type PresetSection } from './preset-section.js';
 import { markdownTable, type Table } from './table.js';
-import { buildTheoryReport } from './theory-report.js';
 import { VERDICTS } from './verdict.js';
 
 /** One preset at one scale, as found in the store. */
-export interface BookSection {
-  preset: string;
-  title: string;
-  description: string;
-  scale: ScaleName;
-  scaleDescription: string;
-  differences: string[];
-  seeds: number; // seeds per run
-  planned: number;
-  complete: number;
-  commands: string[]; // what made the runs and the report
-  built: Built;
-  claims: Claim[];
-}
-
-/**
- * The seeds a preset was run with at a scale: the scale's own (`start`), or more where `--seeds N` made every run
- * of each further seed (some may be there from another preset: the same config is the same run). `plan(n)` is the
- * preset's plan with n seeds.
- */
-function seedsInStore(
-  start: number,
-  plan: (n: number) => { replicate: number; id: string }[],
-  has: (id: string) => boolean,
-): number {
-  let n = start;
-  while (n < MAX_SEEDS) {
-    const next = plan(n + 1).filter((r) => r.replicate === n);
-    if (next.length === 0 || !next.every((r) => has(r.id))) return n;
-    n++;
-  }
-  return n;
-}
-
-async function fitSection(
-  p: Preset,
-  scale: ScaleName,
-  store: RunStore,
-  storeArg: string,
-): Promise<BookSection | null> {
-  const sc = p.scales[scale];
-  if (!sc) return null; // a scale the preset does not offer
-  const has = (id: string) => storedSummary(store, id) !== null;
-  const seeds = takesSeeds(p, scale)
-    ? seedsInStore(sc.seeds, (n) => planPreset(p, scale, {}, n), has)
-    : sc.seeds;
-  const plan = planPreset(p, scale, {}, seeds);
-  const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
-  const complete = runs.filter((r) => r.summary !== null).length;
-  if (complete === 0) return null;
-  const seedsArg = seeds !== sc.seeds ? ` --seeds ${seeds}` : '';
-  const run = `${runCommandFor(p, scale, storeArg)}${seedsArg}`;
-  const { built } = await presetReport(p, scale, runs, run, store);
-  return {
-    ...about(p, scale),
-    seeds,
-    planned: plan.length,
-    complete,
-    commands: [run, `genlab report ${p.name} --scale ${scale}${seedsArg}${storeArg}`],
-    built,
-    claims: built.claims ?? [],
-  };
-}
-
-async function theorySection(
-  p: TheoryPreset,
-  scale: ScaleName,
-  store: RunStore,
-  storeArg: string,
-): Promise<BookSection | null> {
-  const has = (id: string) => storedTheoryResult(store, id) !== null;
-  const seeds = seedsInStore(p.scales[scale].seeds, (n) => planTheoryPreset(p, scale, {}, n), has);
-  const plan = planTheoryPreset(p, scale, {}, seeds);
-  const runs = plan.map((run) => ({ run, result: storedTheoryResult(store, run.id) }));
-  const complete = runs.filter((r) => r.result !== null).length;
-  if (complete === 0) return null;
-  const seedsArg = seeds !== p.scales[scale].seeds ? ` --seeds ${seeds}` : '';
-  const run = `${runCommandFor(p, scale, storeArg)}${seedsArg}`;
-  const built = await buildTheoryReport(p, runs);
-  return {
-    ...about(p, scale),
-    seeds,
-    planned: plan.length,
-    complete,
-    commands: [run, `genlab report ${p.name} --scale ${scale}${seedsArg}${storeArg}`],
-    built,
-    claims: built.claims ?? [],
-  };
-}
-
-const about = (p: Preset | TheoryPreset, scale: ScaleName) => ({
-  preset: p.name,
-  title: p.title,
-  description: p.description,
-  scale,
-  scaleDescription: p.scales[scale]?.description ?? '',
-  differences: p.scales[scale]?.differences ?? [],
-});
+export type BookSection = PresetSection;
 
 /** Every preset and scale with at least one complete run in the store, in the presets' and scales' order. */
 export async function bookSections(store: RunStore, storeArg: string): Promise<BookSection[]> {
   const out: BookSection[] = [];
   for (const name of presetNames()) {
-    const fit = presetExperiment(readPresetDoc(name).doc) === 'fit';
-    const p = fit ? loadPreset(name) : (loadAnyPreset(name) as TheoryPreset);
+    const p = loadAnyPreset(name);
     for (const scale of SCALES) {
-      const s = fit
-        ? await fitSection(p as Preset, scale, store, storeArg)
-        : await theorySection(p as TheoryPreset, scale, store, storeArg);
-      if (s) out.push(s);
+      if (!p.scales[scale]) continue; // a scale the preset does not offer
+      if (presetCompletion(p, scale, doneIn(store, p)).complete === 0) continue;
+      out.push(await presetSection(p, scale, store, storeArg));
     }
   }
   return out;

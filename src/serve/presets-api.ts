@@ -1,25 +1,21 @@
-// The paper's figures and tables as `genlab report` makes them, from the runs in the store, with the runs still missing:
-// every preset, of fits or of theory runs.
+// The paper's figures, tables and claims as `genlab report` makes them, from the runs in the store, with the runs
+// still missing and the command that makes them: every preset, of fits or of theory runs, at every scale it offers.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import {
-  SCALES,
-  planPreset,
-  presetNames,
-  presetScales,
-  type Preset,
-  type ScaleName,
-} from '../presets/preset.js';
+import { MAX_SEEDS, SCALES, presetNames, presetScales, type ScaleName } from '../presets/preset.js';
+import { isTheoryPreset, loadAnyPreset } from '../presets/theory-preset.js';
+import { isDone } from '../store/run-dir.js';
 import type { RunStore } from '../store/store.js';
-import { storedSummary } from '../sweep/sweep.js';
+import { inlineSvg } from '../report/html.js';
 import {
-  isTheoryPreset,
-  loadAnyPreset,
-  planTheoryPreset,
-  type TheoryPreset,
-} from '../presets/theory-preset.js';
-import { storedTheoryResult } from '../experiments/theory/index.js';
-import { presetReport, runCommandFor } from '../report/preset-report.js';
-import { theoryReport } from '../report/theory-report.js';
+  doneIn,
+  planAny,
+  presetCompletion,
+  presetSection,
+  seedsFound,
+  type Planner,
+} from '../report/preset-section.js';
+import { htmlTable } from '../report/table.js';
 import { HttpError } from './security.js';
 
 function scaleOf(raw: string | undefined): ScaleName {
@@ -29,76 +25,137 @@ function scaleOf(raw: string | undefined): ScaleName {
   return s as ScaleName;
 }
 
-/** A preset's planned runs at a scale, whatever their kind, and its report built from what the store holds. */
-interface PresetPlan {
-  runs: { id: string; label: string }[];
-  report(command: string): Promise<{ html: string; missing: string[] }>;
-  done(index: number): boolean;
+function seedsOf(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SEEDS)
+    throw new HttpError(400, `presets: ?seeds must be an integer from 1 to ${MAX_SEEDS}; got "${raw}"`);
+  return n;
 }
 
-function planOf(preset: Preset | TheoryPreset, scale: ScaleName, store: RunStore): PresetPlan {
-  if (isTheoryPreset(preset)) {
-    const plan = planTheoryPreset(preset, scale);
-    const runs = plan.map((run) => ({ run, result: storedTheoryResult(store, run.id) }));
-    return {
-      runs: plan,
-      done: (i) => runs[i].result !== null,
-      report: (command) => theoryReport(preset, scale, runs, command),
-    };
-  }
-  const plan = planPreset(preset, scale);
-  const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
+type AnyPreset = ReturnType<typeof loadAnyPreset>;
+
+function presetNamed(name: string, load: (name: string) => AnyPreset): AnyPreset {
+  if (!presetNames().includes(name))
+    throw new HttpError(404, `presets: no preset "${name}"; expected one of ${presetNames().join(', ')}`);
+  return load(name);
+}
+
+const digest = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
+
+/** The store's done runs (from the index: cheap) and a version that changes with any run. */
+function storeState(store: RunStore): { done: Set<string>; version: string } {
+  const versions = store.versions();
+  const done = new Set(versions.filter((v) => isDone(v.status)).map((v) => v.id));
+  return { done, version: digest(versions.map((v) => `${v.id}:${v.updated}`).join('|')) };
+}
+
+/** Every preset with its kind, the scales it offers and its completion at each. */
+function presetList(store: RunStore, load: (name: string) => AnyPreset, plan: Planner) {
+  const { done } = storeState(store);
+  const has = (id: string) => done.has(id);
   return {
-    runs: plan,
-    done: (i) => runs[i].summary !== null,
-    report: (command) => presetReport(preset, scale, runs, command, store),
+    scales: SCALES,
+    presets: presetNames().map((name) => {
+      const p = load(name);
+      const scales = presetScales(p);
+      return {
+        name,
+        title: p.title,
+        kind: isTheoryPreset(p) ? p.experiment : 'fit',
+        report: p.report,
+        runsOf: isTheoryPreset(p) ? null : p.runsOf,
+        scales,
+        absent: isTheoryPreset(p) ? {} : p.absent, // why a scale is not offered
+        completion: Object.fromEntries(scales.map((s) => [s, presetCompletion(p, s, has, plan)])),
+      };
+    }),
   };
 }
 
-/** Builds a preset's report page, cached until one of its runs changes in the index. */
+type PresetQuery = { Params: { name: string }; Querystring: Record<string, string | undefined> };
+
+/**
+ * GET /api/presets: every preset and its completion per scale. GET /api/presets/NAME?scale=S[&seeds=N]: its report
+ * (presetSection, as genlab report and the book build it) with the seeds found in the store unless given; with
+ * &version=V, only {version, unchanged: true} while nothing it reads has changed. Reports are cached per version.
+ */
 export function registerPresets(app: FastifyInstance, store: RunStore, storeArg: string): void {
-  const cache = new Map<string, { key: string; value: unknown }>();
-  app.get('/api/presets', async () => ({
-    scales: SCALES,
-    presets: presetNames().map((name) => {
-      const p = loadAnyPreset(name);
-      const kind = isTheoryPreset(p) ? p.experiment : 'fit';
-      const runsOf = isTheoryPreset(p) ? null : p.runsOf;
-      return { name, title: p.title, kind, report: p.report, runsOf, scales: presetScales(p) };
-    }),
-  }));
-  app.get<{ Params: { name: string }; Querystring: { scale?: string } }>(
-    '/api/presets/:name',
-    async (req) => {
-      if (!presetNames().includes(req.params.name))
-        throw new HttpError(
-          404,
-          `presets: no preset "${req.params.name}"; expected one of ${presetNames().join(', ')}`,
-        );
-      const preset = loadAnyPreset(req.params.name);
-      const scale = scaleOf(req.query.scale);
-      const plan = planOf(preset, scale, store);
-      const rows = plan.runs.map((run) => store.get(run.id));
-      const key = rows.map((r) => `${r?.run}:${r?.updated}`).join('|');
-      const hit = cache.get(`${preset.name}-${scale}`);
-      if (hit?.key === key) return hit.value;
-      const command = runCommandFor(preset, scale, storeArg);
-      const report = await plan.report(command);
-      const value = {
-        name: preset.name,
-        title: preset.title,
-        scale,
-        command,
-        runs: plan.runs.map((run, i) => ({
-          id: run.id,
-          label: run.label,
-          status: plan.done(i) ? 'complete' : (rows[i]?.status ?? 'missing'),
-        })),
-        missing: report.missing,
-        html: report.html,
-      };
-      cache.set(`${preset.name}-${scale}`, { key, value });
-      return value;
-    },
-  );
+  // Presets and their plans depend on the preset files only: read once, planned once per scale and seeds.
+  const presets = new Map<string, AnyPreset>();
+  const load = (name: string) => {
+    let p = presets.get(name);
+    if (!p) presets.set(name, (p = loadAnyPreset(name)));
+    return p;
+  };
+  const plans = new Map<string, ReturnType<Planner>>();
+  const plan: Planner = (p, scale, seeds) => {
+    const key = `${p.name}|${scale}|${seeds}`;
+    let runs = plans.get(key);
+    if (!runs) plans.set(key, (runs = planAny(p, scale, seeds)));
+    return runs;
+  };
+  let listCache: { version: string; value: ReturnType<typeof presetList> } | null = null;
+  const cache = new Map<string, { version: string; value: Promise<object> }>();
+  app.get('/api/presets', async () => {
+    const { version } = storeState(store);
+    if (listCache?.version !== version) listCache = { version, value: presetList(store, load, plan) };
+    return listCache.value;
+  });
+  app.get<PresetQuery>('/api/presets/:name', async (req) => {
+    const p = presetNamed(req.params.name, load);
+    const scale = scaleOf(req.query.scale);
+    const seeds = seedsOf(req.query.seeds) ?? seedsFound(p, scale, doneIn(store, p), plan).seeds;
+    const rows = new Map(store.versions().map((v) => [v.id, v]));
+    const planned = plan(p, scale, seeds);
+    // A running run's epochs do not change the report: its status does, and a done run's update.
+    const stateOf = (id: string) => {
+      const v = rows.get(id);
+      return v ? `${v.status}:${isDone(v.status) ? v.updated : ''}` : '';
+    };
+    const version = digest(`${seeds}|${planned.map((r) => `${r.id}:${stateOf(r.id)}`).join('|')}`);
+    if (req.query.version === version) return { version, unchanged: true };
+    const key = `${p.name}|${scale}|${seeds}`;
+    const hit = cache.get(key);
+    if (hit?.version === version) return hit.value;
+    const value = presetPage(p, scale, seeds, version);
+    cache.set(key, { version, value });
+    value.catch(() => cache.delete(key));
+    return value;
+  });
+
+  async function presetPage(p: AnyPreset, scale: ScaleName, seeds: number, version: string): Promise<object> {
+    const s = await presetSection(p, scale, store, storeArg, seeds);
+    const rows = new Map(store.versions().map((v) => [v.id, v.status]));
+    return {
+      version,
+      name: s.preset,
+      title: s.title,
+      description: s.description,
+      kind: isTheoryPreset(p) ? p.experiment : 'fit',
+      scale,
+      scales: presetScales(p),
+      scaleDescription: s.scaleDescription,
+      differences: s.differences,
+      seeds: s.seeds,
+      planned: s.planned,
+      complete: s.complete,
+      command: s.commands[0],
+      reportCommand: s.commands[1],
+      runs: s.runs.map((r) => ({
+        id: r.id,
+        label: r.label,
+        status: rows.get(r.id) ?? (r.done ? 'complete' : 'missing'),
+      })),
+      missing: s.runs.filter((r) => !r.done).map((r) => r.id),
+      figures: s.built.figures.map((f, i) => ({
+        name: f.name,
+        caption: f.caption,
+        svg: inlineSvg(f.figure.svg, `f${i + 1}`),
+      })),
+      tables: s.built.tables,
+      tablesHtml: s.built.tables.map((t) => htmlTable(t)),
+      claims: s.claims,
+    };
+  }
 }

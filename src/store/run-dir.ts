@@ -123,7 +123,8 @@ export interface RunFile {
   mtimeMs: number; // whole milliseconds (what a copy can reproduce)
 }
 
-const isDone = (s: RunStatus): boolean => s === 'complete' || s === 'diverged';
+/** A status whose run is over (complete or diverged): its summary is final. */
+export const isDone = (s: RunStatus): boolean => s === 'complete' || s === 'diverged';
 const EPOCH_FILE = (epoch: number) => `${String(epoch).padStart(6, '0')}.bin`;
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$/;
 

@@ -1,4 +1,5 @@
-// Front end entry: the hash router (#/runs, #/run/ID, #/compare?ids=…, #/presets/NAME?scale=S, #/sweeps) and the live stream.
+// Front end entry: the hash router (#/runs, #/run/ID, #/compare?ids=…, #/presets, #/preset/NAME?scale=S, #/sweeps)
+// and the live stream.
 // The runs page comes with this module; the others (and uPlot, for their charts) load when first visited.
 import { startLive } from './api.js';
 import { loadScript, showError } from './dom.js';
@@ -16,6 +17,7 @@ function show(load: () => Promise<() => void>): void {
   );
 }
 
+const NAV_OF: Record<string, string> = { run: 'runs', preset: 'presets' }; // the nav entry a page sits under
 const uPlot = () => loadScript('/vendor/uplot/uPlot.iife.min.js');
 
 function route(): void {
@@ -27,7 +29,7 @@ function route(): void {
   const [page, ...rest] = pathPart.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : null;
   for (const a of document.querySelectorAll<HTMLAnchorElement>('nav a'))
-    a.classList.toggle('active', a.dataset.page === (page === 'run' ? 'runs' : page || 'runs'));
+    a.classList.toggle('active', a.dataset.page === (NAV_OF[page] ?? (page || 'runs')));
   const ids = (params.get('ids') ?? '').split(',').filter(Boolean).map(decodeURIComponent);
   switch (page) {
     case 'run':
@@ -37,8 +39,20 @@ function route(): void {
       show(async () => (await Promise.all([import('./compare-page.js'), uPlot()]))[0].comparePage(root, ids));
       break;
     case 'presets':
+      if (arg) {
+        location.replace(`#/preset/${encodeURIComponent(arg)}${query ? `?${query}` : ''}`); // the old address
+        return;
+      }
+      show(async () => (await import('./presets-page.js')).presetsPage(root));
+      break;
+    case 'preset':
       show(async () =>
-        (await import('./presets-page.js')).presetsPage(root, arg, params.get('scale') ?? 'smoke'),
+        (await import('./preset-page.js')).presetPage(
+          root,
+          arg ?? '',
+          params.get('scale') ?? 'smoke',
+          params.get('seeds'),
+        ),
       );
       break;
     case 'sweeps':

@@ -1,4 +1,4 @@
-// Front end: each preset's report (figures and tables beside the paper's) with the runs still missing and the command.
+// Front end: every preset with its completion at each scale it offers, each linked to its page (preset-page.ts).
 import { getJson } from './api.js';
 import { el } from './dom.js';
 
@@ -11,37 +11,68 @@ interface PresetList {
     report: string;
     runsOf: string | null;
     scales: string[]; // the scales it offers
+    absent: Record<string, string>; // why one is not
+    completion: Record<string, { seeds: number; planned: number; complete: number }>;
   }[];
-}
-
-interface PresetView {
-  name: string;
-  title: string;
-  scale: string;
-  command: string;
-  runs: { id: string; label: string; status: string }[];
-  missing: string[];
-  html: string;
 }
 
 const enc = encodeURIComponent;
 
-function listing(root: HTMLElement, scale: string): void {
+type Listed = PresetList['presets'][number];
+
+/** One scale's cell: its page's link with how many runs are complete, or why there is none. */
+function scaleCell(p: Listed, scale: string): HTMLElement {
+  const c = p.completion[scale];
+  if (!c) {
+    const why = p.absent[scale];
+    return el(
+      'td',
+      { class: 'muted', 'data-scale': scale, title: `no ${scale} scale${why ? `: ${why}` : ''}` },
+      '–',
+    );
+  }
+  const state = c.complete === 0 ? 'none' : c.complete === c.planned ? 'complete' : 'partial';
+  return el(
+    'td',
+    { 'data-scale': scale, class: `completion-${state}` },
+    el(
+      'a',
+      { href: `#/preset/${enc(p.name)}?scale=${scale}` },
+      `${c.complete}/${c.planned}`,
+      c.seeds > 1 ? el('span', { class: 'muted' }, ` ×${c.seeds}`) : '',
+    ),
+  );
+}
+
+/** The scale a preset's name links to: the largest with a run complete, else its first. */
+function mainScale(p: Listed): string {
+  return [...p.scales].reverse().find((s) => p.completion[s]?.complete > 0) ?? p.scales[0];
+}
+
+/** The presets list: a row per preset, a column per scale. */
+export function presetsPage(root: HTMLElement): () => void {
   getJson<PresetList>('/api/presets')
     .then((l) => {
       root.replaceChildren(
         el('h1', {}, 'Presets'),
         el(
-          'div',
-          { class: 'toolbar' },
-          'scale:',
-          l.scales.map((s) =>
-            el('a', { class: 'button', href: `#/presets?scale=${s}` }, s === scale ? `[${s}]` : s),
-          ),
+          'p',
+          { class: 'muted' },
+          "The paper's figures and tables, each a preset: runs complete of planned at each scale (×N: seeds per run); a link opens its report.",
         ),
         el(
           'table',
           { class: 'grid', id: 'presets' },
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ['preset', 'title', 'runs'].map((h) => el('th', {}, h)),
+              l.scales.map((s) => el('th', {}, s)),
+            ),
+          ),
           el(
             'tbody',
             {},
@@ -49,67 +80,18 @@ function listing(root: HTMLElement, scale: string): void {
               el(
                 'tr',
                 { 'data-name': p.name },
-                el(
-                  'td',
-                  {},
-                  p.scales.includes(scale)
-                    ? el('a', { href: `#/presets/${enc(p.name)}?scale=${scale}` }, p.name)
-                    : p.name,
-                ),
+                el('td', {}, el('a', { href: `#/preset/${enc(p.name)}?scale=${mainScale(p)}` }, p.name)),
                 el('td', {}, p.title),
-                el('td', { class: 'muted' }, p.kind === 'fit' ? 'fits' : `${p.kind} runs`),
                 el(
                   'td',
                   { class: 'muted' },
-                  p.runsOf ? `runs of ${p.runsOf}` : '',
-                  p.scales.includes(scale) ? '' : `no ${scale} scale (${p.scales.join(', ')})`,
+                  p.runsOf ? `${p.runsOf}'s` : p.kind === 'fit' ? 'fits' : `${p.kind}`,
                 ),
+                l.scales.map((s) => scaleCell(p, s)),
               ),
             ),
           ),
         ),
-      );
-    })
-    .catch((e: unknown) => root.replaceChildren(el('p', { class: 'error' }, String(e))));
-}
-
-/** The presets list, or one preset's report at a scale. */
-export function presetsPage(root: HTMLElement, name: string | null, scale: string): () => void {
-  if (!name) {
-    listing(root, scale);
-    return () => undefined;
-  }
-  root.replaceChildren(el('p', { class: 'muted' }, `building the ${name} report…`));
-  getJson<PresetView>(`/api/presets/${enc(name)}?scale=${enc(scale)}`)
-    .then((v) => {
-      root.replaceChildren(
-        el('h1', {}, `${v.title} (${v.scale})`),
-        v.missing.length
-          ? el(
-              'p',
-              { id: 'missing' },
-              `${v.missing.length} of ${v.runs.length} runs missing; make them with `,
-              el('code', {}, v.command),
-            )
-          : el('p', { id: 'missing' }, `All ${v.runs.length} runs complete.`),
-        el(
-          'table',
-          { class: 'grid' },
-          el(
-            'tbody',
-            {},
-            v.runs.map((r) =>
-              el(
-                'tr',
-                {},
-                el('td', {}, el('a', { href: `#/run/${enc(r.id)}` }, r.label)),
-                el('td', { class: `status-${r.status}` }, r.status),
-              ),
-            ),
-          ),
-        ),
-        el('h2', {}, 'Report'),
-        el('iframe', { class: 'report', sandbox: '', srcdoc: v.html, title: `${v.name} report` }),
       );
     })
     .catch((e: unknown) => root.replaceChildren(el('p', { class: 'error' }, String(e))));
