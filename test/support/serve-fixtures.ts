@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/command.js';
 import { createServer } from '../../src/serve/server.js';
 import type { QueueTarget } from '../../src/sweep/queue/redis.js';
+import { genlabInProcess } from './cli-in-process.js';
 import { writeSyntheticMnist } from './synthetic-data.js';
 import { tempDir } from './temp.js';
 
@@ -46,6 +47,20 @@ export async function smokeStore(): Promise<{ root: string; data: string; ids: s
     ids.push((JSON.parse(io.stdout.join('')) as { run: string }).run);
   }
   return { root, data, ids };
+}
+
+/**
+ * A temporary store holding presets' smoke runs, each made by `genlab run NAME --scale smoke [--seeds N]` in this
+ * process; `seeds` gives N for the presets that want more than their scale's.
+ */
+export async function presetStore(names: string[], seeds: Record<string, number> = {}): Promise<string> {
+  const root = tempDir('genlab-serve-presets-');
+  for (const name of names) {
+    const extra = seeds[name] ? ['--seeds', String(seeds[name])] : [];
+    const r = await genlabInProcess(['run', name, '--scale', 'smoke', '--out', root, ...extra]);
+    if (r.code !== 0) throw new Error(`genlab run ${name} --scale smoke: ${r.err}`);
+  }
+  return root;
 }
 
 /** A server over root listening on a free loopback port. */
