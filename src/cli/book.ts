@@ -10,13 +10,14 @@ import type { Command } from './command.js';
 export const bookCommand: Command = {
   name: 'book',
   summary: 'the results book: every preset found in a run store, its figures, tables, claims and commands',
-  usage: '[--out STORE] [--dir DIR] [--json]',
+  usage: '[--out STORE] [--dir DIR] [--complete] [--json]',
   description: `
 Writes DIR/results.md, DIR/results.html and DIR/figures/ from the runs in STORE: one section for each
 preset and scale with at least one complete run, with the commands that made its runs, how the scale
 differs from the paper, its figures and tables (each cell the mean and spread over its seeds), and the
 paper's claims with their verdicts (holds, fails, inconclusive, not measured). The book is generated:
-to change it, make more runs and run genlab book again.
+to change it, make more runs and run genlab book again. --complete keeps only the presets whose every
+planned run is complete (long runs reach a book only when done) and names the others on stderr.
 
 Examples:
   genlab run fig1a --scale smoke --seeds 3 && genlab book --dir book   # then open book/results.html
@@ -28,6 +29,11 @@ Examples:
       type: 'string',
       placeholder: 'TEXT',
       help: 'where and how the runs were made (machine, device, --jobs), printed under the header',
+    },
+    {
+      name: 'complete',
+      type: 'bool',
+      help: 'only presets and scales whose every planned run is complete; the others are named, not shown',
     },
     {
       name: 'dir',
@@ -49,6 +55,7 @@ Examples:
       'genlab book',
       args.given.has('out') ? `--out ${root}` : '',
       args.given.has('dir') ? `--dir ${dir}` : '',
+      args.flags.complete ? '--complete' : '',
       about ? `--about ${quoted(about)}` : '',
     ]
       .filter(Boolean)
@@ -56,16 +63,23 @@ Examples:
     const store = new RunStore(root);
     try {
       const storeArg = args.given.has('out') ? ` --out ${root}` : '';
-      const sections = await bookSections(store, storeArg);
+      const { sections, leftOut } = await bookSections(store, storeArg, args.flags.complete === true);
+      for (const l of leftOut)
+        io.err(
+          `genlab book: left out ${l.preset} (${l.scale}): ${l.complete} of ${l.planned} runs complete (--complete)\n`,
+        );
       if (sections.length === 0)
         throw new InputError(
-          `genlab book: ${root} holds no complete run of any preset; expected runs made by genlab run PRESET --out ${root}`,
+          leftOut.length
+            ? `genlab book: ${root} holds no preset whose every run is complete (--complete); expected genlab run PRESET --out ${root} to finish`
+            : `genlab book: ${root} holds no complete run of any preset; expected runs made by genlab run PRESET --out ${root}`,
         );
       const files = await writeBook(dir, sections, command, about ?? '');
       if (args.flags.json)
         io.out(
           JSON.stringify({
             ...files,
+            leftOut,
             sections: sections.map((s) => ({
               preset: s.preset,
               scale: s.scale,

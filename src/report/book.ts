@@ -16,18 +16,36 @@ import { VERDICTS } from './verdict.js';
 /** One preset at one scale, as found in the store. */
 export type BookSection = PresetSection;
 
-/** Every preset and scale with at least one complete run in the store, in the presets' and scales' order. */
-export async function bookSections(store: RunStore, storeArg: string): Promise<BookSection[]> {
-  const out: BookSection[] = [];
+/** A preset and scale left out of a book made of complete sections only: its runs complete of planned. */
+export interface LeftOut {
+  preset: string;
+  scale: string;
+  complete: number;
+  planned: number;
+}
+
+/**
+ * Every preset and scale with at least one complete run in the store, in the presets' and scales' order;
+ * `complete`: only those whose every planned run is complete (the others come back in `leftOut`).
+ */
+export async function bookSections(
+  store: RunStore,
+  storeArg: string,
+  complete = false,
+): Promise<{ sections: BookSection[]; leftOut: LeftOut[] }> {
+  const sections: BookSection[] = [];
+  const leftOut: LeftOut[] = [];
   for (const name of presetNames()) {
     const p = loadAnyPreset(name);
     for (const scale of SCALES) {
       if (!p.scales[scale]) continue; // a scale the preset does not offer
-      if (presetCompletion(p, scale, doneIn(store, p)).complete === 0) continue;
-      out.push(await presetSection(p, scale, store, storeArg));
+      const c = presetCompletion(p, scale, doneIn(store, p));
+      if (c.complete === 0) continue;
+      if (complete && c.complete < c.planned) leftOut.push({ preset: name, scale, ...c });
+      else sections.push(await presetSection(p, scale, store, storeArg));
     }
   }
-  return out;
+  return { sections, leftOut };
 }
 
 const anchor = (s: BookSection) => `${s.preset}-${s.scale}`;

@@ -1,10 +1,16 @@
 // The results book end to end: every preset run at smoke scale into one store, then genlab book writes a section
 // for each; seeds are found in the store; a sweep cut to one epoch makes no fitting claim hold.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { presetNames, loadPreset, presetExperiment, readPresetDoc } from '../../src/presets/preset.js';
+import {
+  presetNames,
+  loadPreset,
+  planPreset,
+  presetExperiment,
+  readPresetDoc,
+} from '../../src/presets/preset.js';
 import { genlabInProcess } from '../support/cli-in-process.js';
 import { tempDir } from '../support/temp.js';
 
@@ -117,4 +123,39 @@ test('genlab book refuses a missing store and a store without runs of any preset
   const e = await genlabInProcess(['book', '--out', empty]);
   assert.equal(e.code, 2);
   assert.match(e.err, /holds no complete run of any preset/);
+});
+
+test('genlab book --complete: only presets whose every run is complete; the others named on stderr', async () => {
+  const store = tempDir('genlab-book-');
+  for (const name of ['fig1a', 'fig1b'])
+    assert.equal((await genlabInProcess(['run', name, '--scale', 'smoke', '--out', store])).code, 0);
+  const fig1b = planPreset(loadPreset('fig1b'), 'smoke');
+  rmSync(path.join(store, fig1b[0].id), { recursive: true, force: true });
+  const dir = path.join(store, 'book');
+  const b = await genlabInProcess(['book', '--out', store, '--dir', dir, '--complete', '--json']);
+  assert.equal(b.code, 0, b.err);
+  const book = JSON.parse(b.out) as {
+    markdown: string;
+    sections: { preset: string }[];
+    leftOut: { preset: string }[];
+  };
+  assert.deepEqual(
+    book.sections.map((s) => s.preset),
+    ['fig1a'],
+  );
+  // fig1b, fig1c (its runs), and the presets that share a run with fig1a or fig1b at smoke (table1's true labels…)
+  for (const p of ['fig1b', 'fig1c', 'table1'])
+    assert.ok(
+      book.leftOut.some((l) => l.preset === p),
+      `${p} left out`,
+    );
+  assert.match(
+    b.err,
+    new RegExp(`left out fig1b \\(smoke\\): ${fig1b.length - 1} of ${fig1b.length} runs complete`),
+  );
+  assert.match(readFileSync(book.markdown, 'utf8'), /--complete/);
+  rmSync(path.join(store, planPreset(loadPreset('fig1a'), 'smoke')[0].id), { recursive: true, force: true });
+  const none = await genlabInProcess(['book', '--out', store, '--dir', dir, '--complete']);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /holds no preset whose every run is complete \(--complete\)/);
 });
