@@ -17,6 +17,24 @@ GENLAB_OP(eigh) {
   return wrapPair(info.Env(), std::get<0>(r), std::get<1>(r));
 }
 
+// lstsq(A, B, rcond | undefined, driver) -> [solution, rank | null, singularValues | undefined]: torch.linalg.lstsq
+// for A (m, n), B (m, k) or (m). rank is null where the driver does not compute it (gels); singular values
+// come only from the SVD drivers (gelsd, gelss). rcond undefined: libtorch's default, ε·max(m, n).
+GENLAB_OP(lstsq) {
+  c10::optional<double> rcond;
+  if (info.Length() > 2 && !info[2].IsUndefined()) rcond = numArg(info, 2);
+  const std::string driver = strArg(info, 3);
+  auto r = at::linalg_lstsq(tensorArg(info, 0), tensorArg(info, 1), rcond, c10::string_view(driver));
+  const at::Tensor& rank = std::get<2>(r);
+  const at::Tensor& sv = std::get<3>(r);
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env, 3);
+  out.Set(uint32_t(0), wrap(env, std::get<0>(r)));
+  out.Set(uint32_t(1), rank.numel() == 1 ? Napi::Value(Napi::Number::New(env, double(rank.item<int64_t>()))) : env.Null());
+  out.Set(uint32_t(2), sv.numel() > 0 ? wrap(env, sv) : env.Undefined());
+  return out;
+}
+
 // LAPACK's potrf/potrs, looked up at run time so that a libtorch without exported LAPACK
 // symbols still builds; then the in-place ops fall back to libtorch's (copying) kernels.
 using PotrfS = void (*)(const char*, const int*, float*, const int*, int*);
@@ -89,7 +107,7 @@ GENLAB_OP(exp_) {
 }
 
 void registerLinalg(Napi::Env env, Exports exports) {
-  GENLAB_EXPORT(cholesky); GENLAB_EXPORT(solve); GENLAB_EXPORT(triangularSolve); GENLAB_EXPORT(eigh);
+  GENLAB_EXPORT(cholesky); GENLAB_EXPORT(solve); GENLAB_EXPORT(triangularSolve); GENLAB_EXPORT(eigh); GENLAB_EXPORT(lstsq);
   GENLAB_EXPORT(choleskyInplace_); GENLAB_EXPORT(choleskySolveFactored);
   GENLAB_EXPORT(addmm_); GENLAB_EXPORT(exp_);
 }

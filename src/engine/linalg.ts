@@ -1,5 +1,6 @@
 // Linear algebra on tensors (torch.linalg's names): factorizations, solves, and the in-place products
 // that kernel interpolation needs on n² matrices too large to copy.
+import { InputError, unknownName } from './errors.js';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 
@@ -29,6 +30,41 @@ export function solveTriangular(a: Tensor, b: Tensor, o: SolveTriangularOptions)
 export function eigh(a: Tensor): [Tensor, Tensor] {
   const [values, vectors] = native.eigh(a.handle);
   return [new Tensor(values), new Tensor(vectors)];
+}
+
+/** LAPACK's least-squares drivers (torch.linalg.lstsq's): QR (gels), pivoted QR (gelsy), SVD (gelsd, gelss). */
+export const LSTSQ_DRIVERS = ['gels', 'gelsy', 'gelsd', 'gelss'] as const;
+export type LstsqDriver = (typeof LSTSQ_DRIVERS)[number];
+
+export interface LstsqOptions {
+  rcond?: number; // singular values ≤ rcond·σ_max count as zero; default ε·max(m, n) of a's dtype
+  driver?: LstsqDriver; // default gelsd (torch's CPU default is gelsy, which gives no singular values)
+}
+export interface Lstsq {
+  solution: Tensor; // (n, k), or (n) for b (m): the minimum-norm least-squares X under the SVD drivers
+  rank: number | null; // a's numerical rank; null from gels, which assumes full rank
+  singularValues: Tensor | null; // (min(m, n)) descending, from gelsd and gelss only
+}
+
+/**
+ * X minimizing ‖a·X − b‖ for a (m, n), b (m, k) or (m): torch.linalg.lstsq. Under the SVD drivers (gelsd, gelss)
+ * X is the minimum-norm solution a⁺b of a rank-deficient or underdetermined a, computed from a's own
+ * singular values: unlike a solve with aᵀa or a·aᵀ, its accuracy goes with cond(a), not cond(a)². CPU for
+ * every driver; CUDA takes gels only (full-rank a).
+ */
+export function lstsq(a: Tensor, b: Tensor, opts: LstsqOptions = {}): Lstsq {
+  const driver = opts.driver ?? 'gelsd';
+  if (!LSTSQ_DRIVERS.includes(driver)) throw unknownName('lstsq', 'driver', driver, LSTSQ_DRIVERS);
+  if (a.ndim !== 2)
+    throw new InputError(`lstsq: a: expected a matrix (m, n), got shape [${a.shape.join(', ')}]`);
+  if ((b.ndim !== 1 && b.ndim !== 2) || b.size(0) !== a.size(0))
+    throw new InputError(
+      `lstsq: b: expected (${a.size(0)}, k) or (${a.size(0)}), got shape [${b.shape.join(', ')}]`,
+    );
+  if (opts.rcond !== undefined && !(opts.rcond >= 0 && Number.isFinite(opts.rcond)))
+    throw new InputError(`lstsq: rcond: expected a finite number ≥ 0, got ${opts.rcond}`);
+  const [solution, rank, sv] = native.lstsq(a.handle, b.handle, opts.rcond, driver);
+  return { solution: new Tensor(solution), rank, singularValues: sv ? new Tensor(sv) : null };
 }
 
 /**

@@ -199,6 +199,7 @@ export interface NativeAddon {
   solve(a: H, b: H): H;
   triangularSolve(a: H, b: H, upper: boolean, left: boolean, unitriangular: boolean): H;
   eigh(a: H): [H, H];
+  lstsq(a: H, b: H, rcond: number | undefined, driver: string): [H, number | null, H | undefined];
   choleskyInplace_(a: H): number;
   choleskySolveFactored(u: H, b: H): H;
   addmm_(c: H, a: H, b: H, beta: number, alpha: number): void;

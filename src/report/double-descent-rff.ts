@@ -32,6 +32,8 @@ export interface RffPoint {
   testErr: Stat;
   trainErr: Stat;
   norm: Stat;
+  rank: Stat | null;
+  condition: Stat | null;
 }
 
 /** A label-noise level's curve through each N's mean errors, with its points. */
@@ -39,6 +41,10 @@ export interface RffCurve {
   curve: Curve;
   points: RffPoint[];
 }
+
+/** cond(Φ); runs stored before the SVD route have only the Gram matrix's smallest relative eigenvalue, 1 / cond². */
+const conditionOf = (r: RandomFeaturesResult) => r.condition ?? 1 / Math.sqrt(r.smallestEigenvalue);
+const fmtCondition = (s: Stat | null) => (s ? fmtStatWith(s, (x) => x.toPrecision(3)) : MISSING);
 
 const noise = (c: RffCell) => labelCorruption((c.run.options as { labels: string }).labels);
 
@@ -49,7 +55,9 @@ export function rffCurves(runs: TheoryReportRun[]): RffCurve[] {
     const trainErr = resultStat(cell, (r) => 100 * r.trainError);
     const norm = resultStat(cell, (r) => r.norm);
     if (!testErr || !trainErr || !norm) return [];
-    return [{ cell, features: cell.done[0].result.features, testErr, trainErr, norm }];
+    const rank = resultStat(cell, (r) => r.rank);
+    const condition = resultStat(cell, conditionOf);
+    return [{ cell, features: cell.done[0].result.features, testErr, trainErr, norm, rank, condition }];
   });
   const levels = [...new Set(done.map((q) => noise(q.cell)))].sort((a, b) => a - b);
   return levels.map((p) => {
@@ -81,6 +89,9 @@ function peakTable(curves: RffCurve[], n: number, note: string | null): Table {
       best(points.filter((q) => q.features < 0.5 * n)),
       best(points.filter((q) => q.features > 2 * n)),
       norm3(nearest.norm),
+      fmtCount(nearest.rank),
+      fmtCondition(nearest.condition),
+      fmtStat(nearest.trainErr),
     ];
   });
   return {
@@ -93,13 +104,31 @@ function peakTable(curves: RffCurve[], n: number, note: string | null): Table {
       'best test error %, N < n/2',
       'best test error %, N > 2n',
       '‖W‖ nearest N = n',
+      'rank of Φ nearest N = n',
+      'cond(Φ) nearest N = n',
+      'train error % nearest N = n',
     ],
     rows,
     notes: [
       `n = ${fmtNum(n)} training examples. Published (Belkin et al. 2019, Figure 2: random Fourier features on 10,000 MNIST digits): the test error of the minimum-norm fit peaks at N = n, where ‖W‖ peaks too, and falls again for N > n, below the best N < n; label noise raises the peak (Nakkiran et al. 2019). A peak here: an interior maximum at least 1 point above both the best smaller and the best larger N.`,
+      solverNote(curves),
       ...(note ? [`${note} Peaks are found on the mean curve.`] : []),
     ],
   };
+}
+
+/** How Φ⁺Y was solved: which runs took the SVD route, and how many were stored before it existed. */
+function solverNote(curves: RffCurve[]): string {
+  const runs = curves.flatMap((c) => c.points.flatMap((q) => q.cell.done.map((d) => d.result)));
+  const svd = runs.filter((r) => r.solver === 'svd').length;
+  const older = runs.filter((r) => r.solver === undefined).length;
+  return (
+    "W = Φ⁺Y in float64, through the Gram matrix ΦΦᵀ (or ΦᵀΦ) where cond(Φ) ≤ 10³ and it dropped no direction, else by LAPACK's SVD least squares (gelsd) on Φ itself, whose accuracy goes with cond(Φ) rather than its square: " +
+    `here ${svd} of ${runs.length} runs. rank counts the singular values above max(n, N)·ε·σ_max; cond(Φ) = σ_max/σ_min over those.` +
+    (older
+      ? ` ${older} runs were stored before the SVD route and took the Gram route at every N (it drops directions whose σ is below √(m·ε)·σ_max, m = min(n, N)); remove their run directories to recompute them.`
+      : '')
+  );
 }
 
 function cellTable(curves: RffCurve[], n: number): Table {
@@ -116,7 +145,8 @@ function cellTable(curves: RffCurve[], n: number): Table {
         3,
       ),
       norm3(q.norm),
-      fmtCount(resultStat(q.cell, (r) => r.rank)),
+      fmtCount(q.rank),
+      fmtCondition(q.condition),
       fmtStat(
         resultStat(q.cell, (r) => r.seconds),
         1,
@@ -133,7 +163,8 @@ function cellTable(curves: RffCurve[], n: number): Table {
       'test error %',
       'test squared loss',
       '‖W‖_F',
-      'rank',
+      'rank of Φ',
+      'cond(Φ)',
       'seconds',
     ],
     rows,

@@ -72,40 +72,82 @@ export class RandomFeatures {
   }
 }
 
+export const MIN_NORM_SOLVERS = ['auto', 'svd', 'gram'] as const;
+export type MinNormSolver = (typeof MIN_NORM_SOLVERS)[number];
+export type MinNormRoute = Exclude<MinNormSolver, 'auto'>;
+
 export interface MinNormFit {
   w: Tensor; // (N, k) float64: Φ⁺Y
-  rank: number; // eigenvalues of the smaller Gram matrix kept
-  smallestEigenvalue: number; // of that Gram matrix, relative to its largest
+  rank: number; // Φ's numerical rank: the singular values (or Gram eigenvalues) kept
+  condition: number; // σ_max / σ_min of Φ over the kept singular values
+  smallestEigenvalue: number; // of the smaller Gram matrix, relative to its largest: 1 / condition²
+  solver: MinNormRoute; // the route that gave w
 }
 
+// auto keeps the Gram route's answer while cond(Φ)² ≤ 10⁶: it has then lost at most 6 of float64's 16
+// digits, and its eigenvalues still measure cond(Φ) well enough to tell.
+const GRAM_MAX_CONDITION = 1e3;
+
 /**
- * The minimum-norm least-squares solution W = Φ⁺Y for Φ (n, N) and Y (n, k), through the eigenvectors
- * of the smaller Gram matrix: Φᵀ(ΦΦᵀ)⁺Y when N ≥ n, (ΦᵀΦ)⁺ΦᵀY when N < n. Eigenvalues below
- * m·ε·λ_max (m its size, ε float64's) are treated as zero: the Gram matrix holds no more digits.
- * Near N = n the smallest kept eigenvalue is tiny and ‖W‖ large: the double-descent peak's cause.
+ * The minimum-norm least-squares solution W = Φ⁺Y for Φ (n, N) and Y (n, k), float64.
+ * svd: LAPACK's gelsd on Φ itself; singular values σ ≤ max(n, N)·ε·σ_max count as zero. Its error grows
+ * with cond(Φ), so it stays exact at the interpolation threshold N = n, where Φ is square and its
+ * smallest singular value tiny: the double-descent peak's cause, large ‖W‖.
+ * gram: the eigenvectors of the smaller Gram matrix, Φᵀ(ΦΦᵀ)⁺Y when N ≥ n, (ΦᵀΦ)⁺ΦᵀY when N < n,
+ * eigenvalues below m·ε·λ_max (m its size) taken as zero. Forming ΦΦᵀ squares cond(Φ): once it passes
+ * about 1/√(m·ε) (2·10⁶ at m = 1,000) the smallest directions drop out (lower rank, smaller ‖W‖,
+ * no longer interpolating), and below that they carry cond(Φ)²·ε relative error.
+ * auto (the default): gram, then svd where gram dropped a direction or cond(Φ) > GRAM_MAX_CONDITION,
+ * which for random features is near N = n. Far from it gram is as exact and costs less: one matrix
+ * product (BLAS 3) where gelsd factors Φ (N·n) and keeps a copy of it.
  */
-export function minNormLeastSquares(phi: Tensor, y: Tensor): MinNormFit {
+export function minNormLeastSquares(
+  phi: Tensor,
+  y: Tensor,
+  opts: { solver?: MinNormSolver } = {},
+): MinNormFit {
   const [n, N] = phi.shape;
   if (y.size(0) !== n)
     throw new InputError(`minNormLeastSquares: Y has ${y.size(0)} rows; expected ${n}, as Φ has`);
-  const wide = N >= n;
+  const solver = opts.solver ?? 'auto';
   return scope(() => {
-    const p = phi.to('float64');
-    const gram = wide ? p.matmul(p.t()) : p.t().matmul(p); // (m, m)
-    const [lambda, vecs] = linalg.eigh(gram);
-    const values = lambda.toArray() as number[]; // ascending
-    const top = Math.max(values[values.length - 1], 0);
-    const cut = values.length * Number.EPSILON * top;
-    const inv = lambda
-      .gt(cut)
-      .double()
-      .div(lambda.clamp(cut > 0 ? cut : Number.MIN_VALUE));
-    const pinv = (b: Tensor) => vecs.matmul(vecs.t().matmul(b).mul(inv.unsqueeze(1))); // G⁺b
-    const rhs = y.to('float64');
-    const w = wide ? p.t().matmul(pinv(rhs)) : pinv(p.t().matmul(rhs));
-    const kept = values.filter((v) => v > cut);
-    return { w, rank: kept.length, smallestEigenvalue: top > 0 ? (kept[0] ?? 0) / top : 0 };
+    const [p, t] = [phi.to('float64'), y.to('float64')];
+    if (solver === 'svd') return svdRoute(p, t);
+    const gram = gramRoute(p, t);
+    const exact = gram.rank === Math.min(n, N) && gram.condition <= GRAM_MAX_CONDITION;
+    return solver === 'gram' || exact ? gram : svdRoute(p, t);
   });
+}
+
+/** σ_max / σ_min and (σ_min / σ_max)² of the kept singular values, descending. */
+function conditioning(kept: number[]): { condition: number; smallestEigenvalue: number } {
+  if (!kept.length || !(kept[0] > 0)) return { condition: Infinity, smallestEigenvalue: 0 };
+  const ratio = kept[kept.length - 1] / kept[0];
+  return { condition: 1 / ratio, smallestEigenvalue: ratio * ratio };
+}
+
+function svdRoute(p: Tensor, y: Tensor): MinNormFit {
+  const fit = linalg.lstsq(p, y, { driver: 'gelsd' });
+  const sigma = (fit.singularValues?.toArray() ?? []) as number[]; // descending
+  const rank = fit.rank ?? sigma.length;
+  return { w: fit.solution, rank, ...conditioning(sigma.slice(0, rank)), solver: 'svd' };
+}
+
+function gramRoute(p: Tensor, y: Tensor): MinNormFit {
+  const wide = p.size(1) >= p.size(0);
+  const gram = wide ? p.matmul(p.t()) : p.t().matmul(p); // (m, m)
+  const [lambda, vecs] = linalg.eigh(gram);
+  const values = lambda.toArray() as number[]; // ascending
+  const top = Math.max(values[values.length - 1], 0);
+  const cut = values.length * Number.EPSILON * top;
+  const inv = lambda
+    .gt(cut)
+    .double()
+    .div(lambda.clamp(cut > 0 ? cut : Number.MIN_VALUE));
+  const pinv = (b: Tensor) => vecs.matmul(vecs.t().matmul(b).mul(inv.unsqueeze(1))); // G⁺b
+  const w = wide ? p.t().matmul(pinv(y)) : pinv(p.t().matmul(y));
+  const kept = values.filter((v) => v > cut).map((v) => Math.sqrt(v));
+  return { w, rank: kept.length, ...conditioning(kept.reverse()), solver: 'gram' };
 }
 
 /** One-hot rows of labels (n) int64 over k classes: (n, k) float64, the least-squares targets. */

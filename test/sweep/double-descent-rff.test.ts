@@ -36,7 +36,7 @@ test('genlab run/report double-descent-rff --scale smoke: min-norm fits on N fea
     const files = JSON.parse(report.out) as {
       missing: string[];
       figures: { png: string; svg: string }[];
-      tables: { title: string; rows: string[][] }[];
+      tables: { title: string; columns: string[]; rows: string[][]; notes?: string[] }[];
     };
     assert.deepEqual(files.missing, []);
     assert.deepEqual(
@@ -47,6 +47,15 @@ test('genlab run/report double-descent-rff --scale smoke: min-norm fits on N fea
     assert.match(readFileSync(files.figures[0].svg, 'utf8'), /N = n = 100/);
     const [peaks, perRun, claims] = files.tables;
     assert.equal(peaks.rows.length, 2); // 0 and 20% label noise
+    // The peak's row states Φ's rank, its condition number and the training error at N = n: full rank, and
+    // cond(Φ) past the Gram route's 10³, so those two runs (and only those) took the SVD route.
+    const col = (name: string) => peaks.columns.indexOf(name);
+    for (const row of peaks.rows) {
+      assert.equal(row[col('rank of Φ nearest N = n')], 100);
+      assert.ok(Number(row[col('cond(Φ) nearest N = n')]) > 1e3, String(row));
+      assert.equal(row[col('train error % nearest N = n')], '0.00');
+    }
+    assert.match(peaks.notes?.join(' ') ?? '', /gelsd.*here 2 of 12 runs/);
     assert.equal(perRun.rows.length, 12);
     assert.equal(claims.title, "The paper's claims, measured here");
     assert.equal(claims.rows.length, 6);

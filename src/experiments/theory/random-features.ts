@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { CORRUPTIONS } from '../../randomize/index.js';
 import { scope, type Tensor } from '../../engine/index.js';
 import { disposeFlat, loadFlat, type FlatData } from '../../theory/data.js';
-import { FEATURE_MAPS, RandomFeatures, minNormLeastSquares, oneHot } from '../../theory/random-features.js';
+import {
+  FEATURE_MAPS,
+  RandomFeatures,
+  minNormLeastSquares,
+  oneHot,
+  type MinNormRoute,
+} from '../../theory/random-features.js';
 import { datasetOptions, labelsOption, seedOption } from './common.js';
 import { defineExperiment, type OnProgress } from './experiment.js';
 
@@ -34,7 +40,11 @@ export interface RandomFeaturesResult {
   testMse: number;
   norm: number; // ‖W‖_F of the min-norm solution
   rank: number; // of Φ, as the solver saw it
-  smallestEigenvalue: number; // of the smaller Gram matrix, relative to its largest
+  // cond(Φ) = σ_max / σ_min over the kept singular values, and the route that solved (minNormLeastSquares).
+  // Both absent in runs stored before the SVD route: those took the Gram route; their smallestEigenvalue is 1 / cond².
+  condition?: number;
+  solver?: MinNormRoute;
+  smallestEigenvalue: number; // of the smaller Gram matrix, relative to its largest: 1 / condition²
   seconds: number;
 }
 
@@ -64,6 +74,8 @@ async function run(o: RandomFeaturesOptions, onProgress?: OnProgress): Promise<R
       const k = data.classes;
       const phi = map.apply(data.xTrain); // (n, N)
       onProgress?.('solve', 0, 1);
+      // auto: SVD where Φ is ill-conditioned (near N = n); elsewhere the Gram route, as exact there and
+      // cheaper for N ≫ n, where gelsd factors a copy of the whole Φ and the Gram route multiplies it once.
       const fit = minNormLeastSquares(phi, oneHot(data.yTrain, k));
       onProgress?.('solve', 1, 1);
       const train = scores(phi.matmul(fit.w), data.yTrain, k);
@@ -80,6 +92,8 @@ async function run(o: RandomFeaturesOptions, onProgress?: OnProgress): Promise<R
         testMse: test.mse,
         norm: fit.w.norm().item(),
         rank: fit.rank,
+        condition: fit.condition,
+        solver: fit.solver,
         smallestEigenvalue: fit.smallestEigenvalue,
         seconds: (performance.now() - t0) / 1000,
       };
@@ -108,6 +122,6 @@ export const randomFeaturesExperiment = defineExperiment({
   }),
   scores: (r: RandomFeaturesResult) => ({ trainAcc: 1 - r.trainError, testAcc: 1 - r.testError }),
   headline: (r) =>
-    `N = ${r.features}, n = ${r.n}: test error ${(100 * r.testError).toFixed(2)}%, train ${(100 * r.trainError).toFixed(2)}%, ‖W‖ ${r.norm.toPrecision(3)}`,
+    `N = ${r.features}, n = ${r.n}: test error ${(100 * r.testError).toFixed(2)}%, train ${(100 * r.trainError).toFixed(2)}%, ‖W‖ ${r.norm.toPrecision(3)}, rank ${r.rank}, cond ${r.condition?.toPrecision(3) ?? '—'}`,
   run,
 });
