@@ -11,7 +11,12 @@ import type { SweepEvent } from '../sweep/sweep.js';
 import { QUEUE_FLAG } from './worker.js';
 import { defaultJobs, startSweep } from './sweep-session.js';
 import { markdownTable } from '../report/table.js';
-import { memorizationTable, memorizedGrid, writeMemorizationReport } from '../report/memorization.js';
+import {
+  detectorTable,
+  memorizationTable,
+  memorizedGrid,
+  writeMemorizationReport,
+} from '../report/memorization.js';
 import type { Command } from './command.js';
 import { configFlag, configFromFlags, runDevice } from './fit-flags.js';
 import { OVERRIDE_FLAGS } from './run.js';
@@ -40,7 +45,9 @@ reusing the models already fitted. Then estimates for every training example
   mem(i) = P[correct on i | i trained on] − P[correct on i | i held out]
 over the models' last epochs, with its standard error, and reports a histogram of the scores, the most
 memorized images and, with corrupted labels, the ROC AUC of the score as a detector of corrupted labels,
-beside Feldman & Zhang's claim that the most memorized examples are atypical or mislabeled.
+beside Feldman & Zhang's claim that the most memorized examples are atypical or mislabeled, and beside a
+baseline from the same models: held-out self-confidence (the mean probability the models that held an
+example out give its label, as cleanlab scores label errors), with its ROC AUC.
 
 The models are the memorization preset's (src/presets/memorization.json): \`genlab run memorization\` fits
 the same runs and \`genlab report memorization\` reports the same scores. Scales:
@@ -151,7 +158,7 @@ Examples:
       if (args.flags.json) io.out(JSON.stringify({ scale, ...m, mostMemorized: top, files }) + '\n');
       else
         io.out(
-          `${markdownTable(memorizationTable(m))}\nreport: ${files.markdown}\nhistogram: ${files.histogram.png}\n`,
+          `${markdownTable(memorizationTable(m))}\n${markdownTable(detectorTable(m))}\nreport: ${files.markdown}\nhistogram: ${files.histogram.png}\n`,
         );
       return 0;
     } finally {

@@ -6,7 +6,14 @@ import { drawFraction, loadDataset, disposeDataset, type LoadedDataset } from '.
 import { applyRandomization, drawRandomization, type RandomizationArtifact } from '../randomize/index.js';
 import { createModel } from '../models/index.js';
 import type { Module } from '../nn/index.js';
-import { Trainer, initialState, trainGenerator, type EpochRecord, type TrainState } from '../train/index.js';
+import {
+  Trainer,
+  encodeFloat16,
+  initialState,
+  trainGenerator,
+  type EpochRecord,
+  type TrainState,
+} from '../train/index.js';
 import { checkFitConfig, type FitConfig } from '../config/config.js';
 import { runId, runInfo } from './fit-kind.js';
 import { type RunStore } from '../store/store.js';
@@ -18,6 +25,12 @@ export type { FitSummary } from '../store/run-dir.js';
 
 /** The per-epoch artifact of which training examples are classified correctly (src/experiments/examples.ts). */
 export const TRAIN_CORRECT = 'train-correct';
+/**
+ * The per-epoch artifact of each training example's predicted probability of its training label, as float16
+ * (2 bytes an example, little-endian; src/train/float16.ts): recorded by runs that hold examples out
+ * (train.fraction), for the memorization report's baseline. Runs made before it have none.
+ */
+export const TRAIN_LABEL_PROB = 'train-label-prob';
 
 export interface FitOptions {
   store: RunStore;
@@ -258,8 +271,11 @@ async function train(
     o.store.refresh(run.id);
     let interrupted = false;
     while (!t.done()) {
-      const { record, losses, trainCorrect } = t.runEpoch(o.onStep);
-      const artifacts: Record<string, Uint8Array> = trainCorrect ? { [TRAIN_CORRECT]: trainCorrect } : {};
+      const { record, losses, trainCorrect, trainLabelProb } = t.runEpoch(o.onStep);
+      const artifacts: Record<string, Uint8Array> = {
+        ...(trainCorrect ? { [TRAIN_CORRECT]: trainCorrect } : {}),
+        ...(trainLabelProb ? { [TRAIN_LABEL_PROB]: encodeFloat16(trainLabelProb) } : {}),
+      };
       scope(() =>
         run.commitEpoch({
           losses,

@@ -1,6 +1,7 @@
 // The memorization report: a histogram of the scores (clean vs corrupted labels), a table beside
-// Feldman & Zhang's claim with the ROC AUC of the score against corrupted labels, the most memorized images —
-// as genlab memorization's files, and as the memorization preset's report (figures, tables, claim).
+// Feldman & Zhang's claim with the ROC AUC of the score against corrupted labels and of a baseline (held-out
+// self-confidence), the most memorized images — as genlab memorization's files, and as the memorization
+// presets' report (figures, tables, claims).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Tensor } from '../engine/index.js';
@@ -17,7 +18,7 @@ import type { Built } from './figures.js';
 import { gridPng } from './image-grid.js';
 import { decodePngSize } from './png.js';
 import type { ReportRun } from './seeds.js';
-import { above } from './verdict.js';
+import { above, difference, type Interval, type Verdict } from './verdict.js';
 import { barChart, writeFigure, type Bar, type Figure } from './plot.js';
 import { fmtNum, fmtPct, markdownTable, type Table } from './table.js';
 
@@ -62,34 +63,115 @@ export async function scoreFigure(m: MemorizationScores): Promise<Figure> {
   });
 }
 
-/** Clean and corrupted examples side by side, and the AUC beside the claim. */
+/** Examples with a score (held out by one model at least and trained on by another). */
+const scoredOf = (m: MemorizationScores) => [...Array(m.examples).keys()].filter((i) => m.score[i] !== null);
+
+function meanOf(idx: number[], f: (i: number) => number): number | null {
+  return idx.length ? idx.reduce((a, i) => a + f(i), 0) / idx.length : null;
+}
+
+/** The 95% interval of a ROC AUC over the scored examples (Hanley & McNeil), clipped to [0, 1]. */
+export function aucInterval(m: MemorizationScores, auc: number): Interval {
+  const scored = scoredOf(m);
+  const nPos = scored.filter((i) => m.corrupted[i]).length;
+  const h = 1.96 * aucStdErr(auc, nPos, scored.length - nPos);
+  return { value: auc, lo: Math.max(auc - h, 0), hi: Math.min(auc + h, 1), n: 1 };
+}
+
+const fmtInterval = (x: Interval) => `${x.value.toFixed(3)} [${x.lo.toFixed(3)}, ${x.hi.toFixed(3)}]`;
+
+/** Clean and corrupted examples side by side: the score's two terms, the score, and the baseline. */
 export function memorizationTable(m: MemorizationScores): Table {
   const idx = [...Array(m.examples).keys()];
+  const conf = m.selfConfidence;
   const row = (name: string, corrupt: boolean, mean: number | null) => {
     const g = idx.filter((i) => m.corrupted[i] === corrupt);
     const scored = g.filter((i) => m.score[i] !== null);
     const high = scored.filter((i) => m.score[i]! >= 0.5).length;
+    const avg = (f: (i: number) => number) => fmtNum(meanOf(scored, f), 3);
     return [
       name,
       g.length,
       scored.length,
+      avg((i) => m.inCorrect[i] / m.inCount[i]),
+      avg((i) => m.outCorrect[i] / m.outCount[i]),
       fmtNum(mean, 3),
       scored.length ? fmtPct(high / scored.length, 1) : null,
+      conf ? avg((i) => conf[i]!) : 'not measured',
     ];
   };
-  const auc = m.auc;
   const se = m.stdErr.filter((x): x is number => x !== null);
   return {
     title: `Memorization scores of ${m.examples} examples from ${m.models} models, each trained on ${fmtPct(m.fraction, 0)}`,
-    columns: ['labels', 'examples', 'scored', 'mean score', 'score ≥ 0.5'],
+    columns: [
+      'labels',
+      'examples',
+      'scored',
+      'P[correct | trained on]',
+      'P[correct | held out]',
+      'mean score',
+      'score ≥ 0.5',
+      'held-out p(label)',
+    ],
     rows: [row('clean', false, m.meanScore.clean), row('corrupted', true, m.meanScore.corrupted)],
     notes: [
-      auc === null
-        ? 'No corrupted label: the ROC AUC of the score against corrupted labels needs label noise (--labels corrupted:P).'
-        : `ROC AUC of the score as a detector of corrupted labels: ${fmtNum(auc, 3)} (0.5: no better than chance) — the claim ${auc > 0.5 ? 'holds here' : 'does not hold here'}. Of the ${m.corrupted.filter((c, i) => c && m.score[i] !== null).length} highest scores (as many as corrupted labels), ${fmtPct(m.topCorrupted, 1)} are corrupted labels.`,
+      aucNote(m),
       FELDMAN_ZHANG_CLAIM,
-      `mem(i) = P[correct on i | i trained on] − P[correct on i | i held out], at each model's last epoch; scored: held out by at least one model and trained on by another. Median standard error ${fmtNum(median(se), 3)}.`,
+      `mem(i) = P[correct on i | i trained on] − P[correct on i | i held out], at each model's last epoch; scored: held out by at least one model and trained on by another; the columns are means over the scored examples. Median standard error ${fmtNum(median(se), 3)}.`,
+      `held-out p(label): the baseline, held-out self-confidence — the mean probability that the models which held an example out give its training label (cleanlab's label-quality score); 1 − it scores label errors.${conf ? '' : ` Not measured: ${m.withoutProbabilities} of ${m.models} models recorded no probabilities (fitted before genlab recorded them).`}`,
       ...(m.diverged ? [`${m.diverged} diverged models left out.`] : []),
+    ],
+  };
+}
+
+const CLAIM_HERE: Record<Verdict, string> = {
+  holds: 'holds here',
+  fails: 'does not hold here',
+  inconclusive: 'is inconclusive here (the interval reaches 0.5)',
+  'not measured': 'is not measured here',
+};
+
+/** The two AUCs beside the claim, with their intervals. */
+function aucNote(m: MemorizationScores): string {
+  if (m.auc === null)
+    return 'No corrupted label: the ROC AUC of the score against corrupted labels needs label noise (--labels corrupted:P).';
+  const nTop = m.corrupted.filter((c, i) => c && m.score[i] !== null).length;
+  const base = m.baseline?.auc ?? null;
+  return [
+    `ROC AUC of the score as a detector of corrupted labels: ${fmtInterval(aucInterval(m, m.auc))} (0.5: no better than chance) — the claim ${CLAIM_HERE[above(aucInterval(m, m.auc), 0.5)]};`,
+    `of the baseline, held-out self-confidence: ${base === null ? 'not measured' : fmtInterval(aucInterval(m, base))}.`,
+    `Of the ${nTop} highest scores (as many as corrupted labels), ${fmtPct(m.topCorrupted, 1)} are corrupted labels${m.baseline ? ` (baseline: ${fmtPct(m.baseline.topCorrupted, 1)})` : ''}.`,
+  ].join(' ');
+}
+
+/** The detectors of corrupted labels side by side: the score, its held-out term alone, and the baseline. */
+export function detectorTable(m: MemorizationScores): Table {
+  const scored = scoredOf(m);
+  const nPos = scored.filter((i) => m.corrupted[i]).length;
+  const row = (name: string, d: { auc: number | null; topCorrupted: number | null } | null) => {
+    const x = d?.auc == null ? null : aucInterval(m, d.auc);
+    return [
+      name,
+      x ? x.value.toFixed(3) : d ? null : 'not measured',
+      x ? `[${x.lo.toFixed(3)}, ${x.hi.toFixed(3)}]` : null,
+      fmtPct(d?.topCorrupted, 1),
+    ];
+  };
+  const pIn = meanOf(scored, (i) => m.inCorrect[i] / m.inCount[i]);
+  return {
+    title: `Detectors of corrupted labels over the ${scored.length} scored examples (${nPos} corrupted)`,
+    columns: ['score', 'ROC AUC', '95% interval', `corrupted among the top ${nPos}`],
+    rows: [
+      row('memorization: P[correct | trained on] − P[correct | held out]', {
+        auc: m.auc,
+        topCorrupted: m.topCorrupted,
+      }),
+      row('held-out error alone: 1 − P[correct | held out]', m.heldOutError),
+      row('baseline: 1 − held-out p(label)', m.baseline),
+    ],
+    notes: [
+      `Mean P[correct | trained on] over the scored examples: ${fmtNum(pIn, 3)}${pIn === 1 ? ' — every model fits its subset, so the score is the held-out error alone (the first two rows agree)' : ''}.`,
+      'Intervals: Hanley & McNeil 1982, each AUC on its own; all three rank the same examples.',
     ],
   };
 }
@@ -129,6 +211,7 @@ export async function writeMemorizationReport(
     `Command: \`${command}\``,
     '',
     markdownTable(memorizationTable(m)),
+    markdownTable(detectorTable(m)),
     `![Histogram of memorization scores](${path.basename(histogram.png)})`,
     '',
     mostMemorized
@@ -153,27 +236,68 @@ function pngFigure(png: Buffer): Figure {
 const CLAIM =
   'Feldman & Zhang 2020: mislabeled examples are memorized — corrupted labels score higher than clean ones (the ROC AUC of the score against corrupted labels above 0.5 beyond its 95% interval)';
 
+const BASELINE_CLAIM =
+  "The memorization score finds corrupted labels better than a baseline from the same models, held-out self-confidence (1 − the mean probability the models that held an example out give its label, as cleanlab scores label errors): the score's ROC AUC above the baseline's beyond the 95% interval of their difference";
+
+/** Why a memorization claim is not measured, or null when it can be: models missing, no scores, one class. */
+function unmeasured(m: MemorizationScores | null, runs: ReportRun[]): string | null {
+  const done = runs.filter((r) => r.summary !== null).length;
+  if (done < runs.length || m === null) return `${done} of ${runs.length} models complete`;
+  if (m.auc !== null) return null;
+  const scored = scoredOf(m);
+  const nPos = scored.filter((i) => m.corrupted[i]).length;
+  return `no ${nPos ? 'clean' : 'corrupted'} label among ${scored.length} scored examples`;
+}
+
+/** The counts behind an AUC: "N corrupted and M clean scored examples, K models". */
+function over(m: MemorizationScores): string {
+  const scored = scoredOf(m);
+  const nPos = scored.filter((i) => m.corrupted[i]).length;
+  return `${nPos} corrupted and ${scored.length - nPos} clean scored examples, ${m.models} models`;
+}
+
 /** The claim on the scores of the complete models; not measured while models are missing or no label is corrupted. */
 export function memorizationClaim(m: MemorizationScores | null, runs: ReportRun[]): Claim {
   const ids = runs.map((r) => r.run.id);
-  const done = runs.filter((r) => r.summary !== null).length;
-  const notMeasured = (measured: string): Claim => ({
+  const why = unmeasured(m, runs);
+  if (why !== null || m === null || m.auc === null)
+    return { claim: CLAIM, verdict: 'not measured', measured: why ?? '', runs: ids };
+  const x = aucInterval(m, m.auc);
+  return {
     claim: CLAIM,
+    verdict: above(x, 0.5),
+    measured: `ROC AUC ${fmtInterval(x)} over ${over(m)}`,
+    runs: ids,
+  };
+}
+
+/**
+ * The score against the baseline: holds when the difference of the AUCs is above 0 beyond its interval, fails
+ * when the baseline's is as high or higher beyond it, inconclusive between. The interval adds the two AUCs'
+ * in quadrature as if independent; both rank the same examples, so a paired test's would be narrower.
+ */
+export function baselineClaim(m: MemorizationScores | null, runs: ReportRun[]): Claim {
+  const ids = runs.map((r) => r.run.id);
+  const notMeasured = (measured: string): Claim => ({
+    claim: BASELINE_CLAIM,
     verdict: 'not measured',
     measured,
     runs: ids,
   });
-  if (done < runs.length || m === null) return notMeasured(`${done} of ${runs.length} models complete`);
-  const scored = [...Array(m.examples).keys()].filter((i) => m.score[i] !== null);
-  const nPos = scored.filter((i) => m.corrupted[i]).length;
-  if (m.auc === null)
-    return notMeasured(`no ${nPos ? 'clean' : 'corrupted'} label among ${scored.length} scored examples`);
-  const h = 1.96 * aucStdErr(m.auc, nPos, scored.length - nPos);
-  const x = { value: m.auc, lo: Math.max(m.auc - h, 0), hi: Math.min(m.auc + h, 1), n: 1 };
+  const why = unmeasured(m, runs);
+  if (why !== null || m === null || m.auc === null) return notMeasured(why ?? '');
+  if (m.baseline === null)
+    return notMeasured(
+      `${m.withoutProbabilities} of ${m.models} models recorded no probabilities of the labels (fitted before genlab recorded them)`,
+    );
+  const score = aucInterval(m, m.auc);
+  const base = aucInterval(m, m.baseline.auc!);
+  const d = difference(score, base);
+  const pIn = meanOf(scoredOf(m), (i) => m.inCorrect[i] / m.inCount[i]);
   return {
-    claim: CLAIM,
-    verdict: above(x, 0.5),
-    measured: `ROC AUC ${x.value.toFixed(3)} [${x.lo.toFixed(3)}, ${x.hi.toFixed(3)}] over ${nPos} corrupted and ${scored.length - nPos} clean scored examples, ${m.models} models`,
+    claim: BASELINE_CLAIM,
+    verdict: above(d, 0),
+    measured: `ROC AUC ${fmtInterval(score)} against the baseline's ${fmtInterval(base)}: difference ${d.value.toFixed(3)} [${d.lo.toFixed(3)}, ${d.hi.toFixed(3)}], over ${over(m)}; mean P[correct | trained on] ${fmtNum(pIn, 3)}`,
     runs: ids,
   };
 }
@@ -185,7 +309,8 @@ export function memorizationClaim(m: MemorizationScores | null, runs: ReportRun[
  */
 export async function memorizationReport(runs: ReportRun[], store: RunStore): Promise<Built> {
   const plan = runs.filter((r) => r.summary !== null).map((r) => r.run);
-  if (plan.length === 0) return { figures: [], tables: [], claims: [memorizationClaim(null, runs)] };
+  if (plan.length === 0)
+    return { figures: [], tables: [], claims: [memorizationClaim(null, runs), baselineClaim(null, runs)] };
   const m = memorizationScores(store, plan);
   const top = mostMemorized(m, TOP);
   const grid = withRunTrainingSet(store.run(plan[0].id), (train) => memorizedGrid(train.images, top));
@@ -204,5 +329,9 @@ export async function memorizationReport(runs: ReportRun[], store: RunStore): Pr
       caption: `The ${top.length} most memorized examples, highest first, rows of 10: ${top.map(describe).join(', ')}.`,
       figure: pngFigure(grid),
     });
-  return { figures, tables: [memorizationTable(m)], claims: [memorizationClaim(m, runs)] };
+  return {
+    figures,
+    tables: [memorizationTable(m), detectorTable(m)],
+    claims: [memorizationClaim(m, runs), baselineClaim(m, runs)],
+  };
 }

@@ -7,22 +7,26 @@ export interface Evaluation {
   acc: number; // fraction correct
   /** With `perExample`: bit i (byte i >> 3, bit i & 7) set when example i is classified correctly. */
   correct?: Uint8Array;
+  /** With `labelProb`: each example's predicted probability of its label, softmax(logits)[label] (N). */
+  labelProb?: Float32Array;
 }
 
 /**
  * images (N, C, H, W), labels (N) int64. Restores the model's train/eval mode afterwards. With
- * `perExample`, also returns which examples are correct (per-example learning dynamics, Arpit et al. 2017).
+ * `perExample`, also returns which examples are correct (per-example learning dynamics, Arpit et al. 2017);
+ * with `labelProb`, the probability each gives its label (held-out self-confidence, as cleanlab scores labels).
  */
 export function evaluate(
   model: Module,
   images: Tensor,
   labels: Tensor,
   batchSize = 2000,
-  o: { perExample?: boolean } = {},
+  o: { perExample?: boolean; labelProb?: boolean } = {},
 ): Evaluation {
   const n = images.shape[0];
   if (n === 0) return { loss: NaN, acc: NaN };
   const bits = o.perExample ? new Uint8Array(Math.ceil(n / 8)) : undefined;
+  const probs = o.labelProb ? new Float32Array(n) : undefined;
   const wasTraining = model.training;
   model.eval();
   let lossSum = 0;
@@ -39,15 +43,24 @@ export function evaluate(
           const hit = logits.argmax(1).eq(y);
           correct += hit.sum().item();
           if (bits) setBits(bits, start, hit.data());
+          // exp(−cross-entropy) is softmax's probability of the label, computed as libtorch's stable log-softmax
+          if (probs)
+            probs.set(
+              F.crossEntropy(logits, y, 'none').neg().exp().to('float32').data() as Float32Array,
+              start,
+            );
         });
       }
     });
   } finally {
     model.train(wasTraining);
   }
-  return bits
-    ? { loss: lossSum / n, acc: correct / n, correct: bits }
-    : { loss: lossSum / n, acc: correct / n };
+  return {
+    loss: lossSum / n,
+    acc: correct / n,
+    ...(bits ? { correct: bits } : {}),
+    ...(probs ? { labelProb: probs } : {}),
+  };
 }
 
 function setBits(bits: Uint8Array, start: number, hits: ArrayLike<number | bigint>): void {

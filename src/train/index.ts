@@ -8,4 +8,5 @@ export {
   type TrainData,
 } from './trainer.js';
 export { evaluate, bitAt, type Evaluation } from './evaluate.js';
+export { decodeFloat16, encodeFloat16 } from './float16.js';
 export type { TrainConfig } from './config.js';

@@ -122,12 +122,15 @@ export class Trainer {
 
   /**
    * One epoch: shuffled batches, one SGD step each; then the full train and test sets. `trainCorrect`
-   * is the bitset of training examples classified correctly at the epoch's end (null after divergence).
+   * is the bitset of training examples classified correctly at the epoch's end (null after divergence);
+   * `trainLabelProb` each training example's predicted probability of its label, only when some are held
+   * out (data.members), where it is a held-out self-confidence (null otherwise and after divergence).
    */
   runEpoch(onStep?: (step: number, loss: number) => void): {
     record: EpochRecord;
     losses: Float32Array;
     trainCorrect: Uint8Array | null;
+    trainLabelProb: Float32Array | null;
   } {
     const s = this.state;
     const c = this.config;
@@ -162,8 +165,8 @@ export class Trainer {
     } finally {
       order.dispose();
     }
-    const { record, trainCorrect } = this.finishEpoch(losses, t0);
-    return { record, losses: Float32Array.from(losses), trainCorrect };
+    const { record, trainCorrect, trainLabelProb } = this.finishEpoch(losses, t0);
+    return { record, losses: Float32Array.from(losses), trainCorrect, trainLabelProb };
   }
 
   private step(idx: Tensor): number {
@@ -181,7 +184,7 @@ export class Trainer {
   private finishEpoch(
     losses: number[],
     t0: number,
-  ): { record: EpochRecord; trainCorrect: Uint8Array | null } {
+  ): { record: EpochRecord; trainCorrect: Uint8Array | null; trainLabelProb: Float32Array | null } {
     const s = this.state;
     const c = this.config;
     s.epoch++;
@@ -211,27 +214,32 @@ export class Trainer {
       s.bestTestEpoch = s.epoch;
     }
     s.finished = this.done();
-    return { record, trainCorrect: tr.correct ?? null };
+    return { record, trainCorrect: tr.correct ?? null, trainLabelProb: tr.labelProb ?? null };
   }
 
   /**
    * Loss and accuracy on the examples trained on (what "fitted" means), and the bitset of every training
-   * example classified correctly, held-out ones included (memorization scores need both).
+   * example classified correctly, held-out ones included (memorization scores need both). With held-out
+   * examples, also every example's probability of its label (the memorization report's baseline); without,
+   * none: at 2 bytes an example, the record is 16 times the bitset, too much for every epoch of every run.
    */
   private evaluateTrain(): Evaluation {
     const bs = this.config.evalBatchSize;
     const { train } = this.data;
     if (!this.split) return evaluate(this.model, train.images, train.labels, bs, { perExample: true });
-    const bits = new Uint8Array(Math.ceil(train.images.shape[0] / 8));
+    const n = train.images.shape[0];
+    const bits = new Uint8Array(Math.ceil(n / 8));
+    const probs = new Float32Array(n);
     let fitted: Evaluation = { loss: NaN, acc: NaN };
     for (const p of [this.split.fit, this.split.heldOut]) {
-      const e = evaluate(this.model, p.images, p.labels, bs, { perExample: true });
+      const e = evaluate(this.model, p.images, p.labels, bs, { perExample: true, labelProb: true });
       if (p === this.split.fit) fitted = e;
       p.at.forEach((i, k) => {
         if (e.correct && bitAt(e.correct, k)) bits[i >> 3] |= 1 << (i & 7);
+        probs[i] = e.labelProb?.[k] ?? NaN;
       });
     }
-    return { loss: fitted.loss, acc: fitted.acc, correct: bits };
+    return { loss: fitted.loss, acc: fitted.acc, correct: bits, labelProb: probs };
   }
 
   dispose(): void {

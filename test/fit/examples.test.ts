@@ -34,6 +34,8 @@ test('examples: per-epoch correctness bitsets match the recorded accuracy, and t
     const run = new RunDir(path.join(out, id));
     const metrics = run.readMetrics();
     assert.deepEqual(run.epochArtifactEpochs(TRAIN_CORRECT), [1, 2, 3, 4, 5, 6, 7, 8]);
+    // Training on every example, a run records no probabilities of the labels (only train.fraction runs do).
+    assert.deepEqual(run.epochArtifactNames(), [TRAIN_CORRECT]);
     for (const m of metrics) {
       const bits = run.readEpochArtifact(TRAIN_CORRECT, m.epoch)!;
       let correct = 0;

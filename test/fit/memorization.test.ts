@@ -1,6 +1,7 @@
-// genlab memorization (Feldman & Zhang 2020): the estimator and the ROC AUC on hand-computed cases, and the
-// smoke scale end to end — a score per example, an AUC with corrupted labels, models reused on a rerun and
-// by genlab run/report memorization.
+// genlab memorization (Feldman & Zhang 2020): the estimator, its baseline (held-out self-confidence) and the
+// ROC AUC on hand-computed cases, and the smoke scale end to end — a score per example, both AUCs with
+// corrupted labels, models reused on a rerun and by genlab run/report memorization; older models without
+// probabilities leave the baseline not measured; memorization-budget's models stop before they fit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { liveTensors } from '../../src/engine/index.js';
 import {
+  heldOutConfidence,
   memScore,
   memorizationScores,
   precisionAtPositives,
@@ -15,9 +17,9 @@ import {
   tallyModels,
 } from '../../src/experiments/memorization.js';
 import { planMemorization } from '../../src/presets/memorization.js';
-import { TRAIN_CORRECT, trainMembers } from '../../src/experiments/fit.js';
+import { TRAIN_CORRECT, TRAIN_LABEL_PROB, trainMembers } from '../../src/experiments/fit.js';
 import { RunStore } from '../../src/store/store.js';
-import { bitAt } from '../../src/train/index.js';
+import { bitAt, decodeFloat16 } from '../../src/train/index.js';
 import { tempDir } from '../support/temp.js';
 
 const BIN = path.resolve('bin/genlab.js');
@@ -66,6 +68,21 @@ test('memScore and tallyModels: in-accuracy less held-out accuracy, counted per 
   assert.ok(Math.abs(memScore(2, 2, 0, 1).stdErr! - se) < 1e-12);
 });
 
+test('heldOutConfidence: the mean probability of the label over the models that held each example out', () => {
+  // 3 models on 3 examples: example 0 held out by b and c; 1 by c only; 2 by none.
+  const c = heldOutConfidence(
+    [
+      { members: [0, 1, 2], labelProb: [0.9, 0.8, 0.7] },
+      { members: [1, 2], labelProb: [0.2, 0.6, 0.5] },
+      { members: [2], labelProb: [0.4, 0.1, 0.3] },
+    ],
+    3,
+  );
+  assert.ok(Math.abs(c[0]! - 0.3) < 1e-12);
+  assert.equal(c[1], 0.1);
+  assert.equal(c[2], null);
+});
+
 test('memorization --scale smoke --json: a score per example, an AUC, and the models reused on a rerun', () => {
   const out = tempDir('genlab-memorization-');
   try {
@@ -78,6 +95,8 @@ test('memorization --scale smoke --json: a score per example, an AUC, and the mo
       stdErr: (number | null)[];
       corrupted: boolean[];
       auc: number | null;
+      selfConfidence: (number | null)[] | null;
+      baseline: { auc: number | null; topCorrupted: number | null } | null;
       mostMemorized: number[];
       files: { histogram: { png: string }; markdown: string; mostMemorized: string | null };
     };
@@ -88,6 +107,8 @@ test('memorization --scale smoke --json: a score per example, an AUC, and the mo
     const nCorrupt = m.corrupted.filter(Boolean).length;
     assert.ok(nCorrupt > 10 && nCorrupt < 40, `corrupted ${nCorrupt}`); // corrupted:0.5, uniform redraws
     assert.ok(m.auc !== null && m.auc > 0.5, `corrupted labels are memorized more: AUC ${m.auc}`);
+    assert.equal(m.selfConfidence?.length, 64);
+    assert.ok(m.baseline?.auc != null && m.baseline.auc > 0.5, `baseline AUC ${m.baseline?.auc}`);
     assert.ok(existsSync(m.files.histogram.png) && existsSync(m.files.markdown) && m.files.mostMemorized);
 
     // The scores from the stored runs, recomputed here from their bitsets and memberships.
@@ -107,6 +128,14 @@ test('memorization --scale smoke --json: a score per example, an AUC, and the mo
         else [outOk, outN] = [outOk + (bitAt(bits, i) ? 1 : 0), outN + 1];
       }
       assert.equal(m.score[i], inOk / inN - outOk / outN);
+      // The baseline from the stored float16 probabilities: the mean over the models that held i out.
+      let [pSum, pN] = [0, 0];
+      for (const p of plan) {
+        const run = store.run(p.id);
+        const prob = decodeFloat16(run.readEpochArtifact(TRAIN_LABEL_PROB, run.finishedSummary()!.epochs)!);
+        if (!trainMembers(p.config, 64)!.includes(i)) [pSum, pN] = [pSum + prob[i], pN + 1];
+      }
+      assert.ok(Math.abs(m.selfConfidence![i]! - pSum / pN) < 1e-6);
     } finally {
       store.close();
     }
@@ -115,7 +144,9 @@ test('memorization --scale smoke --json: a score per example, an AUC, and the mo
     assert.equal(again.code, 0, again.err);
     assert.equal(again.err.match(/already complete/g)?.length, 16, again.err);
     assert.match(again.out, /\| corrupted +\| +\d+ \|/);
-    assert.match(again.out, /ROC AUC of the score as a detector of corrupted labels: 0\.\d+/);
+    assert.match(again.out, /ROC AUC of the score as a detector of corrupted labels: 0\.\d+ \[/);
+    assert.match(again.out, /of the baseline, held-out self-confidence: 0\.\d+ \[/);
+    assert.match(again.out, /\| baseline: 1 − held-out p\(label\) +\| +0\.\d{3} \|/);
 
     // The same models are the memorization preset's: genlab run finds them, genlab report scores them alike.
     const run = genlab(['run', 'memorization', '--scale', 'smoke', '--out', out]);
@@ -137,6 +168,31 @@ test('memorization --scale smoke --json: a score per example, an AUC, and the mo
     assert.ok(rep.tables[0].notes[0].includes(`detector of corrupted labels: ${m.auc.toFixed(3)}`));
     assert.match(rep.claims[0].measured, new RegExp(`^ROC AUC ${m.auc.toFixed(3)} \\[`));
     assert.ok(['holds', 'inconclusive'].includes(rep.claims[0].verdict), rep.claims[0].verdict);
+    const base = m.baseline.auc.toFixed(3);
+    assert.match(rep.claims[1].measured, new RegExp(`against the baseline's ${base} \\[`));
+    assert.notEqual(rep.claims[1].verdict, 'not measured');
+
+    // Models fitted before probabilities were recorded: the baseline is not measured, the score still is.
+    const first = new RunStore(out);
+    try {
+      const run = first.run(plan[0].id);
+      rmSync(path.dirname(run.epochArtifactPath(TRAIN_LABEL_PROB, 1)), { recursive: true });
+      const old = memorizationScores(first, plan);
+      assert.deepEqual([old.selfConfidence, old.baseline, old.withoutProbabilities], [null, null, 1]);
+      assert.equal(old.auc, m.auc);
+    } finally {
+      first.close();
+    }
+    const oldReport = genlab(['report', 'memorization', '--scale', 'smoke', '--out', out, '--json']);
+    assert.equal(oldReport.code, 0, oldReport.err);
+    const claims = (JSON.parse(oldReport.out) as { claims: { verdict: string; measured: string }[] }).claims;
+    assert.deepEqual(
+      [claims[1].verdict, claims[1].measured],
+      [
+        'not measured',
+        '1 of 16 models recorded no probabilities of the labels (fitted before genlab recorded them)',
+      ],
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -1,16 +1,17 @@
 // train.fraction: a fit trains on a seeded fraction of its training set and holds the rest out, still
-// recording which held-out examples it classifies correctly (what memorization scores need).
+// recording which held-out examples it classifies correctly and the probability it gives each label (what
+// memorization scores and their baseline need).
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { liveTensors } from '../../src/engine/index.js';
 import { drawFraction } from '../../src/data/index.js';
-import { TRAIN_CORRECT, fit, trainMembers } from '../../src/experiments/fit.js';
+import { TRAIN_CORRECT, TRAIN_LABEL_PROB, fit, trainMembers } from '../../src/experiments/fit.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { runId } from '../../src/experiments/fit-kind.js';
 import { RunStore } from '../../src/store/store.js';
 import { exampleDynamics, hardestExamples } from '../../src/experiments/examples.js';
-import { bitAt } from '../../src/train/index.js';
+import { bitAt, decodeFloat16 } from '../../src/train/index.js';
 import { writeSyntheticMnist } from '../support/synthetic-data.js';
 import { tempDir } from '../support/temp.js';
 
@@ -63,10 +64,26 @@ test('a fit with train.fraction fits its members, not the held-out examples, and
     };
     assert.equal(acc(true), 1, 'the bitset agrees with trainAcc on the members');
     assert.ok(acc(false) < 0.3, `held-out random labels at chance, got ${acc(false)}`);
-    // Every recorded epoch's trainAcc is the members' accuracy from that epoch's bitset.
+    // Every recorded epoch's trainAcc is the members' accuracy from that epoch's bitset; its trainLoss the
+    // members' mean −log p(label) from the probabilities (float16: within about 2^-11 of each p).
+    assert.deepEqual(run.epochArtifactNames(), [TRAIN_CORRECT, TRAIN_LABEL_PROB]);
     for (const m of run.readMetrics()) {
       const b = run.readEpochArtifact(TRAIN_CORRECT, m.epoch)!;
       assert.equal(members.filter((i) => bitAt(b, i)).length / 100, m.trainAcc, `epoch ${m.epoch}`);
+      const bytes = run.readEpochArtifact(TRAIN_LABEL_PROB, m.epoch)!;
+      assert.equal(bytes.length, 400, 'float16: 2 bytes for each of 200 examples');
+      const p = decodeFloat16(bytes);
+      assert.ok(p.every((x) => x >= 0 && x <= 1));
+      const loss = members.reduce((a, i) => a - Math.log(Math.max(p[i], 2 ** -24)), 0) / 100;
+      assert.ok(
+        Math.abs(loss - m.trainLoss) < 2e-3 + 1e-3 * m.trainLoss,
+        `epoch ${m.epoch}: ${loss} vs ${m.trainLoss}`,
+      );
+      // p > 0.5 makes the label the argmax; the argmax has p ≥ 1/10 (10 classes)
+      for (let i = 0; i < 200; i++) {
+        if (p[i] > 0.501) assert.ok(bitAt(b, i), `epoch ${m.epoch}: example ${i} p ${p[i]} but wrong`);
+        if (bitAt(b, i)) assert.ok(p[i] >= 0.099, `epoch ${m.epoch}: example ${i} right with p ${p[i]}`);
+      }
     }
     // genlab examples: groups and rankings count the members only (held-out ones are never trained on).
     const d = exampleDynamics(run);

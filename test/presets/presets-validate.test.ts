@@ -20,12 +20,16 @@ import { runId } from '../../src/experiments/fit-kind.js';
 
 const EXPECTED = [
   'double-descent-width',
+  'double-descent-width-budget',
   'early-stopping',
   'fig1a',
   'fig1b',
   'fig1c',
   'fig2b',
   'memorization',
+  'memorization-budget',
+  'random-labels-capacity',
+  'random-labels-protocol',
   'table-random-regularized',
   'table1',
 ];
@@ -35,7 +39,7 @@ function doc(name: string): Record<string, unknown> {
 }
 
 // Memorization's smoke scale is K = 16 models of seconds each: fewer leave most examples unscored.
-const SMOKE_RUNS: Record<string, number> = { memorization: 16 };
+const SMOKE_RUNS: Record<string, number> = { memorization: 16, 'memorization-budget': 16 };
 
 test('every preset loads and plans at every scale it offers, with unique run ids', () => {
   assert.deepEqual(presetNames(), [...EXPECTED, 'double-descent-rff', 'table3'].sort());
@@ -45,9 +49,10 @@ test('every preset loads and plans at every scale it offers, with unique run ids
     const offered = presetScales(p);
     assert.deepEqual(
       offered,
-      name === 'memorization' ? ['smoke', 'cpu'] : SCALES,
+      SCALES.filter((s) => !p.absent[s]),
       `${name}: every scale, unless it says why not`,
     );
+    if (name.startsWith('memorization')) assert.deepEqual(offered, ['smoke', 'cpu']);
     for (const scale of offered) {
       const plan = planPreset(p, scale);
       assert.ok(plan.length > 0, `${name} ${scale}: no runs`);
@@ -210,7 +215,14 @@ test('model.init: pytorch spelled out is the default run (same id); others are r
 });
 
 // Presets beyond the paper (issue 17) choose their own scales: double descent sweeps MLP widths on 1-channel images.
-const BEYOND_PAPER = new Set(['double-descent-width', 'memorization']);
+const BEYOND_PAPER = new Set([
+  'double-descent-width',
+  'double-descent-width-budget',
+  'memorization',
+  'memorization-budget',
+  'random-labels-capacity',
+  'random-labels-protocol',
+]);
 
 test('full scale: every run on all of Fashion-MNIST; mid: the conv rows on 10,000 images', () => {
   const conv = (m: string) => m.startsWith('inception') || m.startsWith('alexnet');
