@@ -38,8 +38,13 @@ function doc(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(presetDir(), `${name}.json`), 'utf8')) as Record<string, unknown>;
 }
 
-// Memorization's smoke scale is K = 16 models of seconds each: fewer leave most examples unscored.
-const SMOKE_RUNS: Record<string, number> = { memorization: 16, 'memorization-budget': 16 };
+// Memorization's smoke scale is K = 16 models of seconds each: fewer leave most examples unscored. The
+// protocol ablation's 2 inputs × 3 schedules and its half-rate run are 7 runs of 3 epochs on 64 examples.
+const SMOKE_RUNS: Record<string, number> = {
+  memorization: 16,
+  'memorization-budget': 16,
+  'random-labels-protocol': 7,
+};
 
 test('every preset loads and plans at every scale it offers, with unique run ids', () => {
   assert.deepEqual(presetNames(), [...EXPECTED, 'double-descent-rff', 'table3'].sort());
