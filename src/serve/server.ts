@@ -103,6 +103,8 @@ export async function createServer(o: ServeOptions): Promise<FastifyInstance> {
     index: false,
   });
   app.get('/', (_req, reply) => reply.sendFile('index.html', STATIC_DIR));
+  // What browsers ask for on their own (a JSON or CSV address opened in a tab): the page's icon.
+  app.get('/favicon.ico', (_req, reply) => reply.sendFile('favicon.svg', STATIC_DIR));
   app.get<{ Params: { '*': string } }>('/files/*', (req, reply) => {
     const file = confinedFile(store.root, req.params['*']);
     return reply.sendFile(path.basename(file), path.dirname(file), { dotfiles: 'allow' });

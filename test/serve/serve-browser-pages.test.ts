@@ -1,0 +1,123 @@
+// genlab serve in Debian's Chromium over a smoke store with seeds: every page of the nav, a run, a comparison and a
+// preset page of every preset (fits with seeds, a theory preset, memorization, random labels at full size among
+// them), with no console error and no failed request; a preset page redrawn as its missing runs arrive.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { presetNames } from '../../src/presets/preset.js';
+import { genlabInProcess } from '../support/cli-in-process.js';
+import { launchChromium, listen, presetStore } from '../support/serve-fixtures.js';
+
+let root: string;
+let server: Awaited<ReturnType<typeof listen>>;
+let browser: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+before(async () => {
+  root = await presetStore(['fig1a', 'table3', 'memorization', 'random-labels-protocol'], { fig1a: 2 });
+  server = await listen(root);
+  browser = await launchChromium();
+  page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    // Leaving the page closes its live event stream: aborted by the browser, not failed.
+    if (!(r.url().endsWith('/api/events') && why === 'net::ERR_ABORTED'))
+      problems.push(`failed: ${r.url()} ${why}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.app.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+/** Opens a page of the app and waits for `ready`; nothing may have gone wrong on the way. */
+async function open(hash: string, ready: string): Promise<void> {
+  await page.goto(`${server.url}/${hash}`);
+  await page.waitForSelector(ready, { timeout: 60_000 });
+  assert.equal(await page.$('#page .error'), null, `${hash}: ${await page.textContent('#page')}`);
+  assert.deepEqual(problems, [], hash);
+}
+
+const READY: Record<string, string> = {
+  runs: '#runs[data-ready="true"]',
+  compare: '#page h1',
+  presets: '#presets tbody tr',
+  sweeps: '#page h1',
+};
+
+test('every page of the nav, a run and a comparison load without a console error or a failed request', async () => {
+  await page.goto(`${server.url}/`);
+  const nav = await page.$$eval('nav a', (as) => as.map((a) => (a as HTMLAnchorElement).dataset.page ?? ''));
+  assert.deepEqual(nav, Object.keys(READY), 'the nav this test knows');
+  for (const name of nav) await open(`#/${name}`, READY[name]);
+  const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as { runs: { id: string }[] };
+  const fits = runs.runs.map((r) => r.id).filter((id) => id.includes('labels-random'));
+  const kernel = runs.runs.map((r) => r.id).find((id) => id.startsWith('kernel'));
+  assert.ok(fits.length >= 2 && kernel, 'fits and a kernel run in the store');
+  await open(`#/run/${fits[0]}`, '#summary');
+  await open(`#/run/${kernel}`, '#page h1');
+  await open(`#/compare?ids=${fits.slice(0, 2).join(',')}`, '#compare .chart');
+  // The page's icon (headless Chromium may not ask for it), and what a browser asks for beside a JSON address.
+  const icon = await page.$eval('link[rel="icon"]', (l) => (l as HTMLLinkElement).href);
+  for (const url of [icon, `${server.url}/favicon.ico`]) {
+    const r = await fetch(url);
+    assert.equal(r.status, 200, url);
+    assert.equal(r.headers.get('content-type'), 'image/svg+xml', url);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('a preset page of every preset at smoke scale, with figures, tables and verdicts where its runs are', async () => {
+  for (const name of presetNames()) await open(`#/preset/${name}?scale=smoke`, '#missing');
+  const drawn: Record<string, { missing: string; figures: number; tables: number; verdicts: number }> = {};
+  for (const name of ['fig1a', 'table3', 'memorization', 'random-labels-protocol']) {
+    await open(`#/preset/${name}?scale=smoke`, '#missing');
+    drawn[name] = {
+      missing: (await page.textContent('#missing')) ?? '',
+      figures: (await page.$$('.report-figure svg')).length,
+      tables: (await page.$$('#tables table')).length,
+      verdicts: (await page.$$('#claims td.verdict')).length,
+    };
+  }
+  assert.match(
+    drawn.fig1a.missing,
+    /^All 10 runs complete \(2 seeds each\)\. Report: genlab report fig1a --scale smoke --seeds 2$/,
+  );
+  assert.deepEqual(
+    Object.fromEntries(
+      Object.entries(drawn).map(([k, v]) => [k, [v.figures > 0, v.tables > 0, v.verdicts > 0]]),
+    ),
+    {
+      fig1a: [true, true, true],
+      table3: [false, true, false], // a table of kernels, no figure, no claim
+      memorization: [true, true, true],
+      'random-labels-protocol': [true, true, true],
+    },
+  );
+});
+
+test('a preset page follows its runs: the missing ones made now appear without a reload', async () => {
+  await open('#/preset/fig1a?scale=smoke&seeds=3', '#missing');
+  assert.match(
+    (await page.textContent('#missing')) ?? '',
+    /^5 of 15 runs missing; make them with genlab run fig1a --scale smoke --seeds 3 /,
+  );
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+  const r = await genlabInProcess(['run', 'fig1a', '--scale', 'smoke', '--seeds', '3', '--out', root]);
+  assert.equal(r.code, 0, r.err);
+  await page.waitForFunction(
+    () =>
+      /^All 15 runs complete \(3 seeds each\)/.test(document.querySelector('#missing')?.textContent ?? ''),
+    undefined,
+    { timeout: 60_000 },
+  );
+  assert.equal(await page.evaluate(() => (window as unknown as { marker: number }).marker), 42, 'no reload');
+  assert.deepEqual(problems, []);
+});
