@@ -3,12 +3,16 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { TABLE_COLUMNS, runsJson, type RunStore } from '../store/store.js';
 import { downsample } from '../report/plot.js';
 import { epochsCsv, runsCsv, stepsCsv } from './csv.js';
-import { runDetail, runEpochs, runSteps } from './run-data.js';
+import { runConfigOf, runDetail, runEpochs, runRow, runSteps } from './run-data.js';
+import { compareConfigs } from './compare.js';
 import { HttpError } from './security.js';
 import { imageGrid } from './images.js';
 import { localSweeps } from './sweeps.js';
 import { queueView } from './queue-view.js';
 import type { QueueTarget } from '../sweep/queue/redis.js';
+
+/** Most runs one comparison takes. */
+export const MAX_COMPARE = 64;
 
 /** Most points a loss curve gets per request; zooming in asks again for the visible range. */
 export const MAX_STEP_POINTS = 2000;
@@ -74,5 +78,19 @@ export function registerApi(app: FastifyInstance, store: RunStore, queue: QueueT
     csv(reply, `${req.params.id}-steps.csv`, stepsCsv(runSteps(store, req.params.id))),
   );
   app.get<IdParams>('/api/runs/:id/images', async (req) => imageGrid(store, req.params.id));
+  // Runs compared: what differs between their configs and a label for each from it.
+  app.get<{ Querystring: { ids?: string } }>('/api/compare', async (req) => {
+    const ids = (req.query.ids ?? '').split(',').filter(Boolean);
+    if (ids.length === 0 || ids.length > MAX_COMPARE)
+      throw new HttpError(
+        400,
+        `compare: ?ids must name 1 to ${MAX_COMPARE} runs, comma-separated; got ${ids.length}`,
+      );
+    for (const id of ids) runRow(store, id);
+    return compareConfigs(
+      ids,
+      ids.map((id) => runConfigOf(store, id)),
+    );
+  });
   app.get('/api/sweeps', async () => ({ ...localSweeps(store), queue: await queueView(queue) }));
 }

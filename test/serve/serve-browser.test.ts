@@ -116,7 +116,7 @@ test('the CSV downloads parse', async () => {
   }
 });
 
-test('compare overlays two runs', async () => {
+test('compare overlays two runs, each named by what differs', async () => {
   await page.goto(`${server.url}/#/runs`);
   await page.waitForSelector('#runs[data-ready="true"]');
   for (const id of store.ids) await page.check(`input[data-pick="${id}"]`);
@@ -127,6 +127,28 @@ test('compare overlays two runs', async () => {
   );
   assert.deepEqual(legends, [2, 2, 2]);
   assert.ok((await inkOf('#compare .chart')).every((n) => n > 200));
+  // Each line named by what differs, in its own colour; the differing config fields in a table.
+  const series = await page.$$eval(
+    '#compare .chart:first-child .u-legend .u-series:not(:first-child)',
+    (ss) =>
+      ss.map((s) => ({
+        label: s.querySelector('.u-label')?.textContent,
+        colour: (s.querySelector('.u-marker') as HTMLElement).style.borderColor,
+      })),
+  );
+  assert.deepEqual(
+    series.map((s) => s.label),
+    ['true labels', 'random labels'],
+  );
+  assert.notEqual(series[0].colour, series[1].colour);
+  const differs = await page.$$eval('#differs tbody tr', (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+  );
+  assert.deepEqual(differs, [
+    ['true labels', 'true'],
+    ['random labels', 'random'],
+  ]);
+  assert.equal(await page.textContent('#differs thead'), 'runrandomization.labels');
 });
 
 test('presets show the report with the runs still missing and the command that makes them', async () => {

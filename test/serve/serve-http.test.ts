@@ -138,6 +138,24 @@ test('per-step losses are downsampled to the points asked for, and a window retu
   assert.deepEqual(await bad.json(), { error: 'steps: ?from must be an integer in 1..30; got "0"' });
 });
 
+test('compare: each run labelled by what differs, the differing fields, and refusals in words', async () => {
+  const ids = store.ids.join(',');
+  const c = (await (await fetch(`${server.url}/api/compare?ids=${ids}`)).json()) as {
+    labels: string[];
+    differing: { key: string; values: string[] }[];
+  };
+  assert.deepEqual(c.labels, ['true labels', 'random labels']);
+  assert.deepEqual(c.differing, [{ key: 'randomization.labels', values: ['true', 'random'] }]);
+  const none = await fetch(`${server.url}/api/compare?ids=`);
+  assert.equal(none.status, 400);
+  assert.equal(
+    ((await none.json()) as { error: string }).error,
+    'compare: ?ids must name 1 to 64 runs, comma-separated; got 0',
+  );
+  const unknown = await fetch(`${server.url}/api/compare?ids=${store.ids[0]},nope`);
+  assert.equal(unknown.status, 404);
+});
+
 test('the server changed nothing in the store', () => {
   assert.deepEqual(snapshot(store.root), before0);
 });

@@ -1,6 +1,7 @@
 // Front end: line charts drawn by uPlot (loaded as a global from the uplot package), one or several series overlaid.
 import type uPlotType from 'uplot';
 import { el } from './dom.js';
+import { dashOf, palette } from './palette.js';
 
 declare global {
   interface Window {
@@ -24,8 +25,6 @@ export interface ChartSpec {
   onZoom?(from: number, to: number, chart: uPlotType): void; // the x range shown after a zoom (and after its reset)
 }
 
-const COLORS = ['#2f6fde', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
-
 /** Series with different x values joined on the union of their x (gaps where a series has none). */
 export function aligned(lines: Line[]): uPlotType.AlignedData {
   if (lines.length === 1) return [lines[0].x, lines[0].y];
@@ -40,6 +39,7 @@ export function lineChart(
   height = 300,
 ): { node: HTMLElement; chart: uPlotType } {
   const node = el('div', { class: 'chart', 'data-chart': spec.title });
+  const colors = palette(spec.lines.length);
   const opts: uPlotType.Options = {
     title: spec.title,
     width,
@@ -56,7 +56,8 @@ export function lineChart(
       { label: spec.xLabel },
       ...spec.lines.map((l, i) => ({
         label: l.label,
-        stroke: COLORS[i % COLORS.length],
+        stroke: colors[i],
+        dash: dashOf(i),
         width: 1.5,
         spanGaps: true,
         value: spec.percent

@@ -35,6 +35,48 @@ function picker(root: HTMLElement, runs: RunRow[]): void {
   );
 }
 
+interface Comparison {
+  labels: string[];
+  differing: { key: string; values: (string | null)[] }[];
+  same: number;
+}
+
+/** The config fields that differ between the runs, a row per run; the identical ones counted, not listed. */
+function differences(c: Comparison, ids: string[]): HTMLElement {
+  return el(
+    'div',
+    {},
+    el('h2', {}, 'What differs'),
+    el(
+      'table',
+      { class: 'grid', id: 'differs' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, 'run'),
+          c.differing.map((f) => el('th', {}, f.key)),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        ids.map((id, i) =>
+          el(
+            'tr',
+            { 'data-id': id },
+            el('td', {}, el('a', { href: `#/run/${enc(id)}`, title: id }, c.labels[i])),
+            c.differing.map((f) => el('td', {}, f.values[i] ?? '–')),
+          ),
+        ),
+      ),
+    ),
+    el('p', { class: 'muted' }, `${c.same} other config fields are the same in every run.`),
+  );
+}
+
 /** Draws the compare page for the runs in ?ids=a,b,…, or a picker without them. */
 export function comparePage(root: HTMLElement, ids: string[]): () => void {
   if (ids.length === 0) {
@@ -43,6 +85,7 @@ export function comparePage(root: HTMLElement, ids: string[]): () => void {
       .catch((e: unknown) => root.replaceChildren(el('p', { class: 'error' }, String(e))));
     return () => undefined;
   }
+  const compared = getJson<Comparison>(`/api/compare?ids=${ids.map(enc).join(',')}`);
   Promise.all(
     ids.map(async (id) => ({
       id,
@@ -50,15 +93,16 @@ export function comparePage(root: HTMLElement, ids: string[]): () => void {
       epochs: (await getJson<{ epochs: EpochRecord[] }>(`/api/runs/${enc(id)}/epochs`)).epochs,
     })),
   )
-    .then((runs) => {
+    .then(async (runs) => {
+      const c = await compared;
       const lines = (f: (e: EpochRecord) => number): Line[] =>
-        runs.map((r) => ({ label: r.id, x: r.epochs.map((e) => e.epoch), y: r.epochs.map(f) }));
+        runs.map((r, i) => ({ label: c.labels[i], x: r.epochs.map((e) => e.epoch), y: r.epochs.map(f) }));
       const loss = lineChart(
         {
           title: 'Training loss per step',
           xLabel: 'step',
           yLabel: 'loss',
-          lines: runs.map((r) => ({ label: r.id, x: r.steps.x, y: r.steps.y })),
+          lines: runs.map((r, i) => ({ label: c.labels[i], x: r.steps.x, y: r.steps.y })),
         },
         900,
         340,
@@ -87,12 +131,8 @@ export function comparePage(root: HTMLElement, ids: string[]): () => void {
       );
       root.replaceChildren(
         el('h1', {}, `Compare ${runs.length} runs`),
-        el(
-          'ul',
-          {},
-          runs.map((r) => el('li', {}, el('a', { href: `#/run/${enc(r.id)}` }, r.id))),
-        ),
         el('div', { class: 'charts', id: 'compare' }, loss.node, train.node, test.node),
+        differences(c, ids),
       );
     })
     .catch((e: unknown) => root.replaceChildren(el('p', { class: 'error' }, String(e))));

@@ -1,0 +1,75 @@
+// What tells compared runs apart: the config fields whose values differ between them, and a short label for each run
+// made of those values ("random labels", "corrupted labels (p = 0.4)", "seed 1", "lr=0.01"), not its run id.
+import { variantName } from '../report/fig1a.js';
+
+/** A config field that differs between the runs: its key path and each run's value (null: the run lacks it). */
+export interface DifferingField {
+  key: string;
+  values: (string | null)[];
+}
+
+export interface Comparison {
+  labels: string[]; // one per run, distinct
+  differing: DifferingField[];
+  same: number; // how many fields every run shares
+}
+
+/** A config's leaves by key path ("train.lr"), each value as JSON text; lists are leaves. */
+function leaves(x: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
+    for (const [k, v] of Object.entries(x)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) out.set(prefix, JSON.stringify(x));
+  return out;
+}
+
+const text = (json: string | null): string =>
+  json === null ? '–' : /^"/.test(json) ? (JSON.parse(json) as string) : json;
+
+// A label names the variant first, then the model, other fields, and the seed last ("random labels, lr=0.1, seed 1").
+const isSeed = (key: string) => key.split('.').pop() === 'seed' && key !== 'randomization.seed';
+const rank = (key: string) =>
+  key.startsWith('randomization.') ? 0 : key === 'model.name' ? 1 : isSeed(key) ? 3 : 2;
+
+// Fields a label does not name: they move with another that it does (a run's seeds move together).
+const IMPLIED: Record<string, string> = { 'randomization.seed': 'train.seed' };
+
+/** One run's label part for a differing field, or null where another part already says it. */
+function part(key: string, value: string | null, run: Map<string, string>, keys: Set<string>): string | null {
+  if (IMPLIED[key] && keys.has(IMPLIED[key])) return null;
+  if (key === 'randomization.labels' || key === 'randomization.inputs') {
+    if (key === 'randomization.inputs' && keys.has('randomization.labels')) return null;
+    const labels = text(run.get('randomization.labels') ?? null);
+    const inputs = text(run.get('randomization.inputs') ?? null);
+    return variantName({ labels, inputs });
+  }
+  if (isSeed(key)) return `seed ${text(value)}`;
+  if (key === 'model.name') return text(value);
+  return `${key.split('.').slice(1).join('.') || key}=${text(value)}`;
+}
+
+/** Labels and the differing fields of runs' configs (null: a config that could not be read, labelled by its id). */
+export function compareConfigs(ids: string[], configs: (unknown | null)[]): Comparison {
+  const maps = configs.map((c) => leaves(c));
+  const all = [...new Set(maps.flatMap((m) => [...m.keys()]))].sort();
+  const read = configs.map((c) => c !== null);
+  const differing = all
+    .map((key) => ({ key, values: maps.map((m) => m.get(key) ?? null) }))
+    .filter((f) => new Set(f.values.filter((_, i) => read[i])).size > 1);
+  const keys = new Set(differing.map((f) => f.key));
+  const ordered = [...differing].sort((a, b) => rank(a.key) - rank(b.key));
+  const labels = maps.map((m, i) => {
+    if (!read[i]) return ids[i];
+    const parts = ordered.map((f) => part(f.key, f.values[i], m, keys)).filter((p) => p !== null);
+    return parts.join(', ') || ids[i];
+  });
+  return {
+    labels: labels.map((l, i) =>
+      labels.indexOf(l) === i && labels.lastIndexOf(l) === i ? l : `${l} (${ids[i]})`,
+    ),
+    differing: differing.map((f) => ({
+      key: f.key,
+      values: f.values.map((v) => (v === null ? null : text(v))),
+    })),
+    same: all.length - differing.length,
+  };
+}
