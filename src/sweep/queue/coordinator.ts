@@ -8,7 +8,8 @@ import type { RunStore } from '../../store/store.js';
 import { storedSummary, type SweepEvent, type SweepPlanned, type SweepRun } from '../sweep.js';
 import { downloadRun, dropRun } from './artifacts.js';
 import { installRun } from '../../store/run-pack.js';
-import { jobData, QUEUE_NAME, type JobProgress, type RunConfig } from './job.js';
+import { checkJob, jobData, QUEUE_NAME, type JobProgress, type RunConfig } from './job.js';
+import { canonicalJson } from '../../store/ids.js';
 import { bullConnection, connectQueue, type QueueTarget } from './redis.js';
 import type { Redis } from 'ioredis';
 
@@ -44,13 +45,33 @@ interface Followed<R> {
   t0: number;
   started: boolean;
   epoch: number;
+  replaced: boolean; // a refused job was enqueued afresh from the plan
 }
 
+/** True when the workers would take the job and fit exactly the planned config. */
+function asPlanned(job: Job, r: QueuedRun): boolean {
+  try {
+    return canonicalJson(checkJob(job.id, job.data).config) === canonicalJson(r.config);
+  } catch {
+    return false;
+  }
+}
+
+/** Drops a job the workers would refuse (its data altered in Redis, or written by another genlab): the plan is
+ * authoritative, so the run is enqueued afresh from it. An active job is left to its worker, which refuses it
+ * at once; the job is replaced once it has failed. Returns whether the job was dropped. */
+async function dropUnplanned(job: Job, r: QueuedRun): Promise<boolean> {
+  if (asPlanned(job, r) || (await job.getState()) === 'active') return false;
+  await job.remove();
+  return true;
+}
+
+/** Enqueues a planned run (its id is the job's: enqueueing twice adds nothing); a failed job is tried again. */
 async function enqueue(queue: Queue, r: QueuedRun): Promise<void> {
-  const job = await queue.add(r.id, jobData(r.config, r.label, `genlab run: ${r.label || r.id}`), {
-    jobId: r.id,
-    ...JOB_OPTIONS,
-  });
+  const data = jobData(r.config, r.label, `genlab run: ${r.label || r.id}`);
+  const old = await queue.getJob(r.id);
+  if (old) await dropUnplanned(old, r);
+  const job = await queue.add(r.id, data, { jobId: r.id, ...JOB_OPTIONS });
   if ((await job.getState()) === 'failed') await job.retry('failed'); // a new sweep asks again
 }
 
@@ -112,6 +133,11 @@ async function look<R extends QueuedRun, S>(
     return { run, outcome: 'complete', summary };
   }
   if (state === 'failed') {
+    if (!f.replaced && (await dropUnplanned(job, run))) {
+      f.replaced = true; // once per sweep: data altered again and again is reported, not chased
+      await enqueue(queue, run);
+      return null;
+    }
     const error = job.failedReason || 'failed';
     o.onEvent?.({ type: 'end', index, run, outcome: 'failed', summary: null, seconds, error });
     return { run, outcome: 'failed', summary: null, error };
@@ -146,6 +172,7 @@ export async function runQueuedSweep<R extends QueuedRun = PlannedRun, S = FitSu
       t0: Date.now(),
       started: false,
       epoch: 0,
+      replaced: false,
     }));
     while (followed.length && !o.shouldStop?.()) {
       const still: Followed<R>[] = [];

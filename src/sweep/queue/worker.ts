@@ -58,7 +58,9 @@ async function fitJob(job: Job, token: string | undefined, o: WorkerOptions, chi
   try {
     data = checkJob(job.id, job.data);
   } catch (e) {
-    throw new UnrecoverableError((e as Error).message); // bad input: failed at once, never retried, never run
+    const reason = (e as Error).message;
+    o.onEvent?.({ type: 'done', id: String(job.id), label: '', outcome: 'failed', detail: reason });
+    throw new UnrecoverableError(reason); // bad input: failed at once, never retried, never run
   }
   const id = job.id as string;
   const redis = await connectQueue(o.target, 'genlab worker');
