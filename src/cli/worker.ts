@@ -103,7 +103,13 @@ Examples:
       await worker.closed;
       clearInterval(poll);
       process.off('SIGTERM', stop);
-      io.err(`worker ${worker.name}: stopped\n`);
+      if (worker.abandoned()) {
+        io.err(
+          `worker ${worker.name}: stopped without Redis (${target.display} does not answer); its runs keep their checkpoints here, and another worker resumes them from their last upload after --stall-seconds\n`,
+        );
+        // BullMQ keeps timers for the jobs it could not hand back: they must not keep the process alive.
+        setTimeout(() => process.exit(), 1000).unref();
+      } else io.err(`worker ${worker.name}: stopped\n`);
       return 0;
     } finally {
       interrupt.release();

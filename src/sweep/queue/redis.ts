@@ -103,6 +103,27 @@ export async function connectQueue(target: QueueTarget, where: string): Promise<
   return c;
 }
 
+/** Whether Redis answers a PING within `ms` (one try, no reconnecting): for deciding to stop waiting on it. */
+export async function reachable(target: QueueTarget, ms = 1000): Promise<boolean> {
+  const c = new Redis({
+    ...redisOptions(target),
+    lazyConnect: true,
+    connectTimeout: ms,
+    commandTimeout: ms,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    return (await c.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    c.disconnect();
+  }
+}
+
 /** A driver's message with the target's password cut out (it never should hold it; this makes sure). */
 export function redactSecret(text: string, target: QueueTarget): string {
   return target.password ? text.split(target.password).join('***') : text;

@@ -10,7 +10,7 @@ import type { RunStore } from '../../store/store.js';
 import { installSnapshot, uploadRun, type RunSnapshot } from './artifacts.js';
 import { checkJob, QUEUE_NAME, type JobProgress } from './job.js';
 import type { Redis } from 'ioredis';
-import { bullConnection, connectQueue, type QueueTarget } from './redis.js';
+import { bullConnection, connectQueue, reachable, type QueueTarget } from './redis.js';
 import type { ChildMessage } from './fit-child.js';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fit-child.js');
@@ -45,12 +45,19 @@ export interface QueueWorker {
   stop(): Promise<void>;
   /** Resolves when the worker has closed (after stop). */
   closed: Promise<void>;
+  /** True when the worker stopped without Redis: its jobs were not handed back and its connections were dropped. */
+  abandoned(): boolean;
 }
 
 interface Children {
   running: Set<ChildProcess>;
   stopping: boolean;
+  abandoned: boolean; // Redis stayed away while stopping: its waits are given up
+  connections: Set<Redis>; // the jobs' own connections (run files)
 }
+
+/** How long a stopping worker waits on a Redis that does not answer before it gives up on handing jobs back. */
+const AWAY_MS = 3000;
 
 /** Fits one job in a child process; resolves with its summary, or rejects as BullMQ expects. */
 async function fitJob(job: Job, token: string | undefined, o: WorkerOptions, children: Children) {
@@ -64,6 +71,7 @@ async function fitJob(job: Job, token: string | undefined, o: WorkerOptions, chi
   }
   const id = job.id as string;
   const redis = await connectQueue(o.target, 'genlab worker');
+  children.connections.add(redis);
   try {
     await installSnapshot(redis, o.store, id); // resume where the last worker's upload left the run
     const child = fork(CHILD, [o.store.root, o.device, String(o.threads)], {
@@ -96,7 +104,7 @@ async function fitJob(job: Job, token: string | undefined, o: WorkerOptions, chi
         void job.updateProgress({ ...progress }).catch(() => undefined);
       } else if (m.type === 'snapshot') {
         const snapshot = { epoch: m.epoch, complete: m.complete, pack: Buffer.from(m.pack) };
-        uploads = uploads.then(() => uploadPatiently(redis, id, snapshot)); // in order; a failure surfaces below
+        uploads = uploads.then(() => uploadPatiently(redis, id, snapshot, children)); // in order; a failure surfaces below
       } else if (m.type === 'epoch') {
         spent += m.seconds;
         const pace = spent / Math.max(1, m.epoch - progress.resumedFrom);
@@ -150,17 +158,19 @@ async function fitJob(job: Job, token: string | undefined, o: WorkerOptions, chi
     o.onEvent?.({ type: 'done', id, label: data.label, outcome: 'failed', detail: reason });
     throw code === 2 ? new InputError(reason) : new Error(reason);
   } finally {
+    children.connections.delete(redis);
     redis.disconnect();
   }
 }
 
-/** Uploads a snapshot, trying again while Redis is away (restarting; ioredis reconnects) for up to a minute. */
-async function uploadPatiently(redis: Redis, id: string, snapshot: RunSnapshot) {
+/** Uploads a snapshot, trying again while Redis is away (restarting; ioredis reconnects) for up to a minute,
+ * or until a stopping worker gives Redis up. */
+async function uploadPatiently(redis: Redis, id: string, snapshot: RunSnapshot, children: Children) {
   for (let attempt = 0; ; attempt++) {
     try {
       return await uploadRun(redis, id, snapshot);
     } catch (e) {
-      if (attempt >= 120) throw e;
+      if (attempt >= 120 || children.abandoned) throw e;
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -170,7 +180,12 @@ async function uploadPatiently(redis: Redis, id: string, snapshot: RunSnapshot) 
 export async function startWorker(o: WorkerOptions): Promise<QueueWorker> {
   (await connectQueue(o.target, 'genlab worker')).disconnect(); // fail now, with the URL, if Redis is not there
   const name = o.name ?? `${hostname()}:${process.pid}`;
-  const children: Children = { running: new Set(), stopping: false };
+  const children: Children = {
+    running: new Set(),
+    stopping: false,
+    abandoned: false,
+    connections: new Set(),
+  };
   const lockDuration = o.stallSeconds * 1000;
   const worker = new Worker(QUEUE_NAME, (job, token) => fitJob(job, token, o, children), {
     connection: bullConnection(o.target),
@@ -182,6 +197,7 @@ export async function startWorker(o: WorkerOptions): Promise<QueueWorker> {
   });
   worker.on('error', () => undefined); // connection errors: BullMQ reconnects (Redis restarted)
   let stopping: Promise<void> | null = null;
+  let abandoned = false;
   let closedResolve: () => void = () => undefined;
   const closed = new Promise<void>((r) => (closedResolve = r));
   await worker.waitUntilReady();
@@ -192,10 +208,39 @@ export async function startWorker(o: WorkerOptions): Promise<QueueWorker> {
       stopping ??= (async () => {
         children.stopping = true;
         for (const c of children.running) c.send({ type: 'stop' });
-        await worker.close();
+        const closing = worker.close();
+        // The fits end their epoch with a checkpoint in this machine's store, whatever Redis does.
+        while (children.running.size > 0) await sleep(100);
+        if (!(await closedUnlessAway(closing, o.target))) {
+          // Redis is gone: the jobs cannot be handed back (their locks lapse and another worker resumes
+          // each run from its last uploaded epoch); give up its waits so that the worker exits.
+          children.abandoned = true;
+          for (const c of children.connections) c.disconnect();
+          void worker.disconnect().catch(() => undefined);
+          abandoned = true;
+        }
         closedResolve();
       })();
       return stopping;
     },
+    abandoned: () => abandoned,
   };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for `closing`; true once it is done, false once Redis has not answered for AWAY_MS meanwhile. */
+async function closedUnlessAway(closing: Promise<void>, target: QueueTarget): Promise<boolean> {
+  let done = false;
+  void closing.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  let awaySince: number | null = null;
+  for (;;) {
+    await sleep(200);
+    if (done) return true;
+    if (await reachable(target)) awaySince = null;
+    else if (Date.now() - (awaySince ??= Date.now()) >= AWAY_MS) return done;
+  }
 }
