@@ -1,6 +1,7 @@
 // Who may talk to genlab serve: loopback binding by default, a token for any other host, and downloads kept inside the run store.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { realpathSync, statSync } from 'node:fs';
+import { constants, realpathSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
 
@@ -84,9 +85,9 @@ export function hostAllowed(bindHost: string, hostHeader: string | undefined): b
 /**
  * The real path of a file named relative to the store root, or an HttpError: 400 for `..`,
  * absolute paths, backslashes or NUL (after decoding), 403 for a path that leaves the store
- * (a symlink pointing outside), 404 for a file that is not there or not a regular file.
+ * (a symlink pointing outside), 404 for a file that is not there.
  */
-export function confinedFile(root: string, rel: string): string {
+export function confinedPath(root: string, rel: string): { name: string; real: string } {
   let name: string;
   try {
     name = decodeURIComponent(rel);
@@ -111,6 +112,32 @@ export function confinedFile(root: string, rel: string): string {
   }
   if (!real.startsWith(realRoot + path.sep))
     throw new HttpError(403, `files: "${name}" points outside the run store; refused`);
-  if (!statSync(real).isFile()) throw new HttpError(404, `files: "${name}" is not a file`);
-  return real;
+  return { name, real };
+}
+
+/** A file of the store opened for reading: the file as it was when opened, whatever replaces it after. */
+export interface OpenedFile {
+  handle: FileHandle;
+  mtime: Date;
+}
+
+/**
+ * Opens a file named relative to the store root (errors as confinedPath's; 404 also for a directory, or a file
+ * renamed away meanwhile). Writers replace run files by renaming a new file over them: what is read through the
+ * handle is the whole file that was there at open, never part of a later one.
+ */
+export async function openConfined(root: string, rel: string): Promise<OpenedFile> {
+  const { name, real } = confinedPath(root, rel);
+  let handle: FileHandle;
+  try {
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK); // no symlink swapped in, no FIFO waited on
+  } catch {
+    throw new HttpError(404, `files: no file "${name}" in the run store`);
+  }
+  const st = await handle.stat();
+  if (!st.isFile()) {
+    await handle.close();
+    throw new HttpError(404, `files: "${name}" is not a file`);
+  }
+  return { handle, mtime: st.mtime };
 }

@@ -11,7 +11,7 @@ import type { QueueTarget } from '../sweep/queue/redis.js';
 import { registerApi } from './api.js';
 import { LiveFeed, type LiveEvent } from './live.js';
 import { registerPresets } from './presets-api.js';
-import { HttpError, TOKEN_COOKIE, confinedFile, hasToken, hostAllowed } from './security.js';
+import { HttpError, TOKEN_COOKIE, hasToken, hostAllowed, openConfined } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Compiled front end beside this file (dist/src/serve/web); HTML and CSS in the sources (src/serve/static).
@@ -20,6 +20,15 @@ const STATIC_DIR = [path.join(here, 'static'), path.resolve(here, '../../../src/
   existsSync(path.join(d, 'index.html')),
 );
 const UPLOT_DIR = path.dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
+
+/** What /files/ says a run file is; anything else downloads as bytes (never HTML or SVG on the dashboard's origin). */
+const FILE_TYPES: Record<string, string> = {
+  '.json': 'application/json; charset=utf-8',
+  '.jsonl': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+};
 
 export interface ServeOptions {
   root: string; // the run store
@@ -105,9 +114,16 @@ export async function createServer(o: ServeOptions): Promise<FastifyInstance> {
   app.get('/', (_req, reply) => reply.sendFile('index.html', STATIC_DIR));
   // What browsers ask for on their own (a JSON or CSV address opened in a tab): the page's icon.
   app.get('/favicon.ico', (_req, reply) => reply.sendFile('favicon.svg', STATIC_DIR));
-  app.get<{ Params: { '*': string } }>('/files/*', (req, reply) => {
-    const file = confinedFile(store.root, req.params['*']);
-    return reply.sendFile(path.basename(file), path.dirname(file), { dotfiles: 'allow' });
+  app.get<{ Params: { '*': string } }>('/files/*', async (req, reply) => {
+    const f = await openConfined(store.root, req.params['*']);
+    // Read to the end of what was opened, without a length: a file appended meanwhile (steps, metrics)
+    // or cut back on resume still ends cleanly.
+    return reply
+      .type(FILE_TYPES[path.extname(req.params['*']).toLowerCase()] ?? 'application/octet-stream')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .header('last-modified', f.mtime.toUTCString())
+      .send(f.handle.createReadStream());
   });
   registerApi(app, store, o.queue ?? null);
   registerPresets(app, store, o.storeArg ?? '');
