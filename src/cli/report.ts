@@ -1,6 +1,7 @@
 // genlab report PRESET|RUN…: the paper's figures and tables from stored runs, genlab's numbers beside the paper's.
 import path from 'node:path';
-import { presetNames } from '../presets/preset.js';
+import { planPreset, presetNames, presetScale, type Preset } from '../presets/preset.js';
+import { doneIn, seedsFound } from '../report/preset-section.js';
 import { storedSummary } from '../sweep/sweep.js';
 import { RunStore } from '../store/store.js';
 import type { FitSummary } from '../experiments/fit.js';
@@ -58,7 +59,10 @@ Examples:
   flags: [
     SCALE_FLAG,
     ...OVERRIDE_FLAGS,
-    SEEDS_FLAG,
+    {
+      ...SEEDS_FLAG,
+      help: 'report N seeds of every run (mean and spread per cell). Default: the seeds the store holds — as many as every run of the plan has (genlab run PRESET --seeds N makes them), as genlab book and genlab serve read it',
+    },
     { name: 'out', type: 'string', default: 'runs', placeholder: 'DIR', help: 'run store directory' },
     {
       name: 'report-dir',
@@ -81,13 +85,21 @@ Examples:
       }
       const theory = theoryPresetOf(args);
       if (theory) return await reportTheoryPreset(theory, args, io, store);
-      const { preset, scale, plan } = planFromFlags(args, 'genlab report');
+      const { preset, scale, overrides } = planFromFlags(args, 'genlab report');
+      // Without --seeds, the seeds the store holds for this plan (as the book and the dashboard read it).
+      const seeds =
+        (args.flags.seeds as number | undefined) ??
+        seedsFound(preset, scale, doneIn(store, preset), (p, sc, k) =>
+          planPreset(p as Preset, sc, overrides, k),
+        ).seeds;
+      const plan = planPreset(preset, scale, overrides, seeds);
       const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
       const dir =
         (args.flags['report-dir'] as string | undefined) ??
         path.join(store.root, 'reports', `${preset.name}-${scale}`);
       const outArg = args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : '';
-      const command = runCommandFor(preset, scale, outArg);
+      const seedsArg = seeds !== presetScale(preset, scale).seeds ? ` --seeds ${seeds}` : '';
+      const command = `${runCommandFor(preset, scale, outArg)}${seedsArg}`;
       const files = await writePresetReport(dir, preset, scale, runs, command, store);
       if (args.flags.json) {
         io.out(

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { InputError } from '../engine/index.js';
 import type { ScaleName } from '../presets/preset.js';
+import { doneIn, seedsFound } from '../report/preset-section.js';
 import { RunStore } from '../store/store.js';
 import {
   parseTheoryOverrides,
@@ -41,10 +42,14 @@ function theoryPlan(
   p: TheoryPreset,
   args: Parsed,
   where: string,
-): { scale: ScaleName; plan: TheoryPlannedRun[] } {
+): { scale: ScaleName; plan: TheoryPlannedRun[]; overrides: Record<string, unknown> } {
   const scale = args.flags.scale as ScaleName;
   const overrides = parseTheoryOverrides(p, overridePairs(args), where);
-  return { scale, plan: planTheoryPreset(p, scale, overrides, args.flags.seeds as number | undefined) };
+  return {
+    scale,
+    plan: planTheoryPreset(p, scale, overrides, args.flags.seeds as number | undefined),
+    overrides,
+  };
 }
 
 const storeArg = (args: Parsed): string =>
@@ -162,12 +167,19 @@ export async function reportTheoryPreset(
   io: Io,
   store: RunStore,
 ): Promise<number> {
-  const { scale, plan } = theoryPlan(p, args, 'genlab report');
+  const { scale, overrides } = theoryPlan(p, args, 'genlab report');
+  // Without --seeds, the seeds the store holds for this plan (as the book and the dashboard read it).
+  const seeds =
+    (args.flags.seeds as number | undefined) ??
+    seedsFound(p, scale, doneIn(store, p), (q, sc, k) =>
+      planTheoryPreset(q as TheoryPreset, sc, overrides, k),
+    ).seeds;
+  const plan = planTheoryPreset(p, scale, overrides, seeds);
   const runs = plan.map((run) => ({ run, result: storedTheoryResult(store, run.id) }));
   const dir =
     (args.flags['report-dir'] as string | undefined) ??
     path.join(store.root, 'reports', `${p.name}-${scale}`);
-  const command = `${runCommandFor(p, scale, storeArg(args))}${seedsArg(args)}`;
+  const command = `${runCommandFor(p, scale, storeArg(args))}${seeds !== p.scales[scale].seeds ? ` --seeds ${seeds}` : ''}`;
   const files = await writeTheoryReport(dir, p, scale, runs, command);
   if (args.flags.json) {
     const { html, markdown, figures, missing, tables, claims } = files;

@@ -79,7 +79,12 @@ test('double-descent-rff --seeds 2: each N run twice with its seed moved, report
   assert.match(run.err, /count=150 labels=corrupted:0\.2 seed 2\/2: complete in /);
   assert.match(run.err, /next: genlab report double-descent-rff --scale smoke --seeds 2 --out /);
 
-  const report = await genlab(['report', ...smoke, '--json']);
+  // The report finds the two seeds in the store without --seeds.
+  const report = await genlab([
+    'report',
+    ...smoke.filter((a, i) => a !== '--seeds' && smoke[i - 1] !== '--seeds'),
+    '--json',
+  ]);
   assert.equal(report.code, 0, report.err);
   const files = JSON.parse(report.out) as {
     missing: string[];
