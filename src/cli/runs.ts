@@ -1,5 +1,6 @@
 // genlab runs: lists the stored runs from the index (a cache of the run directories, rebuilt with --reindex).
 import { RunStore, runsJson, type RunStatus } from '../store/store.js';
+import { RUN_STATUSES } from '../store/run-dir.js';
 import type { Command } from './command.js';
 
 export const runsCommand: Command = {
@@ -13,7 +14,7 @@ export const runsCommand: Command = {
     {
       name: 'status',
       type: 'enum',
-      choices: ['running', 'complete', 'diverged', 'failed'],
+      choices: [...RUN_STATUSES],
       help: 'only runs with this status',
     },
     { name: 'model', type: 'string', placeholder: 'M', help: 'only runs of this model' },

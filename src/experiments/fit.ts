@@ -257,6 +257,9 @@ async function train(
     }
     const t = trainer;
     run.syncTo(t.state);
+    const prior = run.readSummary(); // an interrupted or failed run runs again: so says its status until its next epoch
+    if (prior && prior.status !== 'running')
+      run.writeSummary({ ...prior, status: 'running', error: undefined });
     const params = model.numParameters();
     const trainSize = ds.train.images.shape[0];
     const summary = () =>
@@ -294,8 +297,8 @@ async function train(
       }
     }
     if (!interrupted) t.state.finished = true;
-    const s = summary();
-    if (!interrupted) run.writeSummary(s);
+    const s: FitSummary = interrupted ? { ...summary(), status: 'interrupted' } : summary();
+    run.writeSummary(s); // interrupted: its last checkpoint's summary, marked so (running it again resumes it)
     o.store.refresh(run.id);
     return { summary: s, alreadyComplete: false, interrupted };
   } finally {

@@ -64,8 +64,17 @@ export const RUN_FILES = {
   legacyLock: 'worker.lock',
 } as const;
 
-export type RunStatus = 'running' | 'complete' | 'diverged' | 'failed';
-const STATUSES: readonly unknown[] = ['running', 'complete', 'diverged', 'failed'] satisfies RunStatus[];
+/** running (or stopped without a word: killed), interrupted (stopped by a signal at a checkpoint; resumable), failed
+ * (an error ended it; resumable), complete and diverged (done). */
+export type RunStatus = 'running' | 'interrupted' | 'complete' | 'diverged' | 'failed';
+export const RUN_STATUSES = [
+  'running',
+  'interrupted',
+  'complete',
+  'diverged',
+  'failed',
+] as const satisfies RunStatus[];
+const STATUSES: readonly unknown[] = RUN_STATUSES;
 
 /** What a run is, from its directory and config. */
 export interface RunInfo {

@@ -73,7 +73,7 @@ test('summary.json: mutated or random contents give a summary with a status or a
     fc.property(contents(originals.summary), (b) => {
       writeFileSync(run.file('summary'), b);
       const s = clear(run.file('summary'), () => run.readSummary());
-      if (s) assert.ok(['running', 'complete', 'diverged', 'failed'].includes(s.status));
+      if (s) assert.ok(['running', 'interrupted', 'complete', 'diverged', 'failed'].includes(s.status));
       clear(run.file('summary'), () => run.stamp());
     }),
     { numRuns: RUNS },

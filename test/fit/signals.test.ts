@@ -2,7 +2,7 @@
 // does: after the current epoch's checkpoint, no lock left, exit 128 + the signal's number (resuming such a
 // run is test/fit/fit-resume.test.ts's).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -36,6 +36,14 @@ const epochsIn = (store: string) =>
       return a;
     }
   }, 0);
+
+/** Each run's status as `genlab runs --json` lists it (the store's index). */
+function statuses(store: string): Record<string, string> {
+  const r = spawnSync(process.execPath, [BIN, 'runs', '--out', store, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { runs } = JSON.parse(r.stdout) as { runs: { run: string; status: string }[] };
+  return Object.fromEntries(runs.map((x) => [x.run, x.status]));
+}
 
 /** Starts `genlab ARGS`, sends `signal` once an epoch is stored, and resolves with its exit code and the seconds it took to stop. */
 function stopAfterAnEpoch(
@@ -80,8 +88,35 @@ for (const [signal, code] of [
     assert.equal(existsSync(path.join(dir, 'run.lock')), false, 'the lock is released');
     const epochs = new RunDir(dir).readMetrics().length;
     assert.ok(epochs >= 1 && epochs < 400, `${epochs} epochs stored`);
+    // Recorded "interrupted", in its summary and the index (not "running": nothing runs it).
+    assert.equal(new RunDir(dir).readSummary()?.status, 'interrupted');
+    assert.deepEqual(statuses(store), { [id]: 'interrupted' });
   });
 }
+
+test('an interrupted run is "running" again while it resumes, and "complete" when it ends', async () => {
+  const store = tempDir('genlab-signal-');
+  const args = FIT.map((a) => (a === '400' ? '40' : a));
+  const r = await stopAfterAnEpoch(args, store, 'SIGTERM');
+  assert.equal(r.code, 143, r.err);
+  const [id] = runDirs(store);
+  assert.deepEqual(statuses(store), { [id]: 'interrupted' });
+  let seen = '';
+  const child = spawn(process.execPath, [BIN, 'fit', '--resume', id, '--out', store, '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+  const timer = setInterval(() => {
+    const s = new RunDir(path.join(store, id)).readSummary()?.status;
+    if (s === 'running') seen = s;
+  }, 5);
+  const code = await new Promise((res) => child.on('exit', res));
+  clearInterval(timer);
+  assert.equal(code, 0);
+  assert.equal(seen, 'running', 'the summary says running while it resumes');
+  assert.deepEqual(statuses(store), { [id]: 'complete' });
+});
 
 test('genlab run on SIGTERM: the sweep stops after the running epoch, exit 143, no lock left', async () => {
   const store = tempDir('genlab-signal-');
@@ -100,4 +135,7 @@ test('genlab run on SIGTERM: the sweep stops after the running epoch, exit 143, 
   assert.ok(r.seconds < 10, `stopped in ${r.seconds.toFixed(1)} s`);
   for (const d of runDirs(store))
     assert.equal(existsSync(path.join(store, d, 'run.lock')), false, `${d}: lock released`);
+  const left = Object.values(statuses(store));
+  assert.ok(left.length > 0 && !left.includes('running'), `no run left "running": ${left.join(', ')}`);
+  assert.ok(left.includes('interrupted'), left.join(', '));
 });

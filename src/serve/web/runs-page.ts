@@ -81,7 +81,7 @@ export function runsPage(root: HTMLElement): () => void {
   const status = el(
     'select',
     {},
-    ['', 'running', 'complete', 'diverged', 'failed'].map((v) =>
+    ['', 'running', 'interrupted', 'complete', 'diverged', 'failed'].map((v) =>
       el('option', { value: v }, v || 'any status'),
     ),
   );
