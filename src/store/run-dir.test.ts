@@ -204,6 +204,48 @@ test('one writer: a second lock names the holder; a dead holder is taken over; r
   (await run.lock()).release();
 });
 
+test('the store reads a "running" run as "interrupted" when its writer died holding the lock, not when the writer lives or is elsewhere', async () => {
+  const root = tempDir('genlab-killed-');
+  const store = new RunStore(root);
+  try {
+    const run = store.run('mlp-1x8_mnist_killed');
+    run.create(CONFIG);
+    const lock = await run.lock();
+    commit(run, initialState(), 1);
+    store.refresh(run.id);
+    const status = () => [store.get(run.id)?.status, store.table()[0].status, store.versions()[0].status];
+    assert.deepEqual(status(), ['running', 'running', 'running'], 'its writer lives');
+    const host = (await import('node:os')).hostname();
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+        .stdout,
+    );
+    lock.release();
+    assert.deepEqual(
+      status(),
+      ['running', 'running', 'running'],
+      'no lock: a writer elsewhere (a queue worker) or none yet',
+    );
+    writeFileSync(run.file('lock'), JSON.stringify({ pid: dead, host: 'another-host' }));
+    assert.deepEqual(
+      status(),
+      ['running', 'running', 'running'],
+      'a holder on another host cannot be checked',
+    );
+    writeFileSync(run.file('lock'), JSON.stringify({ pid: dead, host }));
+    assert.deepEqual(status(), ['interrupted', 'interrupted', 'interrupted'], 'killed holding its lock');
+    assert.deepEqual(
+      store.list({ status: 'interrupted' }).map((r) => r.run),
+      [run.id],
+    );
+    assert.deepEqual(store.list({ status: 'running' }), []);
+    (await run.lock()).release(); // resuming takes the lock over
+    assert.equal(store.get(run.id)?.status, 'running');
+  } finally {
+    store.close();
+  }
+});
+
 test('files() lists what a copy needs (no lock, no temporary files); stamp() moves with every epoch', async () => {
   const run = newRun();
   const lock = await run.lock();

@@ -44,7 +44,7 @@ import { InputError, scope, type Tensor } from '../engine/index.js';
 import { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from '../nn/index.js';
 import type { EpochRecord, TrainState } from '../train/index.js';
 import { appendBytes, readJson, writeAtomic, writeFailure } from './files.js';
-import { acquireLock, lockHolder, type LockHolder, type RunLock } from './run-lock.js';
+import { acquireLock, lockHolder, staleLock, type LockHolder, type RunLock } from './run-lock.js';
 import type { FitConfig } from '../config/config.js';
 import { ARTIFACT_JSON, loadArtifact, saveArtifact } from '../randomize/artifact.js';
 import type { RandomizationArtifact } from '../randomize/index.js';
@@ -185,6 +185,11 @@ export class RunDir {
     while (lockHolder(this.file('legacyLock'))) await new Promise((r) => setTimeout(r, 100));
     rmSync(this.file('legacyLock'), { force: true });
     return acquireLock(this.file('lock'), this.id, o);
+  }
+
+  /** Whether the process that wrote this run was killed while it held the run: it left its lock behind. */
+  killed(): boolean {
+    return staleLock(this.file('lock')) || staleLock(this.file('legacyLock'));
   }
 
   /** The live process writing this run, if any. */

@@ -73,6 +73,19 @@ export function lockHolder(file: string): LockHolder | null {
   return alive(h.pid) ? h : null;
 }
 
+/** Whether a lock file is left by a process of this host that is gone (killed: SIGKILL, or a signal it did not
+ * handle); false where there is no lock file, a live holder, or a holder on another host. */
+export function staleLock(file: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  const h = parseLock(text);
+  return h !== null && h.host === hostname() && !alive(h.pid);
+}
+
 /** Removes a stale lock without removing a live one that replaced it meanwhile: moved aside first, checked, restored if live. */
 function takeOver(file: string): void {
   const aside = `${file}.stale-${process.pid}`;

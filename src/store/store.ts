@@ -312,7 +312,6 @@ export class RunStore {
     if (!this.db) return [];
     if (!this.o.readonly) this.sync();
     const where: string[] = [];
-    if (filter.status) where.push('status = @status');
     if (filter.model) where.push('model = @model');
     if (filter.dataset) where.push('dataset = @dataset');
     const rows = this.db
@@ -320,7 +319,8 @@ export class RunStore {
         `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created, id`,
       )
       .all(filter) as RowRecord[];
-    return rows.map((r) => this.toRow(r));
+    const all = rows.map((r) => this.toRow(r));
+    return filter.status ? all.filter((r) => r.status === filter.status) : all; // as settled() reads them
   }
 
   /** Every run's table row in list() order, straight from the index: SQLite picks the few results
@@ -330,12 +330,14 @@ export class RunStore {
     if (!this.db) return [];
     if (!this.o.readonly) this.sync();
     const pick = (k: string) => `json_extract(results, '$.${k}') AS ${k}`;
-    return this.db
+    const rows = this.db
       .prepare(
         `SELECT id AS run, status, model, dataset, labels, inputs, updated,
         ${['epochs', 'stepsToFit', 'trainAcc', 'testAcc'].map(pick).join(', ')} FROM runs ORDER BY created, id`,
       )
       .all() as RunTableRow[];
+    for (const r of rows) r.status = this.settled(r.run, r.status);
+    return rows;
   }
 
   /** One run's row as the index holds it, or null when it has no run with exactly this id. */
@@ -346,18 +348,27 @@ export class RunStore {
 
   /** Every run's id, status and last update, without results: cheap enough to poll for changes. */
   versions(): { id: string; status: RunStatus; updated: string }[] {
-    return (this.db?.prepare('SELECT id, status, updated FROM runs').all() ?? []) as {
+    const rows = (this.db?.prepare('SELECT id, status, updated FROM runs').all() ?? []) as {
       id: string;
       status: RunStatus;
       updated: string;
     }[];
+    for (const r of rows) r.status = this.settled(r.id, r.status);
+    return rows;
+  }
+
+  /** A run's status as the index holds it, except that a "running" run whose writer was killed (SIGKILL, or a
+   * signal it did not handle, with its lock left behind) reads "interrupted": it resumes as one. Read, not
+   * stored: its lock's holder is checked each time, and nothing else writes the run. */
+  private settled(id: string, status: RunStatus): RunStatus {
+    return status === 'running' && this.run(id).killed() ? 'interrupted' : status;
   }
 
   private toRow(r: RowRecord): RunRow {
     return {
       run: r.id,
       dir: this.dirOf(r.id),
-      status: r.status,
+      status: this.settled(r.id, r.status),
       model: r.model,
       dataset: r.dataset,
       labels: r.labels,

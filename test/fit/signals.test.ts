@@ -1,6 +1,7 @@
 // SIGTERM (docker stop, systemd, Slurm) and SIGHUP (a closed terminal) stop genlab fit and genlab run as Ctrl-C
-// does: after the current epoch's checkpoint, no lock left, exit 128 + the signal's number (resuming such a
-// run is test/fit/fit-resume.test.ts's).
+// does: after the current epoch's checkpoint, no lock left, exit 128 + the signal's number, the run recorded
+// "interrupted" (resuming such a run is test/fit/fit-resume.test.ts's). A theory command dies at once (its solve
+// is one native call) and its run reads "interrupted" from the lock it left.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -138,4 +139,30 @@ test('genlab run on SIGTERM: the sweep stops after the running epoch, exit 143, 
   const left = Object.values(statuses(store));
   assert.ok(left.length > 0 && !left.includes('running'), `no run left "running": ${left.join(', ')}`);
   assert.ok(left.includes('interrupted'), left.join(', '));
+});
+
+test('genlab kernel killed by SIGTERM mid-solve: at once, and its run reads "interrupted", then completes when run again', async () => {
+  const store = tempDir('genlab-signal-');
+  const args = [BIN, 'kernel', '--train-size', '6000', '--threads', '1', '--out', store, '--json'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.resume();
+  child.stderr.resume();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const [id] = runDirs(store);
+    if (!sent && id && existsSync(path.join(store, id, 'run.lock'))) {
+      sent = performance.now();
+      child.kill('SIGTERM');
+    }
+  }, 10);
+  const signal = await new Promise((res) => child.on('exit', (_code, sig) => res(sig)));
+  clearInterval(timer);
+  assert.ok(sent, 'the kernel ended before it could be stopped: make it larger');
+  assert.equal(signal, 'SIGTERM');
+  assert.ok(performance.now() - sent < 10_000);
+  const [id] = runDirs(store);
+  assert.deepEqual(statuses(store), { [id]: 'interrupted' });
+  const again = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(statuses(store), { [id]: 'complete' });
 });
