@@ -16,8 +16,8 @@ export interface Interrupt {
   release(): void;
 }
 
-/** Installs handlers that print `message` on the first stop signal and exit at once on the second. */
-export function onInterrupt(io: Io, message: string): Interrupt {
+/** Installs handlers that print `message` (and call `onStop`) on the first stop signal and exit at once on the second. */
+export function onInterrupt(io: Io, message: string, onStop?: () => void): Interrupt {
   let first: StopSignal | null = null;
   const handlers = STOP_SIGNALS.map((sig) => {
     const handler = () => {
@@ -28,6 +28,7 @@ export function onInterrupt(io: Io, message: string): Interrupt {
       } catch {
         // a hung-up terminal (SIGHUP) may refuse the message; stopping matters more
       }
+      onStop?.();
     };
     process.on(sig, handler);
     return [sig, handler] as const;

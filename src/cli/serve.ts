@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { createServer } from '../serve/server.js';
 import { isLoopback, serverToken } from '../serve/security.js';
+import { onInterrupt } from './interrupt.js';
 import type { Command } from './command.js';
 import { queueFromFlags } from '../sweep/queue/redis.js';
 
@@ -67,12 +68,15 @@ Examples:
     else io.out(`genlab serve: ${url} (run store ${path.resolve(out)}; Ctrl-C stops)\n`);
     if (generated) io.out(`token (printed once): ${token}\nopen: ${url}?token=${token}\n`);
     if (!isLoopback(host) && !generated) io.err('genlab serve: every request must carry the --token\n');
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    await app.close();
-    return 0;
+    let stop = () => {};
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const interrupt = onInterrupt(io, 'closing the server', () => stop());
+    try {
+      await stopped;
+      await app.close();
+    } finally {
+      interrupt.release();
+    }
+    return interrupt.exitCode();
   },
 };

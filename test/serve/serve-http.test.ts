@@ -201,6 +201,40 @@ test('--host off loopback: a token is generated and printed once, and every requ
   }
 });
 
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+  ['SIGINT', 130],
+] as const)
+  test(`genlab serve on ${signal}: closes within 10 s with a live event stream open, exit ${code}`, async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--out', store.root, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.resume();
+    const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    try {
+      while (!/http:\/\/127\.0\.0\.1:\d+\//.test(out)) {
+        if (child.exitCode !== null) throw new Error(`genlab serve exited ${child.exitCode}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(out)![0];
+      const events = await fetch(`${url}/api/events`); // held open by the server
+      assert.equal(events.status, 200);
+      const t0 = performance.now();
+      child.kill(signal);
+      assert.equal(await exited, code);
+      assert.ok(
+        performance.now() - t0 < 10_000,
+        `closed in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      await events.body?.cancel().catch(() => {});
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
 test('bad flags: a short --token and a store that does not exist are named', async () => {
   const io = captureIo();
   assert.equal(await main(['serve', '--host', '0.0.0.0', '--token', 'abc'], io), 2);
