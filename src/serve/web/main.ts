@@ -5,11 +5,11 @@ import { startLive } from './api.js';
 import { loadScript, showError } from './dom.js';
 import { runsPage } from './runs-page.js';
 
-const root = document.getElementById('page') as HTMLElement;
+const main = document.getElementById('page') as HTMLElement;
 let cleanup: () => void = () => undefined;
 let shown = 0; // which route() call the page belongs to: a page that loads after the next route is dropped
 
-function show(load: () => Promise<() => void>): void {
+function show(root: HTMLElement, load: () => Promise<() => void>): void {
   const mine = ++shown;
   load().then(
     (stop) => (mine === shown ? (cleanup = stop) : stop()),
@@ -24,6 +24,10 @@ function route(): void {
   cleanup();
   cleanup = () => undefined;
   shown++;
+  // Each route draws into a container of its own: a page whose data arrives after the next route has begun draws
+  // into a detached one, unseen, instead of over the page now shown.
+  const root = document.createElement('div');
+  main.replaceChildren(root);
   const [pathPart, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const params = new URLSearchParams(query);
   const [page, ...rest] = pathPart.split('/');
@@ -33,20 +37,24 @@ function route(): void {
   const ids = (params.get('ids') ?? '').split(',').filter(Boolean).map(decodeURIComponent);
   switch (page) {
     case 'run':
-      show(async () => (await Promise.all([import('./run-page.js'), uPlot()]))[0].runPage(root, arg ?? ''));
+      show(root, async () =>
+        (await Promise.all([import('./run-page.js'), uPlot()]))[0].runPage(root, arg ?? ''),
+      );
       break;
     case 'compare':
-      show(async () => (await Promise.all([import('./compare-page.js'), uPlot()]))[0].comparePage(root, ids));
+      show(root, async () =>
+        (await Promise.all([import('./compare-page.js'), uPlot()]))[0].comparePage(root, ids),
+      );
       break;
     case 'presets':
       if (arg) {
         location.replace(`#/preset/${encodeURIComponent(arg)}${query ? `?${query}` : ''}`); // the old address
         return;
       }
-      show(async () => (await import('./presets-page.js')).presetsPage(root));
+      show(root, async () => (await import('./presets-page.js')).presetsPage(root));
       break;
     case 'preset':
-      show(async () =>
+      show(root, async () =>
         (await import('./preset-page.js')).presetPage(
           root,
           arg ?? '',
@@ -56,7 +64,7 @@ function route(): void {
       );
       break;
     case 'sweeps':
-      show(async () => (await import('./sweeps-page.js')).sweepsPage(root));
+      show(root, async () => (await import('./sweeps-page.js')).sweepsPage(root));
       break;
     default:
       cleanup = runsPage(root);
