@@ -345,6 +345,27 @@ export function reseeded(c: FitConfig, k: number): FitConfig {
 }
 
 /**
+ * A run's config without what --seeds moves, as JSON text: a run and its replicates (reseeded, or a theory run's
+ * options.seed + k) share it. A fit's two seeds move together, so their difference stays (memorization's K models,
+ * a grid over train.seed alone, are not replicates of one another).
+ */
+export function seedless(config: unknown): string {
+  if (config === null || typeof config !== 'object') return JSON.stringify(config);
+  const c = config as { train?: { seed?: unknown }; randomization?: { seed?: unknown }; options?: unknown };
+  const options = c.options as { seed?: unknown } | undefined;
+  if (options !== null && typeof options === 'object' && typeof options.seed === 'number')
+    return JSON.stringify({ ...c, options: { ...options, seed: null } });
+  const train = c.train?.seed;
+  const draw = c.randomization?.seed;
+  if (typeof train !== 'number' || typeof draw !== 'number') return JSON.stringify(config);
+  return JSON.stringify({
+    ...c,
+    train: { ...c.train, seed: null },
+    randomization: { ...c.randomization, seed: draw - train },
+  });
+}
+
+/**
  * Whether a preset's runs at a scale may be repeated with further seeds: not when they are a grid over train.seed
  * (memorization's K models), for a further seed would move randomization.seed too (see reseeded).
  */

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { TABLE_COLUMNS, runsJson, type RunStore } from '../store/store.js';
 import { downsample } from '../report/plot.js';
 import { epochsCsv, runsCsv, stepsCsv } from './csv.js';
+import { runFieldsReader } from './runs-fields.js';
 import { runConfigOf, runDetail, runEpochs, runRow, runSteps } from './run-data.js';
 import { compareConfigs } from './compare.js';
 import { HttpError } from './security.js';
@@ -64,6 +65,9 @@ export function registerApi(app: FastifyInstance, store: RunStore, queue: QueueT
     columns: TABLE_COLUMNS,
     rows: store.table().map((r) => TABLE_COLUMNS.map((k) => r[k])),
   }));
+  // The runs page's filter and seed folding: each run's config as key=value words and its seeds' cell.
+  const fields = runFieldsReader(store);
+  app.get('/api/runs-fields', async () => ({ runs: fields() }));
   app.get('/api/runs.csv', async (_req, reply) => csv(reply, 'runs.csv', runsCsv(store.list())));
   app.get<IdParams>('/api/runs/:id', async (req) => runDetail(store, req.params.id));
   app.get<IdParams>('/api/runs/:id/epochs', async (req) => ({ epochs: runEpochs(store, req.params.id) }));

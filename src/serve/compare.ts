@@ -15,14 +15,14 @@ export interface Comparison {
 }
 
 /** A config's leaves by key path ("train.lr"), each value as JSON text; lists are leaves. */
-function leaves(x: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+export function leaves(x: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
   if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
     for (const [k, v] of Object.entries(x)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) out.set(prefix, JSON.stringify(x));
   return out;
 }
 
-const text = (json: string | null): string =>
+export const text = (json: string | null): string =>
   json === null ? '–' : /^"/.test(json) ? (JSON.parse(json) as string) : json;
 
 // A label names the variant first, then the model, other fields, and the seed last ("random labels, lr=0.1, seed 1").

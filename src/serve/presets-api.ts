@@ -73,6 +73,38 @@ function presetList(store: RunStore, load: (name: string) => AnyPreset, plan: Pl
   };
 }
 
+/**
+ * The runs page's groups: each preset and scale with runs in the store (any status), its runs there in plan order
+ * with their labels, and how many it plans and has done (at the seeds found, as its page reads them).
+ */
+function runGroups(store: RunStore, load: (name: string) => AnyPreset, plan: Planner) {
+  const status = new Map(store.versions().map((v) => [v.id, v.status]));
+  const inStore = (id: string) => status.has(id);
+  const groups = presetNames().flatMap((name) => {
+    const p = load(name);
+    return presetScales(p).flatMap((scale) => {
+      const runs = plan(p, scale, seedsFound(p, scale, inStore, plan).seeds);
+      const present = runs.filter((r) => inStore(r.id));
+      if (present.length === 0) return [];
+      const done = runs.filter((r) => {
+        const s = status.get(r.id);
+        return s !== undefined && isDone(s);
+      });
+      return [
+        {
+          preset: name,
+          title: p.title,
+          scale,
+          planned: runs.length,
+          complete: done.length,
+          runs: present.map((r) => ({ id: r.id, label: r.label })),
+        },
+      ];
+    });
+  });
+  return { groups };
+}
+
 type PresetQuery = { Params: { name: string }; Querystring: Record<string, string | undefined> };
 
 /**
@@ -101,6 +133,12 @@ export function registerPresets(app: FastifyInstance, store: RunStore, storeArg:
     const { version } = storeState(store);
     if (listCache?.version !== version) listCache = { version, value: presetList(store, load, plan) };
     return listCache.value;
+  });
+  let groupsCache: { version: string; value: ReturnType<typeof runGroups> } | null = null;
+  app.get('/api/runs-groups', async () => {
+    const { version } = storeState(store);
+    if (groupsCache?.version !== version) groupsCache = { version, value: runGroups(store, load, plan) };
+    return groupsCache.value;
   });
   app.get<PresetQuery>('/api/presets/:name', async (req) => {
     const p = presetNamed(req.params.name, load);

@@ -14,8 +14,11 @@ export type RunRow = RunInfo & {
   created: string; // ISO time the run's config was written
   updated: string; // ISO time of the run's last change
   error: string | null; // why it failed (status failed)
-  results: FitResults | null; // null before its first epoch ends
+  results: RowResults | null; // null before a fit's first epoch ends
 };
+
+/** A run's results in the index: a fit's (FitResults), or the accuracies a theory run has (trainAcc, testAcc). */
+export type RowResults = Partial<FitResults>;
 
 /** The runs as machines read them (`genlab runs --json`, the dashboard's /api/runs): each row with its `id`. */
 export function runsJson(
@@ -59,7 +62,7 @@ export const TABLE_COLUMNS = [
 export interface KindRow {
   info: RunInfo;
   error: string | null;
-  results: FitResults | null; // null before a fit's first epoch, and for kinds with no per-epoch results
+  results: RowResults | null; // null before a fit's first epoch, and for runs with no results to show
 }
 
 /** A kind's indexer: the row of a run directory holding `config`, or null when the run is of another kind. */
@@ -376,7 +379,7 @@ export class RunStore {
       created: r.created,
       updated: r.updated,
       error: r.error,
-      results: r.results ? (JSON.parse(r.results) as FitResults) : null,
+      results: r.results ? (JSON.parse(r.results) as RowResults) : null,
     };
   }
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { presetNames } from '../../src/presets/preset.js';
+import { RunStore } from '../../src/store/store.js';
 import { genlabInProcess } from '../support/cli-in-process.js';
 import { launchChromium, listen, presetStore } from '../support/serve-fixtures.js';
 
@@ -74,6 +75,28 @@ test('every page of the nav, a run and a comparison load without a console error
   assert.deepEqual(problems, []);
 });
 
+test('a page whose data arrives after the user has moved on does not draw over the page now shown', async () => {
+  // The comparison picker's runs arrive 1.5 s late; by then the presets page is shown and must stay.
+  let served = false;
+  await page.route('**/api/runs', async (r) => {
+    await new Promise((done) => setTimeout(done, 1500));
+    await r.continue();
+    served = true;
+  });
+  try {
+    await page.goto(`${server.url}/#/compare`);
+    await page.goto(`${server.url}/#/presets`);
+    await page.waitForSelector('#presets tbody tr', { timeout: 60_000 });
+    while (!served) await new Promise((done) => setTimeout(done, 100));
+    await new Promise((done) => setTimeout(done, 300));
+    assert.ok(await page.$('#presets tbody tr'), 'the presets page is still shown');
+    assert.equal(await page.$$eval('#page h1', (hs) => hs.map((h) => h.textContent).join()), 'Presets');
+  } finally {
+    await page.unroute('**/api/runs');
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('a preset page of every preset at smoke scale, with figures, tables and verdicts where its runs are', async () => {
   for (const name of presetNames()) await open(`#/preset/${name}?scale=smoke`, '#missing');
   const drawn: Record<string, { missing: string; figures: number; tables: number; verdicts: number }> = {};
@@ -101,6 +124,75 @@ test('a preset page of every preset at smoke scale, with figures, tables and ver
       'random-labels-protocol': [true, true, true],
     },
   );
+});
+
+test("the runs page groups runs by preset and scale, folds seeds, filters by config fields and shows theory runs' accuracies", async () => {
+  await open('#/runs', '#runs[data-fields="true"]');
+  const rows = () =>
+    page.$$eval('#runs tbody tr[data-id]', (trs) =>
+      trs.map((t) => ({
+        id: (t as HTMLElement).dataset.id ?? '',
+        seeds: (t as HTMLElement).dataset.seeds ?? '1',
+        run: t.querySelector('td:nth-child(2)')?.textContent ?? '',
+        train: t.querySelector('td[data-col="trainAcc"]')?.textContent ?? '',
+      })),
+    );
+  const store = new RunStore(root);
+  const all = store.list();
+  assert.equal((await rows()).length, all.length);
+
+  // key=value looks in the config: the runs on random labels with MLP 1×64 (fig1a's smoke model), as configs say
+  const configs = all.map((r) => ({ id: r.run, config: store.run(r.run).readConfig<unknown>() }));
+  const randomMlp = configs
+    .filter(({ config }) => {
+      const c = config as { model?: { name?: string }; randomization?: { labels?: string } };
+      return c.randomization?.labels === 'random' && c.model?.name === 'mlp-1x64';
+    })
+    .map((r) => r.id)
+    .sort();
+  store.close();
+  assert.ok(randomMlp.length >= 2, 'random labels at 2 seeds');
+  await page.fill('input[type=search]', 'labels=random model=mlp-1x64');
+  assert.deepEqual((await rows()).map((r) => r.id).sort(), randomMlp);
+
+  // fold seeds: fig1a's two seeds of each variant in one row, named by the plan without the seed
+  await page.fill('input[type=search]', '');
+  await page.selectOption('#grouping', 'preset');
+  await page.check('#fold');
+  const groups = await page.$$eval('#runs tr.group-head', (trs) =>
+    trs.map((t) => (t as HTMLElement).dataset.group ?? 'none'),
+  );
+  for (const g of ['fig1a/smoke', 'table3/smoke', 'memorization/smoke', 'random-labels-protocol/smoke'])
+    assert.ok(groups.includes(g), `${g} among ${groups.join(', ')}`);
+  const fig1a = await page.$$eval('#runs tr', (trs) => {
+    const out: { seeds: string; run: string; train: string }[] = [];
+    let inFig1a = false;
+    for (const t of trs as HTMLElement[]) {
+      if (t.classList.contains('group-head')) inFig1a = t.dataset.group === 'fig1a/smoke';
+      else if (inFig1a && t.dataset.id)
+        out.push({
+          seeds: t.dataset.seeds ?? '1',
+          run: t.querySelector('td:nth-child(2)')?.textContent ?? '',
+          train: t.querySelector('td[data-col="trainAcc"]')?.textContent ?? '',
+        });
+    }
+    return out;
+  });
+  assert.equal(fig1a.length, 5, JSON.stringify(fig1a));
+  for (const r of fig1a) {
+    assert.equal(r.seeds, '2', JSON.stringify(r));
+    assert.match(r.run, /^[A-Za-z ]+ 2 seeds$/, 'the variant, then its seeds');
+    assert.match(r.train, /^\d+\.\d%( \(\d+\.\d%–\d+\.\d%\))?$/, 'mean (min–max)');
+  }
+
+  // a theory run shows its accuracies (a kernel run's 1 − error), not dashes
+  await page.uncheck('#fold');
+  await page.selectOption('#grouping', '');
+  await page.fill('input[type=search]', 'experiment=kernel');
+  const kernels = await rows();
+  assert.ok(kernels.length > 0 && kernels.every((r) => r.id.startsWith('kernel')), JSON.stringify(kernels));
+  for (const r of kernels) assert.match(r.train, /^\d+\.\d%$/, r.id);
+  assert.deepEqual(problems, []);
 });
 
 test('a preset page follows its runs: the missing ones made now appear without a reload', async () => {

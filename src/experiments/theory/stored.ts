@@ -3,6 +3,7 @@ import { InputError } from '../../engine/index.js';
 import type { RunDir, RunStatus } from '../../store/run-dir.js';
 import { indexKind, type KindRow } from '../../store/store.js';
 import { THEORY_EXPERIMENTS, type TheoryName } from './registry.js';
+import type { Scores } from './experiment.js';
 
 export interface TheoryConfig {
   experiment: string;
@@ -41,19 +42,25 @@ export function writeTheoryResult(run: RunDir, result: unknown): void {
 /** The index row of a theory run (null for a fit): its columns from the experiment, complete once it has a result. */
 function theoryRow(run: RunDir, config: unknown, failed?: string): KindRow | null {
   if (!isTheoryConfig(config)) return null;
-  const complete = run.readArtifact(RESULT) !== null;
+  const bytes = run.readArtifact(RESULT);
+  const complete = bytes !== null;
   const status: RunStatus = complete ? 'complete' : failed !== undefined ? 'failed' : 'running';
   const e = THEORY_EXPERIMENTS[config.experiment as TheoryName];
   let columns = { model: config.experiment, dataset: '', labels: '', inputs: '' };
+  let results: Scores | null = null; // its accuracies, where the experiment has them, in the runs' table
   try {
     if (e) columns = e.index(config.options as never);
+    if (e && bytes !== null) {
+      const scores = e.scores(JSON.parse(bytes.toString('utf8')) as never);
+      if (scores.trainAcc !== undefined || scores.testAcc !== undefined) results = scores;
+    }
   } catch {
-    // options from another genlab version: the experiment's name still shows
+    // options or a result from another genlab version: the experiment's name still shows
   }
   return {
     info: { run: run.id, dir: run.dir, status, ...columns },
     error: complete ? null : (failed ?? null),
-    results: null,
+    results,
   };
 }
 
