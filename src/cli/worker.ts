@@ -1,4 +1,5 @@
 // genlab worker: fits runs from a sweep's queue (BullMQ on Redis) on this machine until stopped.
+import { existsSync } from 'node:fs';
 import { InputError, parseDevice } from '../engine/index.js';
 import { RunStore } from '../store/store.js';
 import { startWorker, type WorkerEvent } from '../sweep/queue/worker.js';
@@ -77,6 +78,7 @@ Examples:
     if (name !== undefined && !/^[A-Za-z0-9._:@-]{1,100}$/.test(name))
       throw new InputError(`genlab worker: --name: expected letters, digits and . _ : @ -, got "${name}"`);
     const device = parseDevice(args.flags.device as string, 'genlab worker: --device');
+    const fresh = !existsSync(args.flags.out as string); // said on the first line: a typo'd --out is seen
     const store = new RunStore(args.flags.out as string);
     const threads = threadsOf(args, io, 'genlab worker', 1); // capped at the cores as fit and run cap them
     const interrupt = onInterrupt(
@@ -95,7 +97,7 @@ Examples:
         onEvent: (e) => show(io, e),
       });
       io.err(
-        `worker ${worker.name} on ${target.display}: ${String(args.flags.jobs)} at a time, store ${store.root}\n`,
+        `worker ${worker.name} on ${target.display}: ${String(args.flags.jobs)} at a time, store ${store.root}${fresh ? ' (new: it did not exist)' : ''}\n`,
       );
       const stop = () => void worker.stop();
       process.on('SIGTERM', stop);

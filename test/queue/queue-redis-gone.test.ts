@@ -20,7 +20,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     `a worker on ${signal} after its Redis has gone: exits within 10 s, no lock left`,
     { timeout: 120_000 },
     async () => {
-      const root = tempDir('genlab-redis-gone-');
+      const root = path.join(tempDir('genlab-redis-gone-'), 'store'); // not there yet: the worker says it is new
       const redis = await startRedis();
       const worker = genlab(['worker', '--queue', redis.url, '--out', root, '--threads', '1']);
       try {
@@ -42,6 +42,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         ]);
         const seconds = (performance.now() - t0) / 1000;
         assert.equal(code, 0, `exit after ${seconds.toFixed(1)} s:\n${worker.output()}`);
+        assert.ok(worker.output().includes(`store ${root} (new: it did not exist)`), worker.output());
         assert.match(worker.output(), /stopped without Redis \(redis:\/\/127\.0\.0\.1:\d+ does not answer\)/);
         assert.equal(run.writer(), null, 'no process writes the run');
         assert.equal(existsSync(run.file('lock')), false, 'the lock is released');
