@@ -60,6 +60,17 @@ function openmpRuntime(lib) {
   }
 }
 
+// GENLAB_SANITIZE=address builds the addon with AddressSanitizer and UBSan (scripts/sanitize.sh does, into a
+// folder of its own): node then runs it with libasan preloaded.
+function sanitize() {
+  const s = process.env.GENLAB_SANITIZE;
+  if (!s) return { cflags: [], ldflags: [] };
+  if (s !== 'address')
+    fail(`GENLAB_SANITIZE=${s}: expected address (AddressSanitizer with UBSan) or nothing`);
+  const flags = ['-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-g'];
+  return { cflags: flags, ldflags: flags };
+}
+
 const { include, lib } = layout();
 const what = process.argv[2];
 const cuda = has(lib, 'torch_cuda');
@@ -72,10 +83,11 @@ if (what === 'include') {
   if (omp) libs.push(`-l:${omp}`);
   console.log(libs.join(' '));
 } else if (what === 'cflags') {
-  console.log(openmpRuntime(lib) ? '-fopenmp' : '-Wno-unknown-pragmas'); // no runtime: the pragmas stay off
+  const omp = openmpRuntime(lib) ? '-fopenmp' : '-Wno-unknown-pragmas'; // no runtime: the pragmas stay off
+  console.log([omp, ...sanitize().cflags].join(' '));
 } else if (what === 'ldflags') {
   // --no-as-needed keeps libtorch_cuda linked although no symbol of it is named: it registers the CUDA kernels.
-  console.log(['-Wl,--no-as-needed', '-Wl,-rpath,' + lib].join(' '));
+  console.log(['-Wl,--no-as-needed', '-Wl,-rpath,' + lib, ...sanitize().ldflags].join(' '));
 } else if (what === 'defines') {
   const defs = [`_GLIBCXX_USE_CXX11_ABI=${cxx11Abi(lib)}`];
   if (cuda) defs.push('GENLAB_CUDA=1');

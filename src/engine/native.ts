@@ -217,6 +217,14 @@ export interface NativeAddon {
 }
 
 function locate(): string {
+  // Another build of the addon (scripts/sanitize.sh's, with AddressSanitizer) by its file.
+  const other = process.env.GENLAB_NATIVE_ADDON;
+  if (other) {
+    if (existsSync(other)) return path.resolve(other);
+    throw new Error(
+      `engine: GENLAB_NATIVE_ADDON=${other}: no such file; expected a built genlab_native.node`,
+    );
+  }
   const here = path.dirname(fileURLToPath(import.meta.url));
   // dist/src/engine -> repository root
   for (const up of ['../../..', '../..']) {

@@ -28,6 +28,8 @@ import {
 } from '../../src/nn/index.js';
 import { SGD } from '../../src/optim/index.js';
 
+const underAddressSanitizer = (process.env.LD_PRELOAD ?? '').includes('libasan');
+
 /**
  * Trains `model` on one batch for `steps` SGD steps and checks that nothing leaks: the live-tensor
  * count after the first step (returned, with the last loss) stays put, and resident memory grows
@@ -58,10 +60,13 @@ function trainWithoutLeaks(
   }
   const growth = (process.memoryUsage().rss - rssFrom) / 2 ** 20;
   assert.equal(liveTensors(), settled, `live tensors after ${steps} steps`);
-  assert.ok(
-    growth < 30,
-    `resident memory grew by ${growth.toFixed(1)} MiB between step ${from} and ${steps}; expected < 30`,
-  );
+  // Under AddressSanitizer (scripts/sanitize.sh preloads libasan) freed memory waits in its quarantine (256 MiB),
+  // so resident memory measures nothing there; the live-tensor count above still does.
+  if (!underAddressSanitizer)
+    assert.ok(
+      growth < 30,
+      `resident memory grew by ${growth.toFixed(1)} MiB between step ${from} and ${steps}; expected < 30`,
+    );
   opt.dispose();
   model.dispose();
   x.dispose();
