@@ -4,7 +4,7 @@ import { TABLE_COLUMNS, runsJson, type RunStore } from '../store/store.js';
 import { downsample } from '../report/plot.js';
 import { epochsCsv, runsCsv, stepsCsv } from './csv.js';
 import { runFieldsReader } from './runs-fields.js';
-import { runConfigOf, runDetail, runEpochs, runRow, runSteps } from './run-data.js';
+import { runConfigOf, runDetail, runEpochs, runPace, runRow, runSteps } from './run-data.js';
 import { compareConfigs } from './compare.js';
 import { HttpError } from './security.js';
 import { imageGrid } from './images.js';
@@ -82,7 +82,8 @@ export function registerApi(app: FastifyInstance, store: RunStore, queue: QueueT
     csv(reply, `${req.params.id}-steps.csv`, stepsCsv(runSteps(store, req.params.id))),
   );
   app.get<IdParams>('/api/runs/:id/images', async (req) => imageGrid(store, req.params.id));
-  // Runs compared: what differs between their configs and a label for each from it.
+  // Runs compared: what differs between their configs, a label for each from it, which are seeds of one
+  // configuration, and each one's pace (steps and epochs as examples seen).
   app.get<{ Querystring: { ids?: string } }>('/api/compare', async (req) => {
     const ids = (req.query.ids ?? '').split(',').filter(Boolean);
     if (ids.length === 0 || ids.length > MAX_COMPARE)
@@ -91,10 +92,13 @@ export function registerApi(app: FastifyInstance, store: RunStore, queue: QueueT
         `compare: ?ids must name 1 to ${MAX_COMPARE} runs, comma-separated; got ${ids.length}`,
       );
     for (const id of ids) runRow(store, id);
-    return compareConfigs(
-      ids,
-      ids.map((id) => runConfigOf(store, id)),
-    );
+    return {
+      ...compareConfigs(
+        ids,
+        ids.map((id) => runConfigOf(store, id)),
+      ),
+      paces: ids.map((id) => runPace(store, id)),
+    };
   });
   app.get('/api/sweeps', async () => ({ ...localSweeps(store), queue: await queueView(queue) }));
 }

@@ -2,6 +2,8 @@
 import type { FitConfig } from '../config/config.js';
 import type { FitSummary, RunDir } from '../store/run-dir.js';
 import type { RunRow, RunStore } from '../store/store.js';
+import { batchRanges } from '../data/batches.js';
+import { trainMembers } from '../experiments/fit.js';
 import { loadArtifact } from '../randomize/index.js';
 import type { EpochRecord } from '../train/index.js';
 import { HttpError } from './security.js';
@@ -40,6 +42,13 @@ export function runConfigOf(store: RunStore, id: string): FitConfig | null {
   } catch {
     return null;
   }
+}
+
+/** How a run's steps and epochs turn into examples seen (the compare page's x axes). */
+export interface RunPace {
+  batchSize: number;
+  stepsPerEpoch: number;
+  epochExamples: number; // examples trained on per epoch: the training set, its fraction, less a dropped last batch
 }
 
 function readOrNull<T>(read: () => T): T | null {
@@ -84,6 +93,18 @@ export function randomizationDir(store: RunStore, id: string): string {
 export function runEpochs(store: RunStore, id: string): EpochRecord[] {
   const run = runDir(store, id);
   return readOrNull(() => run.readMetrics()) ?? [];
+}
+
+/** The run's batch size, SGD steps per epoch and examples per epoch; null before its summary says its data's size. */
+export function runPace(store: RunStore, id: string): RunPace | null {
+  const config = runConfigOf(store, id);
+  const summary = readOrNull(() => runDir(store, id).readSummary());
+  if (!config || !summary || !(summary.trainSize > 0)) return null;
+  const { batchSize, dropLast } = config.train;
+  const trained = trainMembers(config, summary.trainSize)?.length ?? summary.trainSize;
+  const stepsPerEpoch = batchRanges(trained, batchSize, dropLast).length;
+  const epochExamples = dropLast ? stepsPerEpoch * batchSize : trained;
+  return { batchSize, stepsPerEpoch, epochExamples };
 }
 
 /** A token that changes whenever the run moves on (its RunDir stamp: epochs, steps, status, mtimes). */

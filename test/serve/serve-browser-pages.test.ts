@@ -84,10 +84,14 @@ test('a page whose data arrives after the user has moved on does not draw over t
     served = true;
   });
   try {
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/runs', { timeout: 30_000 });
     await page.goto(`${server.url}/#/compare`);
+    await asked; // the picker has asked for its runs: now move on
     await page.goto(`${server.url}/#/presets`);
     await page.waitForSelector('#presets tbody tr', { timeout: 60_000 });
-    while (!served) await new Promise((done) => setTimeout(done, 100));
+    for (let waited = 0; !served && waited < 30_000; waited += 100)
+      await new Promise((done) => setTimeout(done, 100));
+    assert.ok(served, 'the late answer was served');
     await new Promise((done) => setTimeout(done, 300));
     assert.ok(await page.$('#presets tbody tr'), 'the presets page is still shown');
     assert.equal(await page.$$eval('#page h1', (hs) => hs.map((h) => h.textContent).join()), 'Presets');
@@ -192,6 +196,70 @@ test("the runs page groups runs by preset and scale, folds seeds, filters by con
   const kernels = await rows();
   assert.ok(kernels.length > 0 && kernels.every((r) => r.id.startsWith('kernel')), JSON.stringify(kernels));
   for (const r of kernels) assert.match(r.train, /^\d+\.\d%$/, r.id);
+  assert.deepEqual(problems, []);
+});
+
+/** Each chart's legend: the labels listed (a raw line or a band's edge is drawn but not listed). */
+const legends = () =>
+  page.$$eval('#compare .chart', (charts) =>
+    charts.map((c) =>
+      [...c.querySelectorAll('.u-legend .u-series:not(.aside)')]
+        .slice(1)
+        .map((s) => s.querySelector('.u-label')?.textContent ?? ''),
+    ),
+  );
+
+/** The x range each chart shows. */
+const xRanges = () =>
+  page.$$eval('#compare .chart', (charts) =>
+    charts.map((c) => [Number((c as HTMLElement).dataset.xMin), Number((c as HTMLElement).dataset.xMax)]),
+  );
+
+test('compare: seeds folded into a line and a band per variant, the loss smoothed, x in steps, epochs or examples', async () => {
+  const fig1a = (await (await fetch(`${server.url}/api/presets/fig1a?scale=smoke`)).json()) as {
+    runs: { id: string; label: string }[];
+  };
+  const of = (variant: string) => fig1a.runs.filter((r) => r.label.startsWith(variant)).map((r) => r.id);
+  const ids = [...of('random labels'), ...of('true labels')];
+  assert.equal(ids.length, 4, JSON.stringify(fig1a.runs));
+  await open(`#/compare?ids=${ids.join(',')}`, '#compare .chart');
+  const controls = await page.$eval('#compare-controls', (d) => ({
+    smoothing: (d.querySelector('#smoothing') as HTMLSelectElement).value,
+    x: [...d.querySelectorAll('#x-axis option')].map((o) => o.textContent),
+    fold: (d.querySelector('#fold-seeds') as HTMLInputElement).checked,
+  }));
+  assert.deepEqual(controls, { smoothing: '0.6', x: ['step', 'epoch', 'examples seen'], fold: true });
+  // One line per variant (4 runs, 2 groups), named without the seed.
+  const groups = ['random labels', 'true labels'];
+  assert.deepEqual(await legends(), [groups, groups, groups]);
+  // Smoke fig1a: 64 examples in one batch of 128, 3 epochs: x ends at step 3, epoch 3, 192 examples seen, on
+  // the loss's chart as on the accuracy's.
+  const ends: Record<string, number> = { step: 3, epoch: 3, examples: 192 };
+  for (const x of ['examples', 'epoch', 'step']) {
+    await page.selectOption('#x-axis', x);
+    await page.waitForFunction(
+      (end) => Number((document.querySelector('#compare .chart') as HTMLElement).dataset.xMax) === end,
+      ends[x],
+    );
+    assert.deepEqual(
+      (await xRanges()).map((r) => r[1]),
+      [ends[x], ends[x], ends[x]],
+      x,
+    );
+  }
+  // Seeds unfolded: a line per run, named with its seed; no smoothing: no raw lines behind the loss.
+  await page.uncheck('#fold-seeds');
+  await page.selectOption('#smoothing', '0');
+  const [loss] = await legends();
+  assert.equal(loss.length, 4);
+  assert.ok(
+    loss.every((l) => / seed \d$/.test(l)),
+    loss.join(', '),
+  );
+  assert.equal(
+    await page.$$eval('#compare .chart:first-child .u-legend .u-series', (rows) => rows.length),
+    5,
+  );
   assert.deepEqual(problems, []);
 });
 

@@ -122,14 +122,16 @@ test('compare overlays two runs, each named by what differs', async () => {
   for (const id of store.ids) await page.check(`input[data-pick="${id}"]`);
   await page.click('text=Compare selected');
   await page.waitForSelector('#compare .chart');
+  // A line per run in each legend (the loss's raw lines, drawn faint behind, are not listed); no seeds to fold.
   const legends = await page.$$eval('#compare .chart', (charts) =>
-    charts.map((c) => c.querySelectorAll('.u-legend .u-series').length - 1),
+    charts.map((c) => c.querySelectorAll('.u-legend .u-series:not(.aside)').length - 1),
   );
   assert.deepEqual(legends, [2, 2, 2]);
+  assert.equal(await page.$('#fold-seeds'), null);
   assert.ok((await inkOf('#compare .chart')).every((n) => n > 200));
   // Each line named by what differs, in its own colour; the differing config fields in a table.
   const series = await page.$$eval(
-    '#compare .chart:first-child .u-legend .u-series:not(:first-child)',
+    '#compare .chart:first-child .u-legend .u-series:not(:first-child):not(.aside)',
     (ss) =>
       ss.map((s) => ({
         label: s.querySelector('.u-label')?.textContent,

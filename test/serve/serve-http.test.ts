@@ -138,14 +138,21 @@ test('per-step losses are downsampled to the points asked for, and a window retu
   assert.deepEqual(await bad.json(), { error: 'steps: ?from must be an integer in 1..30; got "0"' });
 });
 
-test('compare: each run labelled by what differs, the differing fields, and refusals in words', async () => {
+test('compare: each run labelled by what differs, the differing fields, groups, paces, and refusals in words', async () => {
   const ids = store.ids.join(',');
   const c = (await (await fetch(`${server.url}/api/compare?ids=${ids}`)).json()) as {
     labels: string[];
     differing: { key: string; values: string[] }[];
+    groups: number[];
+    groupLabels: string[];
+    paces: unknown[];
   };
   assert.deepEqual(c.labels, ['true labels', 'random labels']);
   assert.deepEqual(c.differing, [{ key: 'randomization.labels', values: ['true', 'random'] }]);
+  assert.deepEqual([c.groups, c.groupLabels], [[0, 1], c.labels]);
+  // 300 examples in batches of 32: 10 steps an epoch, the last of 12 examples.
+  const pace = { batchSize: 32, stepsPerEpoch: 10, epochExamples: 300 };
+  assert.deepEqual(c.paces, [pace, pace]);
   const none = await fetch(`${server.url}/api/compare?ids=`);
   assert.equal(none.status, 400);
   assert.equal(

@@ -36,3 +36,16 @@ export function dashOf(i: number): number[] | undefined {
         [8, 3, 2, 3],
       ][i % 3];
 }
+
+/** A palette colour (#rrggbb or hsl(…)) at opacity alpha: for a faint raw line or a band's fill in a line's colour. */
+export function withAlpha(colour: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (hex)
+    return `rgba(${hex
+      .slice(1)
+      .map((h) => parseInt(h, 16))
+      .join(', ')}, ${alpha})`;
+  const hsl = /^hsl\((.*)\)$/.exec(colour);
+  if (hsl) return `hsla(${hsl[1]}, ${alpha})`;
+  throw new Error(`palette: colour not understood; expected #rrggbb or hsl(…), got "${colour}"`);
+}
