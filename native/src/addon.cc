@@ -3,6 +3,10 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 #include <dlfcn.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <csignal>
+#include <mutex>
 #include <thread>
 
 namespace genlab {
@@ -314,7 +318,37 @@ GENLAB_OP(allocatorSetCacheLimit) {
   return info.Env().Undefined();
 }
 
+// oneDNN's JIT sgemm kernels in libtorch (genlab::sgemm calls them) point rsp into a heap buffer while they run
+// (oneDNN issue 4845, fixed in oneDNN 3.11; libtorch 1.13 ships 2.x): a signal handled on a thread inside one pushes
+// its frame into that buffer's neighbours on the heap (Ctrl-C while training: "corrupted size vs. prev_size" in a later
+// free; AddressSanitizer sees libuv's handler writing into a heap redzone). So the asynchronous signals are blocked in
+// the thread that loads the addon (node's main thread) and so in every thread started after it (OpenMP's workers), and
+// a thread of the addon's own waits with them unblocked: the kernel delivers the process's signals there, where libuv's
+// handlers run and wake the event loop through its pipe as before. Faults stay unblocked (they are synchronous), and
+// SIGPROF too, since a profiler samples the thread it signals.
+static sigset_t asyncSignals() {
+  sigset_t set;
+  sigfillset(&set);
+  for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT, SIGPROF, SIGKILL, SIGSTOP}) sigdelset(&set, s);
+  return set;
+}
+
+static void routeSignals() {
+  static std::once_flag once;
+  const sigset_t set = asyncSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // this thread, and the threads it starts from now on
+  std::call_once(once, [] {
+    std::thread([] {
+      pthread_setname_np(pthread_self(), "genlab-signals");
+      const sigset_t mine = asyncSignals();
+      pthread_sigmask(SIG_UNBLOCK, &mine, nullptr);
+      for (;;) pause();
+    }).detach();
+  });
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  routeSignals();
   installCpuAllocator();
   GENLAB_EXPORT(dispose);
   GENLAB_EXPORT(liveCount);
