@@ -40,7 +40,7 @@ export interface ExampleDynamics {
  */
 export function withRunTrainingSet<T>(
   run: RunDir,
-  fn: (train: { images: Tensor; labels: number[] }, original: number[]) => T,
+  fn: (train: { images: Tensor; labels: number[]; classes: string[] }, original: number[]) => T,
 ): T {
   const base = loadBase(run.readConfig<FitConfig>(), 'cpu');
   try {
@@ -49,7 +49,7 @@ export function withRunTrainingSet<T>(
     const labels = art.train.labels ? Array.from(art.train.labels) : original;
     const ds = applyRandomization(base, art);
     try {
-      return fn({ images: ds.train.images, labels }, original);
+      return fn({ images: ds.train.images, labels, classes: base.classes }, original);
     } finally {
       disposeDataset(ds);
     }

@@ -8,6 +8,7 @@ import { runConfigOf, runDetail, runEpochs, runPace, runRow, runSteps } from './
 import { compareConfigs } from './compare.js';
 import { HttpError } from './security.js';
 import { imageGrid } from './images.js';
+import { runExamples } from './examples.js';
 import { localSweeps } from './sweeps.js';
 import { queueView } from './queue-view.js';
 import type { QueueTarget } from '../sweep/queue/redis.js';
@@ -82,6 +83,7 @@ export function registerApi(app: FastifyInstance, store: RunStore, queue: QueueT
     csv(reply, `${req.params.id}-steps.csv`, stepsCsv(runSteps(store, req.params.id))),
   );
   app.get<IdParams>('/api/runs/:id/images', async (req) => imageGrid(store, req.params.id));
+  app.get<IdParams>('/api/runs/:id/examples', async (req) => runExamples(store, req.params.id));
   // Runs compared: what differs between their configs, a label for each from it, which are seeds of one
   // configuration, and each one's pace (steps and epochs as examples seen).
   app.get<{ Querystring: { ids?: string } }>('/api/compare', async (req) => {

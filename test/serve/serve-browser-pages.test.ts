@@ -3,7 +3,9 @@
 // them), with no console error and no failed request; a preset page redrawn as its missing runs arrive.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { presetNames } from '../../src/presets/preset.js';
 import { RunStore } from '../../src/store/store.js';
@@ -98,6 +100,43 @@ test('a page whose data arrives after the user has moved on does not draw over t
   } finally {
     await page.unroute('**/api/runs');
   }
+  assert.deepEqual(problems, []);
+});
+
+test("a run's page: its config first, files folded by folder, the examples it learned last and forgot most, as genlab examples finds them", async () => {
+  const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as { runs: { id: string }[] };
+  const id = runs.runs.map((r) => r.id).find((r) => r.includes('labels-random'))!;
+  await open(`#/run/${id}`, '#examples figure.example');
+  assert.equal(await page.$eval('#page h1 + *', (e) => e.id), 'config', 'the config right under the title');
+  // per-epoch records: one folded row per folder, its count of files
+  const folders = await page.$$eval('#files tr[data-folder]', (trs) =>
+    trs.map((t) => ({ folder: (t as HTMLElement).dataset.folder, files: t.querySelectorAll('li').length })),
+  );
+  const correct = folders.find((f) => f.folder === 'epochs/train-correct');
+  const epochs = (await (await fetch(`${server.url}/api/runs/${id}/epochs`)).json()) as { epochs: unknown[] };
+  assert.equal(correct?.files, epochs.epochs.length, JSON.stringify(folders));
+  // the lists are genlab examples': the same indices, in the same order
+  const dir = mkdtempSync(path.join(tmpdir(), 'genlab-examples-'));
+  try {
+    const r = await genlabInProcess(['examples', id, '--out', root, '--report-dir', dir, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const cli = JSON.parse(r.out) as { lastLearned: number[]; mostForgotten: number[] };
+    const shown = await page.$$eval('#examples .example-cards', (lists) =>
+      lists.map((l) =>
+        [...l.querySelectorAll('figure')].map((f) => Number((f as HTMLElement).dataset.index)),
+      ),
+    );
+    const expected = [cli.lastLearned, cli.mostForgotten].filter((l) => l.length > 0);
+    assert.deepEqual(shown, expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // a theory run has no per-example record: it says so, without an error
+  const kernel = runs.runs.map((r) => r.id).find((r) => r.startsWith('kernel'))!;
+  await open(`#/run/${kernel}`, '#examples p.muted:not(:empty)');
+  await page.waitForFunction(() =>
+    /no per-example view/.test(document.querySelector('#examples')?.textContent ?? ''),
+  );
   assert.deepEqual(problems, []);
 });
 

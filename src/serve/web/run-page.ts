@@ -152,6 +152,138 @@ async function showImages(box: HTMLElement, base: string): Promise<void> {
   }
 }
 
+/** A run's files, those of each folder folded into one row with their count and size (per-epoch records: dozens). */
+function filesTable(files: { path: string; bytes: number }[]): HTMLElement {
+  const link = (f: { path: string }, text: string) =>
+    el('a', { href: `/files/${f.path.split('/').map(enc).join('/')}`, download: true }, text);
+  const folders = new Map<string, { path: string; bytes: number }[]>();
+  const rows: HTMLElement[] = [];
+  for (const f of files) {
+    const inRun = f.path.split('/').slice(1); // the path starts with the run's id
+    if (inRun.length === 1) {
+      rows.push(el('tr', {}, el('td', {}, link(f, inRun[0])), el('td', { class: 'num' }, bytes(f.bytes))));
+      continue;
+    }
+    const folder = inRun.slice(0, -1).join('/');
+    const list = folders.get(folder);
+    if (list) list.push(f);
+    else folders.set(folder, [f]);
+  }
+  for (const [folder, list] of folders) {
+    const size = list.reduce((a, f) => a + f.bytes, 0);
+    rows.push(
+      el(
+        'tr',
+        { 'data-folder': folder },
+        el(
+          'td',
+          {},
+          el(
+            'details',
+            {},
+            el('summary', {}, `${folder}/ `, el('span', { class: 'muted' }, `${list.length} files`)),
+            el(
+              'ul',
+              { class: 'files' },
+              list.map((f) => el('li', {}, link(f, f.path.split('/').pop() ?? f.path), ` ${bytes(f.bytes)}`)),
+            ),
+          ),
+        ),
+        el('td', { class: 'num' }, bytes(size)),
+      ),
+    );
+  }
+  return el('table', { class: 'grid', id: 'files' }, el('tbody', {}, rows));
+}
+
+interface ExampleCard {
+  index: number;
+  label: string;
+  original: string;
+  corrupted: boolean;
+  learnedEpoch: number | null;
+  forgetEvents: number;
+  png: string;
+}
+
+interface GroupStats {
+  count: number;
+  learnedFraction: number;
+  medianLearnedEpoch: number | null;
+  meanForgetEvents: number;
+  neverForgotten: number;
+}
+
+type RunExamples =
+  | { available: false; reason: string }
+  | {
+      available: true;
+      examples: number;
+      epochs: number;
+      clean: GroupStats;
+      noisy: GroupStats | null;
+      lastLearned: ExampleCard[];
+      mostForgotten: ExampleCard[];
+    };
+
+function exampleCards(cards: ExampleCard[]): HTMLElement {
+  return el(
+    'div',
+    { class: 'example-cards' },
+    cards.map((c) =>
+      el(
+        'figure',
+        { class: c.corrupted ? 'example corrupted' : 'example', 'data-index': String(c.index) },
+        el('img', { src: c.png, alt: `training example ${c.index}` }),
+        el(
+          'figcaption',
+          {},
+          `#${c.index} ${c.label}`,
+          c.corrupted ? el('span', { class: 'muted' }, ` (was ${c.original})`) : '',
+          el('br'),
+          c.learnedEpoch === null ? 'never learned' : `learned at epoch ${c.learnedEpoch}`,
+          c.forgetEvents > 0 ? `, forgotten ${c.forgetEvents}×` : '',
+        ),
+      ),
+    ),
+  );
+}
+
+/** Which training examples the run learned last and forgot most often (from its per-epoch correctness record). */
+async function showExamples(box: HTMLElement, base: string): Promise<void> {
+  try {
+    const x = await getJson<RunExamples>(`${base}/examples`);
+    if (!x.available) {
+      box.replaceChildren(el('p', { class: 'muted' }, `no per-example view: ${x.reason}`));
+      return;
+    }
+    const group = (name: string, g: GroupStats): [string, string] => [
+      name,
+      `${num(g.count)} examples, ${pct(g.learnedFraction, 1)} learned (median epoch ${num(g.medianLearnedEpoch)}), ${num(+g.meanForgetEvents.toFixed(2))} forget events each`,
+    ];
+    box.replaceChildren(
+      kv([group('clean labels', x.clean), ...(x.noisy ? [group('corrupted labels', x.noisy)] : [])]),
+      el('h3', {}, 'Learned last (memorized), or never'),
+      x.lastLearned.length ? exampleCards(x.lastLearned) : el('p', { class: 'muted' }, 'none'),
+      el('h3', {}, 'Forgotten most often'),
+      x.mostForgotten.length
+        ? exampleCards(x.mostForgotten)
+        : el(
+            'p',
+            { class: 'muted' },
+            'no example was forgotten (correct at one epoch end, wrong at the next)',
+          ),
+      el(
+        'p',
+        { class: 'muted' },
+        `From ${x.epochs} epoch ends, evaluated on the whole training set (${num(x.examples)} examples trained on); a label that differs from the data set's reads "(was …)". The same as genlab examples RUN.`,
+      ),
+    );
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'error' }, String(e)));
+  }
+}
+
 /** Draws a run's page; returns the cleanup that stops its live updates. */
 export function runPage(root: HTMLElement, id: string): () => void {
   let stopped = false;
@@ -176,6 +308,7 @@ export function runPage(root: HTMLElement, id: string): () => void {
     await steps.load(true);
   };
   const imagesBox = el('div', { class: 'images' });
+  const examplesBox = el('div', { id: 'examples' }, el('p', { class: 'muted' }, 'loading…'));
   let detail: RunDetail | null = null;
   const stop = onLive((e) => {
     if (!detail) return;
@@ -190,6 +323,12 @@ export function runPage(root: HTMLElement, id: string): () => void {
       const r = d.randomization;
       root.replaceChildren(
         el('h1', {}, id),
+        el(
+          'details',
+          { id: 'config', open: true },
+          el('summary', {}, 'Config'),
+          el('pre', {}, JSON.stringify(d.config, null, 2)),
+        ),
         el(
           'div',
           { class: 'cols' },
@@ -222,30 +361,12 @@ export function runPage(root: HTMLElement, id: string): () => void {
           el('a', { class: 'button', href: `${base}/epochs.csv` }, 'per-epoch metrics (CSV)'),
           el('a', { class: 'button', href: `${base}/steps.csv` }, 'per-step losses (CSV)'),
         ),
-        el(
-          'table',
-          { class: 'grid', id: 'files' },
-          el(
-            'tbody',
-            {},
-            d.files.map((f) =>
-              el(
-                'tr',
-                {},
-                el(
-                  'td',
-                  {},
-                  el('a', { href: `/files/${f.path.split('/').map(enc).join('/')}`, download: true }, f.path),
-                ),
-                el('td', { class: 'num' }, bytes(f.bytes)),
-              ),
-            ),
-          ),
-        ),
-        el('h2', {}, 'Config'),
-        el('pre', {}, JSON.stringify(d.config, null, 2)),
+        filesTable(d.files),
+        el('h2', {}, 'Examples'),
+        examplesBox,
       );
       if (r) void showImages(imagesBox, base);
+      void showExamples(examplesBox, base);
       await refreshEpochs(d);
     })
     .catch((e: unknown) => root.replaceChildren(el('p', { class: 'error' }, String(e))));
