@@ -80,8 +80,10 @@ test("a run's page draws its charts, its randomization and its files", async () 
   await page.waitForSelector('.images img');
   const caption = await page.textContent('.images p');
   assert.match(caption ?? '', /^top: as published \(labels [\d, ]+\); bottom: as trained/);
-  const files = await page.$$eval('#files a', (as) => as.map((a) => a.textContent));
-  assert.ok(files.includes(`${store.ids[1]}/config.json`), files.join(' '));
+  const files = await page.$$eval('#files a', (as) =>
+    as.map((a) => (a as HTMLAnchorElement).getAttribute('href')),
+  );
+  assert.ok(files.includes(`/files/${store.ids[1]}/config.json`), files.join(' '));
   const shot = path.join(tempDir('genlab-shot-'), 'serve-run.png');
   await page.screenshot({ path: shot, fullPage: false });
   assert.ok(decodePngSize(readFileSync(shot)).width >= 1000);
@@ -326,7 +328,7 @@ test('1,000 runs: the runs page is usable (rows drawn, sorted by a click) and th
       void (document.querySelector('#runs') as HTMLElement).offsetHeight; // layout included
       return performance.now() - t0;
     });
-    assert.equal(await page.textContent('#count'), '200 shown of 1000 matching (1000 runs)');
+    assert.equal(await page.textContent('#count'), '200 runs shown of 1000 (1000 of 1000 runs match)');
     assert.equal(await page.$eval('#runs tbody tr td[data-col="trainAcc"]', (td) => td.textContent), '0.0%');
     await page.click('#more');
     assert.equal(await page.$$eval('#runs tbody tr', (trs) => trs.length), 400);

@@ -34,6 +34,7 @@ test('runs filter: key=value looks in the config field the key names; words anyw
   assert.deepEqual(pick('seed=0'), [false, true]); // the last key: train.seed here
   assert.deepEqual(pick('lr=0.01 complete'), [true, true]); // a word matches the row
   assert.deepEqual(pick('alexnet'), [true, false]); // or a config value
+  assert.deepEqual(pick('random'), [true, false]); // values only: both have randomization.* keys
   assert.deepEqual(pick('labels=random model=mlp'), [false, false]); // every term must hold
   assert.deepEqual(pick('depth=3'), [false, false]); // no such field
   assert.deepEqual(pick(''), [true, true]);

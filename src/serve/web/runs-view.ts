@@ -26,7 +26,8 @@ function names(path: string, key: string): boolean {
 
 /**
  * Whether a run passes every term: `text` is its row as lowercase words, `fields` its config as lowercase
- * "key=value" words (/api/runs-fields); key=value holds when a field the key names has a value containing it.
+ * "key=value" words (/api/runs-fields); key=value holds when a field the key names has a value containing it; a plain word looks in the row and the
+ * fields' values, never their keys (every run has a randomization.* key, so "random" would match them all).
  */
 export function passes(terms: readonly FilterTerm[], text: string, fields: string): boolean {
   const pairs = fields
@@ -38,7 +39,7 @@ export function passes(terms: readonly FilterTerm[], text: string, fields: strin
     });
   return terms.every((t) =>
     t.key === null
-      ? text.includes(t.value) || fields.includes(t.value)
+      ? text.includes(t.value) || pairs.some(([, value]) => value.includes(t.value))
       : pairs.some(([path, value]) => names(path, t.key as string) && value.includes(t.value)),
   );
 }
