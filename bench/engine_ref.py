@@ -2,7 +2,9 @@
 #
 # Started by bench/engine.ts as `/usr/bin/python3 bench/engine_ref.py THREADS`; reads one JSON request
 # per line on stdin and answers one JSON line on stdout:
-#   {"setup": NAME, "batch": B, "warmup": W}  builds the model and runs W untimed steps -> {"ready": true}
+#   {"setup": NAME, "batch": B, "warmup": W, "precision": P}
+#                                             builds the model and runs W untimed steps -> {"ready": true};
+#                                             P "bf16": forward and loss under torch.cpu.amp.autocast(bfloat16)
 #   {"time": STEPS}                           times STEPS steps of that model -> {"examplesPerSec": rate}
 #   {"sgemm": N, "reps": R}                   -> {"gflops": median}
 #   {"threads": T}                            torch.set_num_threads(T), and OpenBLAS's pool too -> {"threads": T}
@@ -112,12 +114,14 @@ class Session:
         self.model = build()
         self.x, self.y = torch.randn(self.batch, *shape), torch.randint(0, 10, (self.batch,))
         self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9)
+        self.bf16 = req.get("precision", "fp32") == "bf16"
         for _ in range(req["warmup"]):
             self.step()
 
     def step(self):
         self.opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(self.model(self.x), self.y)
+        with torch.cpu.amp.autocast(enabled=self.bf16, dtype=torch.bfloat16):
+            loss = F.cross_entropy(self.model(self.x), self.y)
         loss.backward()
         self.opt.step()
         return loss

@@ -172,13 +172,14 @@ std::string strArg(const Napi::CallbackInfo& info, size_t i) {
 static const std::pair<const char*, at::ScalarType> kDtypes[] = {
     {"float32", at::kFloat}, {"float64", at::kDouble}, {"int64", at::kLong},
     {"int32", at::kInt},     {"uint8", at::kByte},     {"bool", at::kBool},
+    {"bfloat16", at::kBFloat16},
 };
 
 at::ScalarType dtypeArg(const Napi::CallbackInfo& info, size_t i) {
   std::string name = strArg(info, i);
   for (auto& d : kDtypes)
     if (name == d.first) return d.second;
-  throw ArgError(argName(i) + ": unknown dtype \"" + name + "\"; expected float32, float64, int64, int32, uint8 or bool");
+  throw ArgError(argName(i) + ": unknown dtype \"" + name + "\"; expected float32, float64, int64, int32, uint8, bool or bfloat16");
 }
 
 const char* dtypeName(at::ScalarType t) {

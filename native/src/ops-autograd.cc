@@ -1,5 +1,6 @@
 // Autograd: flags, backward, gradients and the global grad mode.
 #include "common.h"
+#include <ATen/autocast_mode.h>
 
 namespace genlab {
 
@@ -28,9 +29,26 @@ GENLAB_OP(setGradEnabled) {
 }
 GENLAB_OP(isGradEnabled) { return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled()); }
 
+// setAutocastCpu(on) -> whether it was on: libtorch's CPU autocast in bfloat16, as PyTorch's
+// torch.cpu.amp.autocast(dtype=torch.bfloat16): convolutions and matrix products cast their float32
+// operands to bfloat16, losses and the ops PyTorch lists as float32 run in float32. Its cache of cast
+// weights stays off: weights change in place at every optimizer step, and a cached cast would outlive it.
+GENLAB_OP(setAutocastCpu) {
+  const bool was = at::autocast::is_cpu_enabled();
+  const bool on = boolArg(info, 0);
+  if (on) {
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_autocast_cache_enabled(false);
+  }
+  at::autocast::set_cpu_enabled(on);
+  return Napi::Boolean::New(info.Env(), was);
+}
+GENLAB_OP(isAutocastCpu) { return Napi::Boolean::New(info.Env(), at::autocast::is_cpu_enabled()); }
+
 void registerAutograd(Napi::Env env, Exports exports) {
   GENLAB_EXPORT(setRequiresGrad); GENLAB_EXPORT(requiresGrad); GENLAB_EXPORT(backward); GENLAB_EXPORT(grad);
   GENLAB_EXPORT(clearGrad); GENLAB_EXPORT(detach); GENLAB_EXPORT(setGradEnabled); GENLAB_EXPORT(isGradEnabled);
+  GENLAB_EXPORT(setAutocastCpu); GENLAB_EXPORT(isAutocastCpu);
 }
 
 }  // namespace genlab

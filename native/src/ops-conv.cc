@@ -166,7 +166,10 @@ struct FusedLrn : public torch::autograd::Function<FusedLrn> {
   }
 };
 
-at::Tensor lrn(const at::Tensor& x, const Lrn& p) {
+at::Tensor lrn(const at::Tensor& x0, const Lrn& p) {
+  // bfloat16 (CPU autocast): in float32, as PyTorch's autocast runs LRN (its avg_pool3d is on the float32 list).
+  const bool bf16 = fastConv && x0.scalar_type() == at::kBFloat16 && x0.dim() == 4 && x0.device().is_cpu();
+  const at::Tensor x = bf16 ? x0.to(at::kFloat) : x0;
   if (!fastConv || !fusedLayout(x) || x.size(1) < 1) return lrnComposite(x, p);
   if (at::GradMode::is_enabled() && x.requires_grad()) return FusedLrn::apply(x, p.size, p.alpha, p.beta, p.k);
   return lrnForward(x, p)[0];

@@ -6,6 +6,7 @@
 // (pip wheels link oneDNN statically and hide it; CUDA tensors; other dtypes) keep libtorch's own path.
 #include <dlfcn.h>
 #include "common.h"
+#include <ATen/autocast_mode.h>
 
 namespace genlab {
 
@@ -22,8 +23,9 @@ bool sgemmEnabled = true;  // setCpuSgemm(false): libtorch's own path even where
 
 DnnlSgemm dnnlSgemm() { return sgemmEnabled ? linkedSgemm : nullptr; }
 
+// Under CPU autocast (bfloat16 training) products go through libtorch's ops, which autocast casts.
 bool fastEligible(const at::Tensor& a, const at::Tensor& b) {
-  return dnnlSgemm() != nullptr && a.dim() == 2 && b.dim() == 2 && a.scalar_type() == at::kFloat &&
+  return dnnlSgemm() != nullptr && !at::autocast::is_cpu_enabled() && a.dim() == 2 && b.dim() == 2 && a.scalar_type() == at::kFloat &&
          b.scalar_type() == at::kFloat && a.device().is_cpu() && b.device().is_cpu() && a.size(1) == b.size(0) &&
          a.numel() > 0 && b.numel() > 0;
 }

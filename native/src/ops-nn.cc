@@ -3,15 +3,22 @@
 #pragma GCC optimize("O3", "no-math-errno")
 #include "common.h"
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
 #include <cmath>
 #include <limits>
 
 namespace genlab {
 
-// conv2d(x, weight, bias?, stride[2], padding[2], dilation[2], groups); x (N, C, H, W)
+// conv2d(x, weight, bias?, stride[2], padding[2], dilation[2], groups); x (N, C, H, W). Under CPU autocast
+// (bfloat16) the input goes channels-last: oneDNN's bfloat16 convolutions on (N, C, H, W) reorder every
+// call, and on 3 input channels run several times slower than channels-last; the output stays
+// channels-last, and the layers after it (ReLU, pooling, LRN, batch norm) keep that layout.
 GENLAB_OP(conv2d) {
-  return wrap(info.Env(), at::conv2d(tensorArg(info, 0), tensorArg(info, 1), optTensorArg(info, 2), intsArg(info, 3),
-                                     intsArg(info, 4), intsArg(info, 5), intArg(info, 6)));
+  at::Tensor x = tensorArg(info, 0);
+  if (at::autocast::is_cpu_enabled() && x.dim() == 4 && x.device().is_cpu())
+    x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  return wrap(info.Env(), at::conv2d(x, tensorArg(info, 1), optTensorArg(info, 2), intsArg(info, 3), intsArg(info, 4),
+                                     intsArg(info, 5), intArg(info, 6)));
 }
 // libtorch's CPU max pooling of an (N, C, H, W) tensor runs one plane at a time in scalar code whose
 // compares branch, and random activations mispredict about every other one. Its backward, on
@@ -162,10 +169,14 @@ struct PooledMaxPool : public torch::autograd::Function<PooledMaxPool> {
     if (planeWindows(x, kernel, stride, padding, ceilMode, wh, ww, outH, outW)) {
       std::tie(out, indices) = planeMaxPool(x, wh, ww, outH, outW, true);
     } else {
+      // A channels-last input (a bfloat16 conv net's) stays channels-last; (N, C, H, W) goes there and back.
+      const bool keep = x.is_contiguous(at::MemoryFormat::ChannelsLast) && !x.is_contiguous();
       std::tie(out, indices) = at::max_pool2d_with_indices(x.contiguous(at::MemoryFormat::ChannelsLast), kernel, stride,
                                                            padding, {1, 1}, ceilMode);
-      out = out.contiguous();
-      indices = indices.contiguous();
+      if (!keep) {
+        out = out.contiguous();
+        indices = indices.contiguous();
+      }
     }
     ctx->save_for_backward({x, indices});
     ctx->saved_data["kernel"] = kernel;
@@ -177,8 +188,9 @@ struct PooledMaxPool : public torch::autograd::Function<PooledMaxPool> {
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     auto saved = ctx->get_saved_variables();
+    const at::MemoryFormat layout = saved[1].suggest_memory_format();  // the indices' layout: the pooling's
     at::Tensor gradInput = at::max_pool2d_with_indices_backward(
-        grads[0].contiguous(), saved[0], ctx->saved_data["kernel"].toIntVector(),
+        grads[0].contiguous(layout), saved[0], ctx->saved_data["kernel"].toIntVector(),
         ctx->saved_data["stride"].toIntVector(), ctx->saved_data["padding"].toIntVector(), {1, 1},
         ctx->saved_data["ceilMode"].toBool(), saved[1]);
     return {gradInput, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};

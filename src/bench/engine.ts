@@ -5,12 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   Generator,
+  autocast,
   cpuCount,
   getBlasThreads,
   randint,
   randn,
   scope,
   setNumThreads,
+  type Precision,
   type Tensor,
 } from '../engine/index.js';
 import { F, type Module } from '../nn/index.js';
@@ -31,7 +33,8 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** One row's genlab side: SGD (momentum 0.9) steps on one fixed random batch, timed on request. */
+/** One row's genlab side: SGD (momentum 0.9) steps on one fixed random batch, timed on request; bf16: the
+ * forward pass and loss under CPU autocast, as the trainer runs them. */
 export class GenlabSession {
   private readonly model: Module;
   private readonly x: Tensor;
@@ -42,6 +45,7 @@ export class GenlabSession {
     m: BenchModel,
     private readonly batch: number,
     warmup: number,
+    private readonly precision: Precision = 'fp32',
   ) {
     const g = new Generator(0);
     this.model = m.build(g);
@@ -54,7 +58,7 @@ export class GenlabSession {
   private step(): void {
     scope(() => {
       this.opt.zeroGrad();
-      const loss = F.crossEntropy(this.model.forward(this.x), this.y);
+      const loss = autocast(this.precision, () => F.crossEntropy(this.model.forward(this.x), this.y));
       loss.backward();
       this.opt.step();
     });
@@ -155,6 +159,14 @@ export interface BenchRow {
   fractionOfSgemm: number; // gflops / sgemmGflops
   conv: boolean;
   vsOneThread?: number; // a multi-thread row's rate over the same model's one-thread row
+  bf16?: Bf16Row; // with --precision bf16
+}
+/** A row's bf16 side: genlab and PyTorch under CPU autocast (bfloat16), timed as the fp32 row. */
+export interface Bf16Row {
+  genlab: number; // examples/s
+  pytorch: number;
+  speedup: number; // genlab bf16 / genlab fp32 (bf16Speedup)
+  ratio: number; // genlab bf16 / PyTorch bf16 (bf16Ratio)
 }
 export interface BenchResult {
   threads: number;
@@ -164,6 +176,7 @@ export interface BenchResult {
   rows: BenchRow[];
   minRatio: number;
   minConvFraction: number; // the least fractionOfSgemm over the conv rows on one thread
+  bf16?: { minSpeedup: number; minConvSpeedup: number; minRatio: number }; // with --precision bf16
 }
 
 /** Both sides on `threads` (libtorch's pool and OpenBLAS's, unless OPENBLAS_NUM_THREADS is set). */
@@ -200,13 +213,14 @@ async function timeRow(
   spec: BenchRowSpec,
   t: Timing,
   say: (msg: string) => void,
+  precision: Precision = 'fp32',
 ): Promise<{ genlab: number; pytorch: number }> {
   const m = MODELS[spec.model];
   say('warm-up');
-  const mine = new GenlabSession(m, spec.batch, t.warmup);
+  const mine = new GenlabSession(m, spec.batch, t.warmup, precision);
   const rates = { genlab: [] as number[], pytorch: [] as number[] };
   try {
-    await ref.ask<{ ready: boolean }>({ setup: spec.model, batch: spec.batch, warmup: t.warmup });
+    await ref.ask<{ ready: boolean }>({ setup: spec.model, batch: spec.batch, warmup: t.warmup, precision });
     const wanted = Math.max(t.steps, Math.ceil((t.minSeconds * mine.time(t.steps)) / spec.batch));
     const steps = Math.min(wanted, spec.steps ?? wanted);
     // Alternate, and alternate who goes first, so a burst of load elsewhere hits both sides alike.
@@ -232,6 +246,7 @@ export async function runEngineBench(
   threads: number,
   t: Timing,
   progress: (msg: string) => void,
+  precision: Precision = 'fp32',
 ): Promise<BenchResult> {
   const specs = ROWS.filter((r) => (r.threads ?? threads) <= cpuCount());
   const ref = new Reference(Math.max(threads, ...specs.map((r) => r.threads ?? threads)));
@@ -250,7 +265,10 @@ export async function runEngineBench(
       const tc = spec.threads ?? threads;
       const name = `${spec.model} @${spec.batch}${spec.threads ? ` ×${tc} threads` : ''}`;
       await useThreads(ref, tc);
-      const r = await timeRow(ref, spec, t, (msg) => progress(`[${i + 1}/${specs.length}] ${name}: ${msg}`));
+      const say = (what: string) => (msg: string) =>
+        progress(`[${i + 1}/${specs.length}] ${name}${what}: ${msg}`);
+      const r = await timeRow(ref, spec, t, say(''));
+      const b = precision === 'bf16' ? await timeRow(ref, spec, t, say(' bf16'), 'bf16') : undefined;
       const gf = (rate: number): number => (rate * 3 * flopsOf(m)) / 1e9;
       const sgemmGflops = sgemmByThreads[tc].genlab;
       const one = rows.find((x) => x.name.startsWith(`${spec.model} @${spec.batch}`) && x.threads === 1);
@@ -266,6 +284,7 @@ export async function runEngineBench(
         fractionOfSgemm: gf(r.genlab) / sgemmGflops,
         conv: m.conv,
         ...(tc > 1 && one ? { vsOneThread: r.genlab / one.genlab } : {}),
+        ...(b ? { bf16: { ...b, speedup: b.genlab / r.genlab, ratio: b.genlab / b.pytorch } } : {}),
       });
     }
     await useThreads(ref, threads);
@@ -279,10 +298,21 @@ export async function runEngineBench(
       rows,
       minRatio: Math.min(...rows.map((r) => r.ratio)),
       minConvFraction: convOne.length ? Math.min(...convOne) : NaN,
+      ...(precision === 'bf16' ? { bf16: bf16Minima(rows) } : {}),
     };
   } finally {
     ref.close();
   }
+}
+
+function bf16Minima(rows: BenchRow[]): NonNullable<BenchResult['bf16']> {
+  const min = (xs: number[]) => (xs.length ? Math.min(...xs) : NaN);
+  const b = rows.flatMap((r) => (r.bf16 ? [{ ...r.bf16, conv: r.conv }] : []));
+  return {
+    minSpeedup: min(b.map((x) => x.speedup)),
+    minConvSpeedup: min(b.filter((x) => x.conv).map((x) => x.speedup)),
+    minRatio: min(b.map((x) => x.ratio)),
+  };
 }
 
 /** The table `genlab bench engine` prints. */
@@ -295,6 +325,7 @@ export function formatTable(r: BenchResult): string {
     'genlab GFLOP/s (of sgemm)',
     'PyTorch GFLOP/s',
     'vs 1 thread',
+    ...(r.bf16 ? ['genlab bf16 ex/s', 'PyTorch bf16 ex/s', 'bf16 speed-up', 'bf16 ratio'] : []),
   ];
   const body = r.rows.map((x) => [
     x.name,
@@ -304,6 +335,14 @@ export function formatTable(r: BenchResult): string {
     `${x.gflops.toFixed(1)} (${(100 * x.fractionOfSgemm).toFixed(0)}%)`,
     x.gflopsPytorch.toFixed(1),
     x.vsOneThread === undefined ? '' : `${x.vsOneThread.toFixed(2)}×`,
+    ...(x.bf16
+      ? [
+          x.bf16.genlab.toFixed(0),
+          x.bf16.pytorch.toFixed(0),
+          `${x.bf16.speedup.toFixed(2)}×`,
+          x.bf16.ratio.toFixed(2),
+        ]
+      : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]): string =>
@@ -323,6 +362,12 @@ export function formatTable(r: BenchResult): string {
     '',
     `min ratio ${r.minRatio.toFixed(2)} (genlab / PyTorch examples/s; target ≥ 1.00)`,
     `min conv fraction ${r.minConvFraction.toFixed(2)} (conv rows on one thread, of sgemm; target ≥ 0.75)`,
+    ...(r.bf16
+      ? [
+          `bf16 speed-up: min ${r.bf16.minSpeedup.toFixed(2)}, conv rows ${r.bf16.minConvSpeedup.toFixed(2)} (genlab bf16 / genlab fp32; targets ≥ 1.5, conv ≥ 1.7)`,
+          `bf16 ratio: min ${r.bf16.minRatio.toFixed(2)} (genlab bf16 / PyTorch autocast bf16; target ≥ 1.00)`,
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -1,5 +1,12 @@
 // genlab bench NAME: benchmarks from a small registry of names (engine now; fit and kernel can join).
-import { InputError, cpuCount, unknownName } from '../engine/index.js';
+import {
+  InputError,
+  PRECISIONS,
+  bf16Support,
+  cpuCount,
+  unknownName,
+  type Precision,
+} from '../engine/index.js';
 import { formatTable, runEngineBench } from '../bench/engine.js';
 import { formatKernelBench, runKernelBench } from '../bench/kernel.js';
 import { formatFitBench, runFitBench } from '../bench/fit.js';
@@ -24,7 +31,17 @@ async function engine(args: Parsed, io: Io): Promise<number> {
   const steps = args.flags.steps as number;
   const progress = (msg: string): void =>
     io.err(io.isTTY ? `\r\x1b[Kbench engine: ${msg}` : `bench engine: ${msg}\n`);
-  const result = await runEngineBench(threads, { steps, reps: 9, warmup: 3, minSeconds: 0.5 }, progress);
+  const precision = args.flags.precision as Precision;
+  if (precision === 'bf16' && !bf16Support().native)
+    throw new InputError(
+      `genlab bench engine: --precision bf16 needs a CPU with native bfloat16 and this one has none (${bf16Support().why})`,
+    );
+  const result = await runEngineBench(
+    threads,
+    { steps, reps: 9, warmup: 3, minSeconds: 0.5 },
+    progress,
+    precision,
+  );
   if (io.isTTY) io.err('\r\x1b[K');
   if (args.flags.json) {
     const rows = result.rows.map((r) => ({
@@ -37,9 +54,20 @@ async function engine(args: Parsed, io: Io): Promise<number> {
       sgemmGflops: r.sgemmGflops,
       fractionOfSgemm: r.fractionOfSgemm,
       ...(r.vsOneThread === undefined ? {} : { vsOneThread: r.vsOneThread }),
+      ...(r.bf16
+        ? {
+            genlabBf16: r.bf16.genlab,
+            pytorchBf16: r.bf16.pytorch,
+            bf16Speedup: r.bf16.speedup,
+            bf16Ratio: r.bf16.ratio,
+          }
+        : {}),
     }));
-    const { minRatio, minConvFraction } = result;
-    io.out(JSON.stringify({ rows, minRatio, minConvFraction }) + '\n');
+    const { minRatio, minConvFraction, bf16 } = result;
+    const minima = bf16
+      ? { bf16Speedup: bf16.minSpeedup, convBf16Speedup: bf16.minConvSpeedup, bf16Ratio: bf16.minRatio }
+      : {};
+    io.out(JSON.stringify({ rows, minRatio, minConvFraction, ...minima }) + '\n');
   } else io.out(formatTable(result));
   return 0;
 }
@@ -120,7 +148,11 @@ and OpenBLAS's): after 3 warm-up steps, 9 repetitions of at least --steps steps 
 between the two, and the best of each (load elsewhere only slows a repetition down). Each row's GFLOP/s
 is also given as a fraction of genlab's sgemm rate on the same threads in the same run; --json adds
 minConvFraction (the least of those over the conv rows on one thread) beside minRatio.
-Example: genlab bench engine --json`,
+With --precision bf16 each row is timed again with the forward pass and loss under CPU autocast
+(bfloat16) on both sides (genlab's trainer and PyTorch's torch.cpu.amp.autocast), and --json adds per
+row and as minima bf16Speedup (genlab bf16 / genlab fp32; convBf16Speedup: the conv rows') and bf16Ratio
+(genlab bf16 / PyTorch bf16); it needs a CPU with native bfloat16 (genlab info says).
+Example: genlab bench engine --json; genlab bench engine --precision bf16`,
   flags: [
     {
       name: 'steps',
@@ -136,6 +168,14 @@ Example: genlab bench engine --json`,
       help: 'kernel: genlab alone at n = 60,000 in float32 (time and peak memory; long)',
     },
     threadsFlag(`libtorch threads for both frameworks (default: ${DEFAULT_THREADS})`),
+    {
+      name: 'precision',
+      type: 'enum',
+      choices: PRECISIONS,
+      default: 'fp32',
+      placeholder: 'P',
+      help: 'engine: fp32, or bf16 to add rows under CPU autocast beside the fp32 ones',
+    },
     {
       name: 'train-size',
       type: 'int',

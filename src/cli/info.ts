@@ -8,7 +8,7 @@ export const infoCommand: Command = {
   summary: 'show the engine: libtorch version, CUDA, threads',
   usage: '[--json]',
   description:
-    "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), whether genlab's own kernels run on libtorch's threads and which vector instructions they use (AVX-512, AVX2 or SSE2: the CPU picks at load), and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
+    "Prints what genlab computes on: the libtorch it was built against, whether CUDA is usable, which sgemm runs float32 CPU matrix products (oneDNN's where libtorch links it, else libtorch's own), whether genlab's own kernels run on libtorch's threads and which vector instructions they use (AVX-512, AVX2 or SSE2: the CPU picks at load), whether the CPU computes bfloat16 natively (`--precision bf16` needs it), and the thread counts (libtorch's and OpenBLAS's, before a command sets them).",
   flags: [],
   async run(args, io) {
     applyEnvKernels();
@@ -23,6 +23,9 @@ export const infoCommand: Command = {
       io.out(`conv-net layers: ${info.cpuConv === 'genlab' ? "genlab's fused kernels" : "libtorch's ops"}\n`);
       io.out(
         `genlab's kernels: ${info.parallelKernels ? "on libtorch's threads (OpenMP)" : 'one thread (this libtorch has no OpenMP runtime)'}, ${info.kernelSimd}\n`,
+      );
+      io.out(
+        `bf16 (--precision bf16): ${info.bf16.native ? 'native' : 'not native, refused'} (${info.bf16.why})\n`,
       );
       const blas =
         info.blasThreads < 0 ? 'not OpenBLAS' : `${info.blasThreads} (commands set it with --threads)`;

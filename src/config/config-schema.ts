@@ -7,6 +7,7 @@ import { CORRUPTIONS, GAUSSIAN_STATS, INPUT_MODES, labelCorruption } from '../ra
 import { checkModelName } from '../models/index.js';
 import { SCHEDULES } from '../optim/index.js';
 import { WEIGHT_INITS } from '../nn/index.js';
+import { PRECISIONS } from '../engine/index.js';
 import { FLOAT32_MAX, checkedBy, field } from './schema.js';
 
 const oneOf = (xs: readonly string[]) => z.enum(xs as [string, ...string[]]);
@@ -168,6 +169,12 @@ const TRAIN = z.strictObject({
   seed: seed('seed of initialization, shuffling, dropout and augmentation', 'seed'),
   // No default here: the model's (src/models: 2,000 for MLPs, 250 for conv nets).
   evalBatchSize: field(count(1).optional(), { help: 'examples per evaluation batch' }),
+  // fp32 is left out of the resolved config, so runs made before this key keep their ids.
+  precision: field(oneOf(PRECISIONS).default('fp32'), {
+    flag: 'precision',
+    placeholder: 'P',
+    help: "fp32, or bf16: mixed precision as PyTorch's CPU autocast (convolutions and matrix products in bfloat16; weights, their update and the loss in float32); needs a CPU with native bfloat16 (genlab info says)",
+  }),
   divergenceLoss: field(z.number().gt(0).default(1e4), {
     help: 'a step loss above this (or not finite) marks the run diverged',
   }),

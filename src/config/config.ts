@@ -44,14 +44,14 @@ export function configDefaults(): ParsedConfig {
 /**
  * Merges the layers (later wins) over the schema's defaults and checks the result. The learning rate
  * and evaluation batch follow the model unless given; a constant schedule drops gamma and every; the
- * default init ('pytorch') is left out, so runs made before model.init existed keep their ids.
+ * default init ('pytorch') and precision ('fp32') are left out, so runs made before those keys keep their ids.
  */
 export function resolveConfig(layers: PartialConfig[], where: string): FitConfig {
   const merged = positiveZeros(mergeConfig<PartialConfig>({}, ...layers)) as PartialConfig;
   const c = parseWith(CONFIG_SCHEMA, merged, `${where}:`);
   const { init, ...model } = c.model;
   const { channels, ...dataset } = c.dataset; // CIFAR's own 3 is left out: one run id either way
-  const { schedule } = c.train;
+  const { schedule, precision, ...train } = c.train;
   return {
     dataset:
       channels === undefined || c.dataset.name.startsWith('cifar') ? dataset : { ...dataset, channels: 3 },
@@ -64,7 +64,8 @@ export function resolveConfig(layers: PartialConfig[], where: string): FitConfig
       ...(init === 'pytorch' ? {} : { init }),
     } as ModelConfig,
     train: {
-      ...c.train,
+      ...train,
+      ...(precision === 'fp32' ? {} : { precision: precision as 'bf16' }),
       lr: c.train.lr ?? paperLearningRate(c.model.name),
       evalBatchSize: c.train.evalBatchSize ?? defaultEvalBatchSize(c.model.name),
       schedule: schedule.kind === 'constant' ? { kind: 'constant' } : (schedule as TrainConfig['schedule']),

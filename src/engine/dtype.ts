@@ -2,13 +2,13 @@
 import { native, type NativeDType } from './native.js';
 
 export type DType = NativeDType;
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'int32', 'uint8', 'bool'];
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'int32', 'uint8', 'bool', 'bfloat16'];
 
 /** A device name: "cpu", "cuda" (the current CUDA device) or "cuda:N". */
 export type Device = string;
 
-/** The TypedArray that holds a dtype's values. */
-export type TypedArrayOf<D extends DType> = D extends 'float32'
+/** The TypedArray that holds a dtype's values (bfloat16's are read as float32). */
+export type TypedArrayOf<D extends DType> = D extends 'float32' | 'bfloat16'
   ? Float32Array
   : D extends 'float64'
     ? Float64Array

@@ -9,3 +9,12 @@ export * as linalg from './linalg.js';
 export * as nnOps from './nn-ops.js';
 export { InputError, didYouMean, exitCodeOf, unknownName } from './errors.js';
 export { busyCpus } from './load.js';
+export {
+  PRECISIONS,
+  autocast,
+  autocastOn,
+  bf16Support,
+  checkPrecision,
+  type Bf16Support,
+  type Precision,
+} from './precision.js';

@@ -11,7 +11,7 @@ import path from 'node:path';
 export type Handle = { readonly __brand: 'TensorHandle' };
 /** An opaque handle on one libtorch CPU generator. */
 export type GeneratorHandle = { readonly __brand: 'GeneratorHandle' };
-export type NativeDType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
+export type NativeDType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool' | 'bfloat16';
 type H = Handle;
 type G = GeneratorHandle | undefined;
 type Num = H | number;
@@ -214,6 +214,8 @@ export interface NativeAddon {
   detach(t: H): H;
   setGradEnabled(on: boolean): void;
   isGradEnabled(): boolean;
+  setAutocastCpu(on: boolean): boolean; // → whether it was on
+  isAutocastCpu(): boolean;
 }
 
 function locate(): string {

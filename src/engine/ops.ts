@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { addonPath, native, type NativeDType } from './native.js';
 import { InputError } from './errors.js';
+import { bf16Support, type Bf16Support } from './precision.js';
 import { Tensor, type TensorData } from './tensor.js';
 import type { Device, DType } from './dtype.js';
 import type { Generator } from './generator.js';
@@ -283,6 +284,8 @@ export interface EngineInfo {
   parallelKernels: boolean;
   /** The vector instructions genlab's own kernels run here: 'AVX-512', 'AVX2' or 'SSE2' on x86-64 (the CPU picks at load). */
   kernelSimd: string;
+  /** Whether the CPU has native bfloat16 (`--precision bf16` refuses without it), and what says so. */
+  bf16: Bf16Support;
 }
 export function engineInfo(): EngineInfo {
   const v = native.version();
@@ -296,6 +299,7 @@ export function engineInfo(): EngineInfo {
     cpuConv: cpuConv(),
     parallelKernels: v.openmp,
     kernelSimd: v.simd,
+    bf16: bf16Support(),
   };
 }
 /** Waits for queued CUDA work (timing); a no-op on CPU. */

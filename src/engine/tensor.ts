@@ -64,6 +64,14 @@ export class Tensor implements Owned {
   // ---- values ----
   /** A copy of the values on the CPU, in the dtype's TypedArray. */
   data(): TensorData {
+    if (this.dtype === 'bfloat16') {
+      const f = this.to('float32'); // bfloat16 values are float32's upper halves: exact in float32
+      try {
+        return f.data();
+      } finally {
+        f.dispose();
+      }
+    }
     const buf = native.toBuffer(this.handle);
     switch (this.dtype) {
       case 'float32':

@@ -22,6 +22,7 @@ export function runId(c: FitConfig): string {
     c.train.weightDecay ? `wd${c.train.weightDecay}` : '',
     c.train.augment.length ? `aug-${c.train.augment.join('-')}` : '',
     c.train.fraction === undefined ? '' : `frac${c.train.fraction}`,
+    c.train.precision ?? '', // bf16; fp32 is absent
   ].filter(Boolean);
   const parts = [
     c.model.name,

@@ -1,7 +1,7 @@
 // Fits one configuration inside the run store: draws or reloads the randomization, trains with a
 // checkpoint at every epoch end, resumes from the last checkpoint, and records the summary.
 import { existsSync } from 'node:fs';
-import { Generator, InputError, deriveSeed, scope, type Tensor } from '../engine/index.js';
+import { Generator, InputError, checkPrecision, deriveSeed, scope, type Tensor } from '../engine/index.js';
 import { drawFraction, loadDataset, disposeDataset, type LoadedDataset } from '../data/index.js';
 import { applyRandomization, drawRandomization, type RandomizationArtifact } from '../randomize/index.js';
 import { createModel } from '../models/index.js';
@@ -195,6 +195,7 @@ export async function fit(input: FitConfig, o: FitOptions): Promise<FitOutcome> 
     await tidy(run, o.store);
     return { summary: done, alreadyComplete: true, interrupted: false };
   }
+  checkPrecision(config.train.precision ?? 'fp32', device, 'train.precision');
   let base: LoadedDataset;
   try {
     base = loadBase(config, device, o.datasetCache); // bad data is found before a directory is made

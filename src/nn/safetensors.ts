@@ -12,7 +12,8 @@ import {
 } from 'node:fs';
 import { InputError, tensor, type DType, type Tensor, type TensorData } from '../engine/index.js';
 
-const TO_ST: Record<DType, string> = {
+type StoredDType = Exclude<DType, 'bfloat16'>; // genlab keeps weights in float32, bf16 runs included
+const TO_ST: Record<StoredDType, string> = {
   float32: 'F32',
   float64: 'F64',
   int64: 'I64',
@@ -20,10 +21,10 @@ const TO_ST: Record<DType, string> = {
   uint8: 'U8',
   bool: 'BOOL',
 };
-const FROM_ST: Record<string, DType> = Object.fromEntries(
-  Object.entries(TO_ST).map(([k, v]) => [v, k as DType]),
+const FROM_ST: Record<string, StoredDType> = Object.fromEntries(
+  Object.entries(TO_ST).map(([k, v]) => [v, k as StoredDType]),
 );
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, uint8: 1, bool: 1 };
+const BYTES: Record<StoredDType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, uint8: 1, bool: 1 };
 
 export interface SafetensorsFile {
   tensors: Map<string, Tensor>;
@@ -72,14 +73,18 @@ export function saveSafetensors(
   const sums: Record<string, string> = {};
   let offset = 0;
   for (const [name, t] of tensors) {
+    if (t.dtype === 'bfloat16')
+      throw new Error(
+        `saveSafetensors: "${name}" is bfloat16; expected a dtype genlab stores (cast to float32)`,
+      );
     const d = t.data();
     const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
     header[name] = {
-      dtype: TO_ST[t.dtype],
+      dtype: TO_ST[t.dtype as StoredDType],
       shape: [...t.shape],
       data_offsets: [offset, offset + bytes.length],
     };
-    if (options.checksums) sums[name] = tensorDigest(TO_ST[t.dtype], t.shape, bytes);
+    if (options.checksums) sums[name] = tensorDigest(TO_ST[t.dtype as StoredDType], t.shape, bytes);
     blobs.push(bytes);
     offset += bytes.length;
   }

@@ -19,4 +19,5 @@ export interface TrainConfig {
   seed: number; // initialization, shuffling, dropout and augmentation (not the randomization's)
   evalBatchSize: number;
   divergenceLoss: number; // a step loss above this (or non-finite) marks the run diverged
+  precision?: 'bf16'; // bfloat16 mixed precision (src/engine/precision.ts); absent: fp32
 }

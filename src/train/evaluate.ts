@@ -1,5 +1,5 @@
 // Loss and accuracy of a model on a whole split, in eval mode, in large no-grad batches.
-import { noGrad, scope, type Tensor } from '../engine/index.js';
+import { autocast, noGrad, scope, type Precision, type Tensor } from '../engine/index.js';
 import { F, type Module } from '../nn/index.js';
 
 export interface Evaluation {
@@ -14,14 +14,15 @@ export interface Evaluation {
 /**
  * images (N, C, H, W), labels (N) int64. Restores the model's train/eval mode afterwards. With
  * `perExample`, also returns which examples are correct (per-example learning dynamics, Arpit et al. 2017);
- * with `labelProb`, the probability each gives its label (held-out self-confidence, as cleanlab scores labels).
+ * with `labelProb`, the probability each gives its label (held-out self-confidence, as cleanlab scores labels);
+ * `precision` bf16 runs the forward passes under CPU autocast, as the run trained.
  */
 export function evaluate(
   model: Module,
   images: Tensor,
   labels: Tensor,
   batchSize = 2000,
-  o: { perExample?: boolean; labelProb?: boolean } = {},
+  o: { perExample?: boolean; labelProb?: boolean; precision?: Precision } = {},
 ): Evaluation {
   const n = images.shape[0];
   if (n === 0) return { loss: NaN, acc: NaN };
@@ -38,7 +39,8 @@ export function evaluate(
         scope(() => {
           const x = images.narrow(0, start, len);
           const y = labels.narrow(0, start, len);
-          const logits = model.forward(x);
+          const out = autocast(o.precision ?? 'fp32', () => model.forward(x));
+          const logits = out.dtype === 'bfloat16' ? out.to('float32') : out; // the loss in float32, as autocast's
           lossSum += F.crossEntropy(logits, y, 'sum').item();
           const hit = logits.argmax(1).eq(y);
           correct += hit.sum().item();

@@ -1,5 +1,13 @@
 // The training loop of the randomization tests: SGD epochs, full-set evaluation, stop rules (§4–5).
-import { Generator, deriveSeed, scope, tensor, type Tensor } from '../engine/index.js';
+import {
+  Generator,
+  autocast,
+  deriveSeed,
+  scope,
+  tensor,
+  type Precision,
+  type Tensor,
+} from '../engine/index.js';
 import { F, type Module } from '../nn/index.js';
 import { SGD, learningRate } from '../optim/index.js';
 import { augmentBatch, augmentSpec, type AugmentSpec } from '../data/augment.js';
@@ -80,6 +88,8 @@ export class Trainer {
   private readonly augment: AugmentSpec | null;
   /** With data.members: the examples trained on, and those held out. */
   private readonly split: { fit: Part; heldOut: Part } | null;
+  /** fp32, or bf16: forward passes (training and evaluation) under CPU autocast. */
+  private readonly precision: Precision;
 
   constructor(
     readonly model: Module,
@@ -97,6 +107,7 @@ export class Trainer {
     this.generator = generator;
     this.augment = config.augment.length > 0 ? augmentSpec(config.augment) : null;
     this.split = data.members ? this.splitTrain(data.members) : null;
+    this.precision = config.precision ?? 'fp32';
   }
 
   private splitTrain(members: readonly number[]): { fit: Part; heldOut: Part } {
@@ -174,7 +185,8 @@ export class Trainer {
     const y = this.data.train.labels.indexSelect(0, idx);
     if (this.augment) x = augmentBatch(x, this.augment, this.generator);
     this.optimizer.zeroGrad();
-    const loss = F.crossEntropy(this.model.forward(x), y);
+    // bf16: the forward pass and the loss under autocast, the backward pass outside it (as PyTorch's AMP)
+    const loss = autocast(this.precision, () => F.crossEntropy(this.model.forward(x), y));
     loss.backward();
     const value = loss.item();
     if (Number.isFinite(value)) this.optimizer.step();
@@ -191,7 +203,9 @@ export class Trainer {
     const tr: Evaluation = s.diverged ? { loss: NaN, acc: NaN } : this.evaluateTrain();
     const te = s.diverged
       ? { loss: NaN, acc: NaN }
-      : evaluate(this.model, this.data.test.images, this.data.test.labels, c.evalBatchSize);
+      : evaluate(this.model, this.data.test.images, this.data.test.labels, c.evalBatchSize, {
+          precision: this.precision,
+        });
     const record: EpochRecord = {
       epoch: s.epoch,
       step: s.step,
@@ -226,13 +240,21 @@ export class Trainer {
   private evaluateTrain(): Evaluation {
     const bs = this.config.evalBatchSize;
     const { train } = this.data;
-    if (!this.split) return evaluate(this.model, train.images, train.labels, bs, { perExample: true });
+    if (!this.split)
+      return evaluate(this.model, train.images, train.labels, bs, {
+        perExample: true,
+        precision: this.precision,
+      });
     const n = train.images.shape[0];
     const bits = new Uint8Array(Math.ceil(n / 8));
     const probs = new Float32Array(n);
     let fitted: Evaluation = { loss: NaN, acc: NaN };
     for (const p of [this.split.fit, this.split.heldOut]) {
-      const e = evaluate(this.model, p.images, p.labels, bs, { perExample: true, labelProb: true });
+      const e = evaluate(this.model, p.images, p.labels, bs, {
+        perExample: true,
+        labelProb: true,
+        precision: this.precision,
+      });
       if (p === this.split.fit) fitted = e;
       p.at.forEach((i, k) => {
         if (e.correct && bitAt(e.correct, k)) bits[i >> 3] |= 1 << (i & 7);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { liveTensors, scope, type Tensor } from '../../src/engine/index.js';
+import { autocast, liveTensors, scope, type Precision, type Tensor } from '../../src/engine/index.js';
 import { F, loadSafetensors, type Module } from '../../src/nn/index.js';
 import { SGD, type SgdOptions } from '../../src/optim/index.js';
 
@@ -89,15 +89,22 @@ export function stateUnder(st: Map<string, Tensor>, prefix: string): Map<string,
 }
 
 /** `steps` SGD steps of cross-entropy on one batch; the loss before each step. */
-export function train(model: Module, x: Tensor, y: Tensor, steps: number, o: SgdOptions): number[] {
-  const opt = new SGD(model.parameters(), o);
+export function train(
+  model: Module,
+  x: Tensor,
+  y: Tensor,
+  steps: number,
+  o: SgdOptions & { precision?: Precision },
+): number[] {
+  const { precision = 'fp32', ...sgd } = o;
+  const opt = new SGD(model.parameters(), sgd);
   const losses: number[] = [];
   try {
     for (let i = 0; i < steps; i++) {
       losses.push(
         scope(() => {
           opt.zeroGrad();
-          const loss = F.crossEntropy(model.forward(x), y);
+          const loss = autocast(precision, () => F.crossEntropy(model.forward(x), y));
           loss.backward();
           opt.step();
           return loss.item();
