@@ -1,7 +1,7 @@
 // Tensor: a typed facade over one libtorch tensor handle, with PyTorch's names (in-place ops end in _).
 import { native, type Handle } from './native.js';
 import { markOwned, type Owned } from './scope.js';
-import type { Device, DType } from './dtype.js';
+import { DTYPES, type Device, type DType } from './dtype.js';
 import type { Generator } from './generator.js';
 
 type Other = Tensor | number;
@@ -457,7 +457,7 @@ function dimList(dims: number | number[] | undefined): number[] | undefined {
   return dims === undefined ? undefined : typeof dims === 'number' ? [dims] : dims;
 }
 
-const DTYPE_NAMES = new Set<string>(['float32', 'float64', 'int64', 'int32', 'uint8', 'bool']);
+const DTYPE_NAMES = new Set<string>(DTYPES);
 function isDType(x: string): x is DType {
   return DTYPE_NAMES.has(x);
 }
