@@ -36,7 +36,7 @@ const url = await new Promise((resolve, reject) => {
   server.stdout.on('data', (b) => {
     text += b;
     const line = text.split('\n').find((l) => l.startsWith('{'));
-    if (line) resolve(JSON.parse(line).url);
+    if (line) resolve(JSON.parse(line).url.replace(/\/$/, '')); // serve prints it with a trailing /
   });
   server.on('exit', (code) => reject(new Error(`genlab serve exited ${code} before it listened`)));
 }).catch((e) => fail(e.message));
