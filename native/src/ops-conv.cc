@@ -11,6 +11,7 @@
 #include <ATen/Parallel.h>
 #include <array>
 #include <cmath>
+#include <cstring>
 
 namespace genlab {
 
@@ -26,13 +27,39 @@ struct Blocks {
 };
 
 bool fusedLayout(const at::Tensor& x) {
-  return x.dim() == 4 && x.device().is_cpu() && x.scalar_type() == at::kFloat && x.numel() > 0 &&
+  return x.dim() == 4 && x.device().is_cpu() && (x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16) &&
+         x.numel() > 0 &&
          (x.is_contiguous() || x.is_contiguous(at::MemoryFormat::ChannelsLast));
 }
 
 Blocks blocks(const at::Tensor& x) {
   const int64_t N = x.size(0), C = x.size(1), HW = x.size(2) * x.size(3);
   return x.is_contiguous() ? Blocks{N, C, HW} : Blocks{N * HW, C, 1};
+}
+
+// bfloat16 loads and stores as bit operations the compiler vectorizes (c10::BFloat16's own go through
+// memcpy and a NaN test per value): a load is the upper half of a float32, a store rounds to nearest even
+// (NaN stays NaN: its payload's upper bits survive the rounding of a quiet NaN). float32 passes through.
+inline float load(float v) { return v; }
+inline float load(c10::BFloat16 v) {
+  uint32_t bits = static_cast<uint32_t>(v.x) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+template <typename T>
+inline T store(float f);
+template <>
+inline float store<float>(float f) {
+  return f;
+}
+template <>
+inline c10::BFloat16 store<c10::BFloat16>(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  c10::BFloat16 out;
+  out.x = static_cast<uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+  return out;
 }
 
 // out[c] += in[c + d] for every offset d in [from, to] that stays inside [0, C), over one block:
@@ -54,12 +81,17 @@ struct Lrn {
   double alpha, beta, k;
 };
 
-// One block of the forward (see lrnForwardBlocks); sq: scratch of C·inner floats.
-GENLAB_SIMD void lrnForwardBlock(const float* __restrict xo, float* __restrict out, float* __restrict po,
+// One block of the forward (see lrnForwardBlocks); sq: scratch of C·inner floats. T: x's dtype, float or
+// bfloat16; y, D and D^β are float32, and every sum and power is computed in float32.
+template <typename T>
+GENLAB_SIMD void lrnForwardBlock(const T* __restrict xo, float* __restrict out, float* __restrict po,
                                  float* __restrict yo, float* __restrict sq, const Blocks& b, const Lrn& p) {
   const float n = static_cast<float>(p.size), alpha = static_cast<float>(p.alpha), k = static_cast<float>(p.k);
   const int64_t block = b.C * b.inner;
-  for (int64_t i = 0; i < block; i++) sq[i] = xo[i] * xo[i];
+  for (int64_t i = 0; i < block; i++) {
+    const float v = load(xo[i]);
+    sq[i] = v * v;
+  }
   // Channel c averages channels [c - size/2, c + (size-1)/2] (zero padded), as PyTorch pads.
   windowSum(sq, out, b, -(p.size / 2), (p.size - 1) / 2);
   for (int64_t i = 0; i < block; i++) out[i] = out[i] / n * alpha + k;
@@ -68,15 +100,16 @@ GENLAB_SIMD void lrnForwardBlock(const float* __restrict xo, float* __restrict o
     const float r = std::sqrt(out[i]);
     const float q = r * std::sqrt(r);
     po[i] = q;
-    yo[i] = xo[i] / q;
+    yo[i] = load(xo[i]) / q;
   }
 }
 
 // D = k + α·(Σ_{window} x²)/n, in the order libtorch's avg_pool3d formula evaluates it; with `y`,
 // also D^β and y = x / D^β where β = 3/4 (every LRN in the paper), as √D·√√D (within an ulp or two of pow).
+template <typename T>
 void lrnForwardBlocks(const at::Tensor& x, const Lrn& p, at::Tensor& d, at::Tensor* dPow, at::Tensor* y) {
   const Blocks b = blocks(x);
-  const float* xp = x.data_ptr<float>();
+  const T* xp = x.data_ptr<T>();
   float* dp = d.data_ptr<float>();
   float* pp = dPow ? dPow->data_ptr<float>() : nullptr;
   float* yp = y ? y->data_ptr<float>() : nullptr;
@@ -89,38 +122,48 @@ void lrnForwardBlocks(const at::Tensor& x, const Lrn& p, at::Tensor& d, at::Tens
   });
 }
 
-// (y, D, D^β) of x
+// (y, D, D^β) of x, all three float32 (x float32 or bfloat16)
 std::array<at::Tensor, 3> lrnForward(const at::Tensor& x, const Lrn& p) {
-  at::Tensor d = at::empty_like(x);
+  const bool bf16 = x.scalar_type() == at::kBFloat16;
+  at::Tensor d = at::empty_like(x, x.options().dtype(at::kFloat));
   if (p.beta == 0.75) {
-    at::Tensor dPow = at::empty_like(x), y = at::empty_like(x);
-    lrnForwardBlocks(x, p, d, &dPow, &y);
+    at::Tensor dPow = at::empty_like(d), y = at::empty_like(d);
+    if (bf16)
+      lrnForwardBlocks<c10::BFloat16>(x, p, d, &dPow, &y);
+    else
+      lrnForwardBlocks<float>(x, p, d, &dPow, &y);
     return {y, d, dPow};
   }
-  lrnForwardBlocks(x, p, d, nullptr, nullptr);
+  if (bf16)
+    lrnForwardBlocks<c10::BFloat16>(x, p, d, nullptr, nullptr);
+  else
+    lrnForwardBlocks<float>(x, p, d, nullptr, nullptr);
   at::Tensor dPow = at::pow(d, p.beta);
-  return {x / dPow, d, dPow};
+  return {x.to(at::kFloat) / dPow, d, dPow};
 }
 
-// One block of the backward (see lrnBackward); t, s: scratch of C·inner floats each.
-GENLAB_SIMD void lrnBackwardBlock(const float* __restrict g, const float* __restrict x, const float* __restrict d,
-                                  const float* __restrict dPow, float* __restrict out, float* __restrict t,
+// One block of the backward (see lrnBackward); t, s: scratch of C·inner floats each. T: x's and out's dtype
+// (the gradient of y is float32, as y).
+template <typename T>
+GENLAB_SIMD void lrnBackwardBlock(const float* __restrict g, const T* __restrict x, const float* __restrict d,
+                                  const float* __restrict dPow, T* __restrict out, float* __restrict t,
                                   float* __restrict s, const Blocks& b, int64_t size, float coef) {
   const int64_t block = b.C * b.inner;
-  for (int64_t i = 0; i < block; i++) t[i] = g[i] * x[i] / (dPow[i] * d[i]);
+  for (int64_t i = 0; i < block; i++) t[i] = load(g[i]) * load(x[i]) / (dPow[i] * d[i]);
   // The transpose of the forward window: channel c collects from [c - (size-1)/2, c + size/2].
   windowSum(t, s, b, -((size - 1) / 2), size / 2);
-  for (int64_t i = 0; i < block; i++) out[i] = g[i] / dPow[i] - coef * x[i] * s[i];
+  for (int64_t i = 0; i < block; i++) out[i] = store<T>(load(g[i]) / dPow[i] - coef * load(x[i]) * s[i]);
 }
 
 // ∂x = g / D^β − (2αβ/n) · x · Σ_{c: x's channel in c's window} g_c x_c / (D_c^β D_c)
+template <typename T>
 at::Tensor lrnBackward(const at::Tensor& g, const at::Tensor& x, const at::Tensor& d, const at::Tensor& dPow,
                        const Lrn& p) {
   const Blocks b = blocks(x);
   at::Tensor gx = at::empty_like(x);
-  const float *gp = g.data_ptr<float>(), *xp = x.data_ptr<float>(), *dp = d.data_ptr<float>(),
-              *pp = dPow.data_ptr<float>();
-  float* out = gx.data_ptr<float>();
+  const T* xp = x.data_ptr<T>();
+  const float *gp = g.data_ptr<float>(), *dp = d.data_ptr<float>(), *pp = dPow.data_ptr<float>();
+  T* out = gx.data_ptr<T>();
   const float coef = static_cast<float>(2.0 * p.alpha * p.beta / static_cast<double>(p.size));
   const int64_t block = b.C * b.inner;
   at::parallel_for(0, b.outer, std::max<int64_t>(1, 16384 / block), [&](int64_t o0, int64_t o1) {
@@ -160,16 +203,18 @@ struct FusedLrn : public torch::autograd::Function<FusedLrn> {
       // A recorded backward (create_graph) differentiates libtorch's composite form instead.
       gx = torch::autograd::grad({lrnComposite(x, p)}, {x}, {grads[0]}, true, true)[0];
     } else {
-      gx = lrnBackward(grads[0].contiguous(x.suggest_memory_format()), x, saved[1], saved[2], p);
+      const at::Tensor g = grads[0].to(at::kFloat).contiguous(x.suggest_memory_format());
+      gx = x.scalar_type() == at::kBFloat16 ? lrnBackward<c10::BFloat16>(g, x, saved[1], saved[2], p)
+                                            : lrnBackward<float>(g, x, saved[1], saved[2], p);
     }
     return {gx, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
-at::Tensor lrn(const at::Tensor& x0, const Lrn& p) {
-  // bfloat16 (CPU autocast): in float32, as PyTorch's autocast runs LRN (its avg_pool3d is on the float32 list).
-  const bool bf16 = fastConv && x0.scalar_type() == at::kBFloat16 && x0.dim() == 4 && x0.device().is_cpu();
-  const at::Tensor x = bf16 ? x0.to(at::kFloat) : x0;
+// bfloat16 (CPU autocast): in float32 with a float32 result, as PyTorch's autocast runs LRN (avg_pool3d is on
+// its float32 list), but reading x as it is, and writing x's gradient in bfloat16: no cast of x to float32
+// on the way in, nor of its gradient back on the way out.
+at::Tensor lrn(const at::Tensor& x, const Lrn& p) {
   if (!fastConv || !fusedLayout(x) || x.size(1) < 1) return lrnComposite(x, p);
   if (at::GradMode::is_enabled() && x.requires_grad()) return FusedLrn::apply(x, p.size, p.alpha, p.beta, p.k);
   return lrnForward(x, p)[0];
