@@ -1,6 +1,7 @@
 // genlab report PRESET|RUN…: the paper's figures and tables from stored runs, genlab's numbers beside the paper's.
 import path from 'node:path';
-import { planPreset, presetNames, presetScale, type Preset } from '../presets/preset.js';
+import { planPreset, presetNames, presetScale, type Preset, type ScaleName } from '../presets/preset.js';
+import type { PartialConfig } from '../config/config.js';
 import { doneIn, seedsFound } from '../report/preset-section.js';
 import { storedSummary } from '../sweep/sweep.js';
 import { RunStore } from '../store/store.js';
@@ -94,13 +95,28 @@ Examples:
         ).seeds;
       const plan = planPreset(preset, scale, overrides, seeds);
       const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
+      // Every --set (or flag) override is a departure from the preset, and so from the paper: said as one.
+      const set = overrideList(overrides);
+      const shown = set.length
+        ? withDifferences(
+            preset,
+            scale,
+            set.map(
+              ({ key, value }) =>
+                `${key} = ${JSON.stringify(value)} in every run (set on the command line), not the preset's`,
+            ),
+          )
+        : preset;
       const dir =
         (args.flags['report-dir'] as string | undefined) ??
         path.join(store.root, 'reports', `${preset.name}-${scale}`);
       const outArg = args.flags.out !== 'runs' ? ` --out ${String(args.flags.out)}` : '';
       const seedsArg = seeds !== presetScale(preset, scale).seeds ? ` --seeds ${seeds}` : '';
-      const command = `${runCommandFor(preset, scale, outArg)}${seedsArg}`;
-      const files = await writePresetReport(dir, preset, scale, runs, command, store);
+      const setArgs = set.map(
+        ({ key, value }) => ` --set ${key}=${Array.isArray(value) ? value.join(',') : String(value)}`,
+      );
+      const command = `${runCommandFor(preset, scale, outArg)}${seedsArg}${setArgs.join('')}`;
+      const files = await writePresetReport(dir, shown, scale, runs, command, store);
       if (args.flags.json) {
         io.out(
           JSON.stringify({
@@ -130,3 +146,19 @@ Examples:
     }
   },
 };
+
+/** The key paths and values of a partial config, leaves only ({train: {precision: 'bf16'}} → train.precision). */
+function overrideList(c: PartialConfig, prefix = ''): { key: string; value: unknown }[] {
+  return Object.entries(c).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? overrideList(v as PartialConfig, `${prefix}${k}.`)
+      : [{ key: `${prefix}${k}`, value: v }],
+  );
+}
+
+/** The preset with more differences from the paper at one scale (a copy: the loaded preset is left as it is). */
+function withDifferences(p: Preset, scale: ScaleName, more: string[]): Preset {
+  const sc = p.scales[scale];
+  if (!sc) return p;
+  return { ...p, scales: { ...p.scales, [scale]: { ...sc, differences: [...sc.differences, ...more] } } };
+}

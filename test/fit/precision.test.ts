@@ -67,3 +67,19 @@ test('bf16 on a CPU without native bfloat16: fit, run and bench engine refuse in
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--precision.*fp16.*fp32, bf16/);
 });
+
+test("a report of a preset with --set says so beside the paper's differences and in its command", async () => {
+  const out = tempDir('genlab-bf16-report-');
+  const r = await genlabInProcess([
+    ...['report', 'fig1a', '--scale', 'smoke', '--out', out, '--set', 'train.precision=bf16'],
+    ...['--report-dir', path.join(out, 'report')],
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(
+    r.err,
+    /make them with: genlab run fig1a --scale smoke --out \S+ --set train\.precision=bf16\n/,
+  );
+  const md = readFileSync(path.join(out, 'report', 'fig1a.md'), 'utf8');
+  assert.match(md, /• train\.precision = "bf16" in every run \(set on the command line\), not the preset's/);
+  assert.match(md, /Make them with `genlab run fig1a --scale smoke --out \S+ --set train\.precision=bf16`/);
+});
