@@ -84,6 +84,15 @@ interrupted_sweeps() {
     wait "$pid"
     code=$?
     set -e
+    # A signal in the last moments after the sweep's summary line (its work done and stored, genlab's handler
+    # gone) ends node by the default action, exit 130 without genlab's line: nothing was interrupted.
+    if [ "$code" -eq 130 ] && grep -q "^all [0-9]* runs complete" "$reports/$build-$i.log" &&
+      ! grep -q "^interrupted: " "$reports/$build-$i.log" && [ "$late" -lt "$tries" ]; then
+      late=$((late + 1))
+      say "$build try $i: the signal came after the sweep's last line; drawn again"
+      i=$((i - 1))
+      continue
+    fi
     # exit 130 through genlab's own handler: its "interrupted:" line, then no sanitizer report
     if grep -q "ERROR: AddressSanitizer\|runtime error:" "$reports/$build-$i.log" || [ "$code" -ne 130 ] ||
       ! grep -q "^interrupted: " "$reports/$build-$i.log"; then
