@@ -12,8 +12,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { autocast, type Tensor } from '../../src/engine/index.js';
 import {
-  AvgPool2d,
-  BatchNorm2d,
   Conv2d,
   F,
   Flatten,
@@ -24,7 +22,7 @@ import {
   Sequential,
   type Module,
 } from '../../src/nn/index.js';
-import { assertClose, get, leakFree, loadFixture, stateUnder, train } from '../support/helpers.js';
+import { assertClose, get, leakFree, loadFixture, smallCnn, stateUnder, train } from '../support/helpers.js';
 
 const NETS: Record<string, () => Module> = {
   // (N, 3, 16, 16) conv5(16) ReLU pool3/2 LRN → conv5(16) ReLU LRN pool3/2 → (16, 3, 3) → 32 → 10
@@ -43,20 +41,7 @@ const NETS: Record<string, () => Module> = {
       new ReLU(),
       new Linear(32, 10),
     ),
-  // conv3(8) BN ReLU maxpool2 → conv3(16) BN ReLU avgpool2 → 10
-  cnnbn: () =>
-    new Sequential(
-      new Conv2d(3, 8, 3, { padding: 1 }),
-      new BatchNorm2d(8),
-      new ReLU(),
-      new MaxPool2d(2),
-      new Conv2d(8, 16, 3, { padding: 1 }),
-      new BatchNorm2d(16),
-      new ReLU(),
-      new AvgPool2d(2),
-      new Flatten(),
-      new Linear(16 * 4 * 4, 10),
-    ),
+  cnnbn: smallCnn, // make-fixtures.py's small_cnn()
   mlp: () => new Sequential(new Flatten(), new Linear(3 * 16 * 16, 64), new ReLU(), new Linear(64, 10)),
 };
 

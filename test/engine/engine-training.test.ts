@@ -9,19 +9,18 @@ import {
   scope,
   setNumThreads,
 } from '../../src/engine/index.js';
-import {
-  AvgPool2d,
-  BatchNorm2d,
-  Conv2d,
-  F,
-  Flatten,
-  Linear,
-  MaxPool2d,
-  ReLU,
-  Sequential,
-} from '../../src/nn/index.js';
+import { F, Flatten, Linear, ReLU, Sequential } from '../../src/nn/index.js';
 import { SGD, checkSchedule, learningRate } from '../../src/optim/index.js';
-import { assertClose, get, leakFree, loadFixture, reference, stateUnder, train } from '../support/helpers.js';
+import {
+  assertClose,
+  get,
+  leakFree,
+  loadFixture,
+  reference,
+  smallCnn,
+  stateUnder,
+  train,
+} from '../support/helpers.js';
 
 // float32 on the same libtorch: the trajectories agree far tighter than this.
 const close = (mine: number[], ref: number[], what: string): void => assertClose(mine, ref, what, 1e-3, 1e-5);
@@ -63,19 +62,7 @@ test('a small CNN with BatchNorm follows PyTorch for 20 SGD steps, running stati
   const ref = reference().cnn;
   leakFree(() => {
     const st = loadFixture('train.safetensors');
-    // (N, 3, 16, 16) -> conv3(8) BN ReLU maxpool2 -> conv3(16) BN ReLU avgpool2 -> FC 10
-    const cnn = new Sequential(
-      new Conv2d(3, 8, 3, { padding: 1 }),
-      new BatchNorm2d(8),
-      new ReLU(),
-      new MaxPool2d(2),
-      new Conv2d(8, 16, 3, { padding: 1 }),
-      new BatchNorm2d(16),
-      new ReLU(),
-      new AvgPool2d(2),
-      new Flatten(),
-      new Linear(16 * 4 * 4, 10),
-    );
+    const cnn = smallCnn();
     try {
       cnn.loadStateDict(stateUnder(st, 'cnn.init'));
       const x = get(st, 'cnn.x');

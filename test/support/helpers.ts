@@ -4,7 +4,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { autocast, liveTensors, scope, type Precision, type Tensor } from '../../src/engine/index.js';
-import { F, loadSafetensors, type Module } from '../../src/nn/index.js';
+import {
+  AvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  F,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  loadSafetensors,
+  type Module,
+} from '../../src/nn/index.js';
 import { SGD, type SgdOptions } from '../../src/optim/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -115,4 +127,20 @@ export function train(
     opt.dispose();
   }
   return losses;
+}
+
+/** make-fixtures.py's small_cnn(): (N, 3, 16, 16) → conv3(8) BN ReLU maxpool2 → conv3(16) BN ReLU avgpool2 → FC 10. */
+export function smallCnn(): Sequential {
+  return new Sequential(
+    new Conv2d(3, 8, 3, { padding: 1 }),
+    new BatchNorm2d(8),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(8, 16, 3, { padding: 1 }),
+    new BatchNorm2d(16),
+    new ReLU(),
+    new AvgPool2d(2),
+    new Flatten(),
+    new Linear(16 * 4 * 4, 10),
+  );
 }
