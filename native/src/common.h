@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <torch/torch.h>
 #include <atomic>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,31 @@ namespace genlab {
 #else
 #define GENLAB_SIMD
 #endif
+
+// bfloat16 loads and stores as bit operations the compiler vectorizes (c10::BFloat16's own go through
+// memcpy and a NaN test per value): a load is the upper half of a float32, a store rounds to nearest even
+// (NaN stays NaN: its payload's upper bits survive the rounding of a quiet NaN). float32 passes through.
+inline float loadF32(float v) { return v; }
+inline float loadF32(c10::BFloat16 v) {
+  uint32_t bits = static_cast<uint32_t>(v.x) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+template <typename T>
+inline T storeAs(float f);
+template <>
+inline float storeAs<float>(float f) {
+  return f;
+}
+template <>
+inline c10::BFloat16 storeAs<c10::BFloat16>(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  c10::BFloat16 out;
+  out.x = static_cast<uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+  return out;
+}
 
 // A tensor handle is a JS External owning one TensorBox. free() releases the tensor at once;
 // the finalizer is only a safety net for handles a caller forgot.

@@ -37,31 +37,6 @@ Blocks blocks(const at::Tensor& x) {
   return x.is_contiguous() ? Blocks{N, C, HW} : Blocks{N * HW, C, 1};
 }
 
-// bfloat16 loads and stores as bit operations the compiler vectorizes (c10::BFloat16's own go through
-// memcpy and a NaN test per value): a load is the upper half of a float32, a store rounds to nearest even
-// (NaN stays NaN: its payload's upper bits survive the rounding of a quiet NaN). float32 passes through.
-inline float load(float v) { return v; }
-inline float load(c10::BFloat16 v) {
-  uint32_t bits = static_cast<uint32_t>(v.x) << 16;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-template <typename T>
-inline T store(float f);
-template <>
-inline float store<float>(float f) {
-  return f;
-}
-template <>
-inline c10::BFloat16 store<c10::BFloat16>(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, sizeof bits);
-  c10::BFloat16 out;
-  out.x = static_cast<uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
-  return out;
-}
-
 // out[c] += in[c + d] for every offset d in [from, to] that stays inside [0, C), over one block:
 // channel c covers floats [c·inner, (c+1)·inner), so each offset is one contiguous, vectorizable loop.
 void windowSum(const float* in, float* out, const Blocks& b, int64_t from, int64_t to) {
@@ -89,7 +64,7 @@ GENLAB_SIMD void lrnForwardBlock(const T* __restrict xo, float* __restrict out, 
   const float n = static_cast<float>(p.size), alpha = static_cast<float>(p.alpha), k = static_cast<float>(p.k);
   const int64_t block = b.C * b.inner;
   for (int64_t i = 0; i < block; i++) {
-    const float v = load(xo[i]);
+    const float v = loadF32(xo[i]);
     sq[i] = v * v;
   }
   // Channel c averages channels [c - size/2, c + (size-1)/2] (zero padded), as PyTorch pads.
@@ -100,7 +75,7 @@ GENLAB_SIMD void lrnForwardBlock(const T* __restrict xo, float* __restrict out, 
     const float r = std::sqrt(out[i]);
     const float q = r * std::sqrt(r);
     po[i] = q;
-    yo[i] = load(xo[i]) / q;
+    yo[i] = loadF32(xo[i]) / q;
   }
 }
 
@@ -149,10 +124,10 @@ GENLAB_SIMD void lrnBackwardBlock(const float* __restrict g, const T* __restrict
                                   const float* __restrict dPow, T* __restrict out, float* __restrict t,
                                   float* __restrict s, const Blocks& b, int64_t size, float coef) {
   const int64_t block = b.C * b.inner;
-  for (int64_t i = 0; i < block; i++) t[i] = load(g[i]) * load(x[i]) / (dPow[i] * d[i]);
+  for (int64_t i = 0; i < block; i++) t[i] = loadF32(g[i]) * loadF32(x[i]) / (dPow[i] * d[i]);
   // The transpose of the forward window: channel c collects from [c - (size-1)/2, c + size/2].
   windowSum(t, s, b, -((size - 1) / 2), size / 2);
-  for (int64_t i = 0; i < block; i++) out[i] = store<T>(load(g[i]) / dPow[i] - coef * load(x[i]) * s[i]);
+  for (int64_t i = 0; i < block; i++) out[i] = storeAs<T>(loadF32(g[i]) / dPow[i] - coef * loadF32(x[i]) * s[i]);
 }
 
 // ∂x = g / D^β − (2αβ/n) · x · Σ_{c: x's channel in c's window} g_c x_c / (D_c^β D_c)

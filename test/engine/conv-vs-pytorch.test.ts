@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Generator,
+  tensor,
   cpuConv,
   getNumThreads,
   noGrad,
@@ -252,5 +253,38 @@ test('setCpuConv names what it expected', () => {
   assert.throws(() => setCpuConv('onednn' as CpuConv, 'GENLAB_CPU_CONV'), {
     name: 'InputError',
     message: 'GENLAB_CPU_CONV: expected "genlab" or "libtorch", got "onednn"',
+  });
+});
+
+test("channels-last max pooling (a bf16 net's layout): libtorch's values and gradients, ties, NaN and -inf included", () => {
+  leakFree(() => {
+    const g = new Generator(5);
+    // (N, H, W, C) memory seen as (N, C, H, W): channels-last. Rounded values make ties; then NaN and -inf.
+    const base = randn([3, 9, 10, 12], { generator: g }).mul(2).round();
+    const raw = base.data() as Float32Array;
+    for (const i of [7, 100, 101, 555]) raw[i] = NaN;
+    for (const i of [30, 31, 700]) raw[i] = -Infinity;
+    const x32 = tensor(raw, [3, 9, 10, 12]).permute(0, 3, 1, 2);
+    for (const [kernel, o] of [
+      [3, { stride: 2 }],
+      [3, { stride: 2, padding: 1 }],
+      [2, { stride: 2, ceilMode: true }],
+      [3, { stride: 1, padding: 1, ceilMode: true }],
+    ] as const) {
+      for (const dtype of ['float32', 'bfloat16'] as const) {
+        const what = `kernel ${kernel} ${JSON.stringify(o)} ${dtype}`;
+        const run = (which: CpuConv) =>
+          withConv(which, () => {
+            const x = x32.to(dtype).detach().requiresGrad_(true); // still channels-last
+            const y = F.maxPool2d(x, kernel, o);
+            const gy = rand(y.shape, { generator: new Generator(9) }).to(dtype);
+            y.backward(gy);
+            return [y, x.grad!].map((t) => t.to('float32').contiguous().detach());
+          });
+        const [mine, ref] = [run('genlab'), run('libtorch')];
+        assertClose(mine[0], ref[0], `${what}: values`, 0, 0);
+        assertClose(mine[1], ref[1], `${what}: input gradient`, 0, 0);
+      }
+    }
   });
 });
