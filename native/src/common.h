@@ -19,9 +19,9 @@ namespace genlab {
 #define GENLAB_SIMD
 #endif
 
-// bfloat16 loads and stores as bit operations the compiler vectorizes (c10::BFloat16's own go through
-// memcpy and a NaN test per value): a load is the upper half of a float32, a store rounds to nearest even
-// (NaN stays NaN: its payload's upper bits survive the rounding of a quiet NaN). float32 passes through.
+// bfloat16 loads and stores as bit operations the compiler vectorizes: a load is the upper half of a
+// float32, a store rounds to nearest even, and a NaN stays a quiet NaN (rounding a NaN's payload could
+// carry into the sign: 0x7FFFFFFF would become -0). float32 passes through.
 inline float loadF32(float v) { return v; }
 inline float loadF32(c10::BFloat16 v) {
   uint32_t bits = static_cast<uint32_t>(v.x) << 16;
@@ -40,7 +40,9 @@ inline c10::BFloat16 storeAs<c10::BFloat16>(float f) {
   uint32_t bits;
   std::memcpy(&bits, &f, sizeof bits);
   c10::BFloat16 out;
-  out.x = static_cast<uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+  const uint16_t rounded = static_cast<uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+  const uint16_t nan = static_cast<uint16_t>((bits >> 16) | 0x0040u);
+  out.x = (bits & 0x7FFFFFFFu) > 0x7F800000u ? nan : rounded;
   return out;
 }
 

@@ -11,7 +11,6 @@
 #include <ATen/Parallel.h>
 #include <array>
 #include <cmath>
-#include <cstring>
 
 namespace genlab {
 

@@ -10,7 +10,7 @@
 // closer to PyTorch's bf16 than genlab's own fp32 is, so a bf16 run that silently computed in fp32 fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autocast, type Tensor } from '../../src/engine/index.js';
+import { Generator, autocast, randn, tensor, type Tensor } from '../../src/engine/index.js';
 import {
   Conv2d,
   F,
@@ -116,3 +116,20 @@ for (const [name, build] of Object.entries(NETS)) {
     });
   });
 }
+
+test('bf16 LRN: a NaN in the gradient stays NaN in bfloat16, whatever its payload (rounding 0x7FFFFFFF carried into the sign)', () => {
+  leakFree(() => {
+    const x = randn([1, 6, 2, 2], { generator: new Generator(3) })
+      .to('bfloat16')
+      .requiresGrad_(true);
+    const y = F.localResponseNorm(x, 5, 1e-4, 0.75, 1);
+    assert.equal(y.dtype, 'float32', 'LRN answers in float32, as autocast runs it');
+    const bits = new Uint32Array(y.shape.reduce((a, b) => a * b, 1)).fill(0x3f800000); // 1.0
+    bits[5] = 0x7fffffff; // a quiet NaN with every payload bit set
+    y.backward(tensor(new Float32Array(bits.buffer), y.shape));
+    const gx = x.grad!.to('float32').data() as Float32Array;
+    // channel 1, pixel 1's NaN reaches pixel 1 of the channels whose window holds channel 1: 0 to 3
+    const nan = [1, 5, 9, 13];
+    gx.forEach((v, i) => assert.equal(Number.isNaN(v), nan.includes(i), `gradient ${i}: ${v}`));
+  });
+});
