@@ -43,12 +43,11 @@ GENLAB_OP(setAutocastCpu) {
   at::autocast::set_cpu_enabled(on);
   return Napi::Boolean::New(info.Env(), was);
 }
-GENLAB_OP(isAutocastCpu) { return Napi::Boolean::New(info.Env(), at::autocast::is_cpu_enabled()); }
 
 void registerAutograd(Napi::Env env, Exports exports) {
   GENLAB_EXPORT(setRequiresGrad); GENLAB_EXPORT(requiresGrad); GENLAB_EXPORT(backward); GENLAB_EXPORT(grad);
   GENLAB_EXPORT(clearGrad); GENLAB_EXPORT(detach); GENLAB_EXPORT(setGradEnabled); GENLAB_EXPORT(isGradEnabled);
-  GENLAB_EXPORT(setAutocastCpu); GENLAB_EXPORT(isAutocastCpu);
+  GENLAB_EXPORT(setAutocastCpu);
 }
 
 }  // namespace genlab

@@ -2,7 +2,7 @@
 import {
   InputError,
   PRECISIONS,
-  bf16Support,
+  checkPrecision,
   cpuCount,
   unknownName,
   type Precision,
@@ -32,10 +32,7 @@ async function engine(args: Parsed, io: Io): Promise<number> {
   const progress = (msg: string): void =>
     io.err(io.isTTY ? `\r\x1b[Kbench engine: ${msg}` : `bench engine: ${msg}\n`);
   const precision = args.flags.precision as Precision;
-  if (precision === 'bf16' && !bf16Support().native)
-    throw new InputError(
-      `genlab bench engine: --precision bf16 needs a CPU with native bfloat16 and this one has none (${bf16Support().why})`,
-    );
+  checkPrecision(precision, 'cpu', 'genlab bench engine: --precision');
   const result = await runEngineBench(
     threads,
     { steps, reps: 9, warmup: 3, minSeconds: 0.5 },

@@ -12,7 +12,6 @@ export { busyCpus } from './load.js';
 export {
   PRECISIONS,
   autocast,
-  autocastOn,
   bf16Support,
   checkPrecision,
   type Bf16Support,

@@ -215,7 +215,6 @@ export interface NativeAddon {
   setGradEnabled(on: boolean): void;
   isGradEnabled(): boolean;
   setAutocastCpu(on: boolean): boolean; // → whether it was on
-  isAutocastCpu(): boolean;
 }
 
 function locate(): string {

@@ -62,8 +62,3 @@ export function autocast<T>(precision: Precision, fn: () => T): T {
     native.setAutocastCpu(was);
   }
 }
-
-/** Whether CPU autocast (bf16) is on now. */
-export function autocastOn(): boolean {
-  return native.isAutocastCpu();
-}

@@ -55,7 +55,10 @@ test('bf16 on a CPU without native bfloat16: fit, run and bench engine refuse in
   );
   const bench = await genlabInProcess(['bench', 'engine', '--precision', 'bf16'], none);
   assert.equal(bench.code, 2);
-  assert.match(bench.err, /genlab bench engine: --precision bf16 needs a CPU with native bfloat16/);
+  assert.match(
+    bench.err,
+    /genlab bench engine: --precision: bf16 needs a CPU with native bfloat16 and this one has none \(GENLAB_CPU_BF16=0/,
+  );
   const info = await genlabInProcess(['info', '--json'], none);
   assert.deepEqual(JSON.parse(info.out).bf16, {
     native: false,
