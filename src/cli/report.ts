@@ -1,7 +1,7 @@
 // genlab report PRESET|RUN…: the paper's figures and tables from stored runs, genlab's numbers beside the paper's.
 import path from 'node:path';
 import { planPreset, presetNames, presetScale, type Preset, type ScaleName } from '../presets/preset.js';
-import type { PartialConfig } from '../config/config.js';
+import { leaves } from '../config/config.js';
 import { doneIn, seedsFound } from '../report/preset-section.js';
 import { storedSummary } from '../sweep/sweep.js';
 import { RunStore } from '../store/store.js';
@@ -96,7 +96,7 @@ Examples:
       const plan = planPreset(preset, scale, overrides, seeds);
       const runs = plan.map((run) => ({ run, summary: storedSummary(store, run.id) }));
       // Every --set (or flag) override is a departure from the preset, and so from the paper: said as one.
-      const set = overrideList(overrides);
+      const set = [...leaves(overrides)].map(([key, json]) => ({ key, value: JSON.parse(json) as unknown }));
       const shown = set.length
         ? withDifferences(
             preset,
@@ -146,15 +146,6 @@ Examples:
     }
   },
 };
-
-/** The key paths and values of a partial config, leaves only ({train: {precision: 'bf16'}} → train.precision). */
-function overrideList(c: PartialConfig, prefix = ''): { key: string; value: unknown }[] {
-  return Object.entries(c).flatMap(([k, v]) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? overrideList(v as PartialConfig, `${prefix}${k}.`)
-      : [{ key: `${prefix}${k}`, value: v }],
-  );
-}
 
 /** The preset with more differences from the paper at one scale (a copy: the loaded preset is left as it is). */
 function withDifferences(p: Preset, scale: ScaleName, more: string[]): Preset {

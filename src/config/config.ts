@@ -123,3 +123,11 @@ function mergeTwo(a: unknown, b: unknown): unknown {
   for (const [k, v] of Object.entries(b as PartialConfig)) out[k] = mergeTwo(out[k], v);
   return out;
 }
+
+/** A config's leaves by key path ("train.lr"), each value as JSON text; lists are leaves. */
+export function leaves(x: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
+    for (const [k, v] of Object.entries(x)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) out.set(prefix, JSON.stringify(x));
+  return out;
+}

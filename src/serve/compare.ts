@@ -3,6 +3,7 @@
 // which runs are seeds of one configuration (a group, labelled without the seed).
 import { variantName } from '../report/fig1a.js';
 import { seedless } from '../presets/preset.js';
+import { leaves } from '../config/config.js';
 
 /** A config field that differs between the runs: its key path and each run's value (null: the run lacks it). */
 export interface DifferingField {
@@ -16,14 +17,6 @@ export interface Comparison {
   same: number; // how many fields every run shares
   groups: number[]; // per run: its group, the runs whose configs differ only in seeds (numbered as first seen)
   groupLabels: string[]; // per group: its runs' label without the seed, distinct
-}
-
-/** A config's leaves by key path ("train.lr"), each value as JSON text; lists are leaves. */
-export function leaves(x: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
-    for (const [k, v] of Object.entries(x)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix) out.set(prefix, JSON.stringify(x));
-  return out;
 }
 
 export const text = (json: string | null): string =>

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { seedless } from '../presets/preset.js';
 import type { RunStore } from '../store/store.js';
-import { leaves, text } from './compare.js';
+import { leaves } from '../config/config.js';
+import { text } from './compare.js';
 
 export interface RunFields {
   fields: string; // "model.name=mlp-1x512 randomization.labels=random train.lr=0.01 …"
